@@ -1,0 +1,76 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let upcoming: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "ChatVault",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "chatvault", targets: ["chatvault"]),
+        .executable(name: "chatvault-bench", targets: ["chatvault-bench"]),
+        .library(name: "ChatVaultCore", targets: ["ChatVaultCore"]),
+        .library(name: "ChatVaultArchive", targets: ["ChatVaultArchive"]),
+        .library(name: "ChatVaultIngest", targets: ["ChatVaultIngest"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        .target(name: "ChatVaultCore", swiftSettings: upcoming),
+        .target(
+            name: "ChatVaultArchive",
+            dependencies: [
+                "ChatVaultCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: upcoming
+        ),
+        .target(
+            name: "ChatVaultIngest",
+            dependencies: ["ChatVaultCore", "ChatVaultArchive"],
+            swiftSettings: upcoming
+        ),
+        .executableTarget(
+            name: "chatvault",
+            dependencies: [
+                "ChatVaultCore", "ChatVaultArchive", "ChatVaultIngest",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: upcoming
+        ),
+        .executableTarget(
+            name: "chatvault-bench",
+            dependencies: [
+                "ChatVaultCore", "ChatVaultArchive", "ChatVaultIngest",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: upcoming
+        ),
+        .testTarget(name: "ChatVaultCoreTests", dependencies: ["ChatVaultCore"], swiftSettings: upcoming),
+        .testTarget(
+            name: "ChatVaultArchiveTests",
+            dependencies: ["ChatVaultCore", "ChatVaultArchive", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: upcoming
+        ),
+        .testTarget(
+            name: "ChatVaultIngestTests",
+            dependencies: ["ChatVaultCore", "ChatVaultArchive", "ChatVaultIngest"],
+            swiftSettings: upcoming
+        ),
+        .testTarget(
+            name: "ChatVaultCLITests",
+            dependencies: ["chatvault", "ChatVaultCore", "ChatVaultArchive"],
+            swiftSettings: upcoming
+        ),
+    ]
+)

@@ -1,0 +1,75 @@
+public import ChatVaultCore
+
+/// A search of the archive: a parsed query plus filters.
+public struct SearchRequest: Sendable, Hashable {
+    public enum Order: String, Sendable, Hashable, CaseIterable {
+        /// Most recently sent first (the default: it walks the index instead of scoring it).
+        case newest
+        case oldest
+        /// Best match first (BM25).
+        case relevance
+    }
+
+    /// `nil` lists every message that passes the filters.
+    public var query: SearchQuery?
+    /// Sender handle id or display name, exact but case-insensitive.
+    public var sender: String?
+    /// A conversation reference as accepted by ``Archive/conversations(matching:)``.
+    public var conversation: String?
+    /// Sent at or after.
+    public var after: Timestamp?
+    /// Sent before.
+    public var before: Timestamp?
+    public var order: Order
+    public var limit: Int
+    public var offset: Int
+
+    public init(
+        query: SearchQuery?, sender: String? = nil, conversation: String? = nil, after: Timestamp? = nil,
+        before: Timestamp? = nil, order: Order = .newest, limit: Int = 50, offset: Int = 0
+    ) {
+        self.query = query
+        self.sender = sender
+        self.conversation = conversation
+        self.after = after
+        self.before = before
+        self.order = order
+        self.limit = limit
+        self.offset = offset
+    }
+}
+
+/// One search result.
+public struct SearchHit: Sendable, Hashable {
+    public var message: ArchivedMessage
+    public var conversation: Conversation
+    public var snippet: Snippet
+
+    public init(message: ArchivedMessage, conversation: Conversation, snippet: Snippet) {
+        self.message = message
+        self.conversation = conversation
+        self.snippet = snippet
+    }
+}
+
+/// A page of results; `hasMore` says whether another page exists.
+public struct SearchPage: Sendable, Hashable {
+    public var hits: [SearchHit]
+    public var hasMore: Bool
+
+    public init(hits: [SearchHit], hasMore: Bool) {
+        self.hits = hits
+        self.hasMore = hasMore
+    }
+}
+
+/// Why a search could not run, said for the person who typed it.
+public struct SearchError: Error, Sendable, Equatable, CustomStringConvertible {
+    public var reason: String
+
+    public init(_ reason: String) {
+        self.reason = reason
+    }
+
+    public var description: String { reason }
+}

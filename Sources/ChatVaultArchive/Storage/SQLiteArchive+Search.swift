@@ -1,0 +1,105 @@
+import ChatVaultCore
+import GRDB
+
+extension SQLiteArchive {
+    public func search(_ request: SearchRequest) async throws -> SearchPage {
+        try await database.read { db in try self.search(request, db: db) }
+    }
+
+    private func search(_ request: SearchRequest, db: Database) throws -> SearchPage {
+        let limit = max(1, min(request.limit, 1000))
+        let offset = max(0, request.offset)
+        var conversationIDs: [Int64]?
+        if let reference = request.conversation {
+            let matches = try Self.conversations(matching: reference, db: db)
+            guard !matches.isEmpty else { throw SearchError("no conversation matches \"\(reference)\"") }
+            conversationIDs = matches.map(\.id)
+        }
+        let lowID = request.after.map { $0.milliseconds << 12 } ?? Int64.min
+        let highID = request.before.map { ($0.milliseconds << 12) - 1 } ?? Int64.max
+
+        var ids: [Int64]
+        if let query = request.query {
+            guard let body = FTS5Match.expression(query) else {
+                throw SearchError("a query needs at least one word to look for; NOT alone excludes but finds nothing")
+            }
+            var match = "body : " + body
+            if let sender = request.sender {
+                let tokens = [Self.senderToken(sender, kind: "h"), Self.senderToken(sender, kind: "n")]
+                match += " AND " + FTS5Match.anyOf(tokens, column: "meta")
+            }
+            if let conversationIDs {
+                match += " AND " + FTS5Match.anyOf(conversationIDs.map { "c\($0)" }, column: "meta")
+            }
+            let order: String
+            switch request.order {
+            case .newest: order = "rowid DESC"
+            case .oldest: order = "rowid ASC"
+            case .relevance: order = "rank"
+            }
+            ids = try Int64.fetchAll(
+                db,
+                sql: "SELECT rowid FROM message_index WHERE message_index MATCH ? AND rowid BETWEEN ? AND ? ORDER BY \(order) LIMIT ? OFFSET ?",
+                arguments: [match, lowID, highID, limit + 1, offset])
+        } else {
+            var conditions = ["id BETWEEN ? AND ?"]
+            var arguments: StatementArguments = [lowID, highID]
+            if let sender = request.sender {
+                conditions.append("(sender = ? COLLATE NOCASE OR sender_name = ? COLLATE NOCASE)")
+                arguments += [sender, sender]
+            }
+            if let conversationIDs {
+                conditions.append("conversation IN (\(conversationIDs.map { _ in "?" }.joined(separator: ",")))")
+                arguments += StatementArguments(conversationIDs)
+            }
+            arguments += [limit + 1, offset]
+            let order = request.order == .oldest ? "ASC" : "DESC"
+            ids = try Int64.fetchAll(
+                db, sql: "SELECT id FROM messages WHERE \(conversations: conditions) ORDER BY id \(order) LIMIT ? OFFSET ?",
+                arguments: arguments)
+        }
+        let hasMore = ids.count > limit
+        if hasMore { ids.removeLast() }
+        let loaded = try Self.loadMessages(ids: ids, db: db)
+        let hits = ids.compactMap { id -> SearchHit? in
+            guard let (message, conversation) = loaded[id] else { return nil }
+            let texts = [message.message.text] + message.message.editedFrom
+            let snippets = texts.map { Snippet.make(text: $0, query: request.query) }
+            let snippet = snippets.first(where: { $0.segments.contains(where: \.isMatch) }) ?? snippets[0]
+            return SearchHit(message: message, conversation: conversation, snippet: snippet)
+        }
+        return SearchPage(hits: hits, hasMore: hasMore)
+    }
+
+    /// Messages by id with their conversations.
+    static func loadMessages(ids: [Int64], db: Database) throws -> [Int64: (ArchivedMessage, Conversation)] {
+        guard !ids.isEmpty else { return [:] }
+        var result: [Int64: (ArchivedMessage, Conversation)] = [:]
+        let columns = StoredMessage.columns.split(separator: ",").map { "m." + $0.trimmingPrefix(" ") }.joined(separator: ", ")
+        let rows = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT \(columns), c.platform, c.source_id, c.name, c.kind, c.is_external
+                FROM messages m JOIN conversations c ON c.id = m.conversation
+                WHERE m.id IN (\(ids.map { _ in "?" }.joined(separator: ",")))
+                """,
+            arguments: StatementArguments(ids))
+        for row in rows {
+            let stored = StoredMessage(row: row)
+            let platform: String = row[17]
+            let sourceID: String = row[18]
+            let conversation = Conversation(
+                platform: platform, sourceID: sourceID, name: row[19], kind: Conversation.Kind(rawValue: row[20]) ?? .group,
+                isExternal: row[21])
+            result[stored.id] = (stored.archived(platform: platform, conversationSourceID: sourceID), conversation)
+        }
+        return result
+    }
+}
+
+extension String.StringInterpolation {
+    /// Joins SQL conditions that were written as literals in this file, never user text.
+    fileprivate mutating func appendInterpolation(conversations conditions: [String]) {
+        appendLiteral(conditions.joined(separator: " AND "))
+    }
+}

@@ -1,0 +1,134 @@
+import ChatVaultCore
+import Crypto
+import Foundation
+import GRDB
+
+extension SQLiteArchive {
+    /// Recomputes every leaf from its stored record, rebuilds the tree leaf by leaf and
+    /// checks each checkpoint's root and signature along the way.
+    public func verify() async throws -> VerificationReport {
+        try await database.read { db in try Self.verify(db: db, publicKey: self.signer.publicKey) }
+    }
+
+    static func verify(db: Database, publicKey: Curve25519.Signing.PublicKey) throws -> VerificationReport {
+        var problems: [VerificationReport.Problem] = []
+        func problem(_ kind: String, _ id: Int64?, _ leaf: Int?, _ reason: String) {
+            // A damaged archive can have millions of bad rows; the first thousand say enough.
+            if problems.count < 1000 { problems.append(.init(recordKind: kind, recordID: id, leafIndex: leaf, reason: reason)) }
+        }
+
+        var leafHashes: [Hash32] = []
+        var leafOwners: [(kind: String, ref: Int64)] = []
+        var expectedIndex = 0
+        let leafCursor = try Row.fetchCursor(db, sql: "SELECT idx, kind, ref, hash FROM leaves ORDER BY idx")
+        while let row = try leafCursor.next() {
+            let index: Int = row[0]
+            if index != expectedIndex {
+                problem("log", nil, expectedIndex, "leaves \(expectedIndex)…\(index - 1) are missing")
+                while expectedIndex < index {
+                    leafHashes.append(MerkleTree.emptyRoot)
+                    leafOwners.append(("missing", -1))
+                    expectedIndex += 1
+                }
+            }
+            let hash = Array(row[3] as Data)
+            leafHashes.append(hash)
+            leafOwners.append((row[1], row[2]))
+            expectedIndex += 1
+        }
+        var covered = [Bool](repeating: false, count: leafHashes.count)
+        var records = 0
+        var bytes = 0
+
+        func check(kind: String, id: Int64, leaf: Int, canonical: [UInt8]) {
+            records += 1
+            bytes += canonical.count
+            guard leaf >= 0, leaf < leafHashes.count else {
+                problem(kind, id, leaf, "its leaf is not in the log")
+                return
+            }
+            if leafOwners[leaf].kind != kind || leafOwners[leaf].ref != id {
+                problem(kind, id, leaf, "the log's leaf \(leaf) belongs to \(leafOwners[leaf].kind) \(leafOwners[leaf].ref)")
+            } else if MerkleTree.leafHash(canonical) != leafHashes[leaf] {
+                problem(kind, id, leaf, "stored record does not match its leaf hash (altered after it was written)")
+            }
+            covered[leaf] = true
+        }
+
+        var conversations: [Int64: (platform: String, sourceID: String)] = [:]
+        let conversationCursor = try Row.fetchCursor(db, sql: "SELECT id, leaf, platform, source_id, name, kind FROM conversations")
+        while let row = try conversationCursor.next() {
+            let id: Int64 = row[0]
+            let platform: String = row[2]
+            let sourceID: String = row[3]
+            conversations[id] = (platform, sourceID)
+            check(kind: "conversation", id: id, leaf: row[1], canonical: CanonicalRecord.conversation(id: id, platform: platform, sourceID: sourceID, name: row[4], kind: row[5]))
+        }
+
+        let messageCursor = try Row.fetchCursor(db, sql: "SELECT \(StoredMessage.columns) FROM messages")
+        while let row = try messageCursor.next() {
+            let stored = StoredMessage(row: row)
+            guard let conversation = conversations[stored.conversation] else {
+                problem("message", stored.id, stored.leaf, "its conversation \(stored.conversation) is missing")
+                continue
+            }
+            check(kind: "message", id: stored.id, leaf: stored.leaf, canonical: stored.canonicalBytes(platform: conversation.platform, conversationSourceID: conversation.sourceID))
+        }
+
+        let auditCursor = try Row.fetchCursor(db, sql: "SELECT id, leaf, at, actor, action, detail FROM audit_events")
+        while let row = try auditCursor.next() {
+            let id: Int64 = row[0]
+            check(kind: "audit", id: id, leaf: row[1], canonical: CanonicalRecord.audit(id: id, at: row[2], actor: row[3], action: row[4], detail: row[5]))
+        }
+
+        for (leaf, isCovered) in covered.enumerated() where !isCovered && leafOwners[leaf].kind != "missing" {
+            problem(leafOwners[leaf].kind, leafOwners[leaf].ref, leaf, "the record was deleted")
+        }
+
+        var frontier = MerkleFrontier()
+        var checkpoints = 0
+        let checkpointCursor = try Row.fetchCursor(db, sql: "SELECT tree_size, root, at, origin, signature FROM checkpoints ORDER BY tree_size")
+        var lastSize = 0
+        while let row = try checkpointCursor.next() {
+            let checkpoint = checkpoint(from: row)
+            checkpoints += 1
+            lastSize = checkpoint.treeSize
+            guard checkpoint.treeSize <= leafHashes.count else {
+                problem("checkpoint", Int64(checkpoint.treeSize), nil, "covers \(checkpoint.treeSize) leaves but the log has only \(leafHashes.count)")
+                continue
+            }
+            while frontier.size < checkpoint.treeSize { frontier.append(leafHashes[frontier.size]) }
+            if !checkpoint.isSigned(by: publicKey) {
+                problem("checkpoint", Int64(checkpoint.treeSize), nil, "signature is not valid for the vault's key")
+            }
+            if frontier.root != checkpoint.root {
+                problem("checkpoint", Int64(checkpoint.treeSize), nil, "the log's leaves no longer produce the signed root")
+            }
+        }
+        if lastSize < leafHashes.count {
+            problem("log", nil, lastSize, "\(leafHashes.count - lastSize) leaves are not covered by any signed checkpoint")
+        }
+        return VerificationReport(leaves: leafHashes.count, recordsChecked: records, checkpointsChecked: checkpoints, bytesHashed: bytes, problems: problems)
+    }
+
+    public func inclusionProof(messageID: Int64) async throws -> InclusionProof {
+        try await database.read { db in
+            guard let row = try Row.fetchOne(
+                db,
+                sql: "SELECT \(StoredMessage.columns.split(separator: ",").map { "m." + $0.trimmingPrefix(" ") }.joined(separator: ", ")), c.platform, c.source_id FROM messages m JOIN conversations c ON c.id = m.conversation WHERE m.id = ?",
+                arguments: [messageID])
+            else { throw ArchiveError.notFound("message \(messageID)") }
+            let stored = StoredMessage(row: row)
+            let record = stored.canonicalBytes(platform: row[17], conversationSourceID: row[18])
+            guard let latest = try Self.latestCheckpoint(db)?.checkpoint, latest.treeSize > stored.leaf else {
+                throw ArchiveError.corrupt("no checkpoint covers message \(messageID)")
+            }
+            let hashes = try Data.fetchAll(db, sql: "SELECT hash FROM leaves WHERE idx < ? ORDER BY idx", arguments: [latest.treeSize]).map { Array($0) }
+            guard hashes.count == latest.treeSize else { throw ArchiveError.corrupt("leaves are missing from the log; run `chatvault verify`") }
+            let path = MerkleTree.inclusionPath(index: stored.leaf, leafHashes: hashes[...])
+            return InclusionProof(
+                recordKind: "message", recordID: stored.id, record: String(decoding: record, as: UTF8.self), leafIndex: stored.leaf,
+                leafHash: hashes[stored.leaf], auditPath: path, checkpoint: latest)
+        }
+    }
+}

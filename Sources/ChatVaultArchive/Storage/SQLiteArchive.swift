@@ -1,0 +1,155 @@
+public import ChatVaultCore
+import Foundation
+import GRDB
+
+/// The embedded archive: one SQLite database in WAL mode with an FTS5 index.
+///
+/// Writes go through one serialized connection with `synchronous=FULL`, so a batch
+/// is on disk when ``append(_:context:)`` returns. Schema changes are named,
+/// append-only migrations, so an old vault upgrades itself on open.
+public final class SQLiteArchive: Archive {
+    let database: DatabaseQueue
+    let signer: CheckpointSigner
+    /// Company domains; a participant with an address outside them makes a conversation external.
+    let internalDomains: Set<String>
+    let clock: @Sendable () -> Timestamp
+
+    /// Opens (creating if needed) the archive database at `path`.
+    public init(
+        path: String, signer: CheckpointSigner, internalDomains: Set<String> = [],
+        clock: @escaping @Sendable () -> Timestamp = { Timestamp.now() }
+    ) throws {
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(30)
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA journal_mode = WAL")
+            // FULL: a commit is on disk before it is acknowledged, even across power loss.
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+            try db.execute(sql: "PRAGMA foreign_keys = ON")
+        }
+        database = try DatabaseQueue(path: path, configuration: configuration)
+        self.signer = signer
+        self.internalDomains = Set(internalDomains.map { $0.lowercased() })
+        self.clock = clock
+        try Self.migrator.migrate(database)
+    }
+
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE leaves (
+                        idx INTEGER PRIMARY KEY,
+                        kind TEXT NOT NULL,
+                        ref INTEGER NOT NULL,
+                        hash BLOB NOT NULL
+                    );
+                    CREATE TABLE checkpoints (
+                        tree_size INTEGER PRIMARY KEY,
+                        root BLOB NOT NULL,
+                        at INTEGER NOT NULL,
+                        origin TEXT NOT NULL,
+                        signature BLOB NOT NULL,
+                        frontier BLOB NOT NULL
+                    );
+                    CREATE TABLE conversations (
+                        id INTEGER PRIMARY KEY,
+                        leaf INTEGER NOT NULL UNIQUE,
+                        platform TEXT NOT NULL,
+                        source_id TEXT NOT NULL,
+                        name TEXT,
+                        kind TEXT NOT NULL,
+                        is_external INTEGER NOT NULL DEFAULT 0,
+                        message_count INTEGER NOT NULL DEFAULT 0,
+                        first_at INTEGER,
+                        last_at INTEGER,
+                        UNIQUE (platform, source_id)
+                    );
+                    CREATE INDEX conversations_name ON conversations(name COLLATE NOCASE);
+                    CREATE INDEX conversations_last ON conversations(last_at);
+                    CREATE TABLE participants (
+                        conversation INTEGER NOT NULL REFERENCES conversations(id),
+                        handle TEXT NOT NULL,
+                        display_name TEXT,
+                        PRIMARY KEY (conversation, handle)
+                    ) WITHOUT ROWID;
+                    CREATE TABLE messages (
+                        id INTEGER PRIMARY KEY,
+                        leaf INTEGER NOT NULL UNIQUE,
+                        conversation INTEGER NOT NULL REFERENCES conversations(id),
+                        source_id TEXT NOT NULL,
+                        kind TEXT NOT NULL,
+                        target TEXT,
+                        sender TEXT NOT NULL,
+                        sender_name TEXT,
+                        recipients TEXT NOT NULL,
+                        sent_at INTEGER NOT NULL,
+                        text TEXT NOT NULL,
+                        reply_to TEXT,
+                        thread TEXT,
+                        edited_from TEXT NOT NULL,
+                        deleted INTEGER NOT NULL,
+                        reactions TEXT NOT NULL,
+                        attachments TEXT NOT NULL,
+                        UNIQUE (conversation, source_id)
+                    );
+                    CREATE INDEX messages_sender ON messages(sender COLLATE NOCASE, id);
+                    CREATE TABLE audit_events (
+                        id INTEGER PRIMARY KEY,
+                        leaf INTEGER NOT NULL UNIQUE,
+                        at INTEGER NOT NULL,
+                        actor TEXT NOT NULL,
+                        action TEXT NOT NULL,
+                        detail TEXT NOT NULL
+                    );
+                    -- The index holds normalised text; it never reads content back (snippets are
+                    -- made from the stored text), so its content table is a view of empty strings.
+                    CREATE VIEW message_index_content AS SELECT id, '' AS body, '' AS meta FROM messages;
+                    CREATE VIRTUAL TABLE message_index USING fts5(
+                        body, meta,
+                        content = 'message_index_content', content_rowid = 'id',
+                        tokenize = 'unicode61 remove_diacritics 0'
+                    );
+                    """)
+        }
+        return migrator
+    }
+
+    public func statistics() async throws -> ArchiveStatistics {
+        try await database.read { db in
+            ArchiveStatistics(
+                messages: try Int.fetchOne(db, sql: "SELECT count(*) FROM messages") ?? 0,
+                conversations: try Int.fetchOne(db, sql: "SELECT count(*) FROM conversations") ?? 0,
+                auditEvents: try Int.fetchOne(db, sql: "SELECT count(*) FROM audit_events") ?? 0,
+                treeSize: try Int.fetchOne(db, sql: "SELECT count(*) FROM leaves") ?? 0,
+                latestCheckpoint: try Self.latestCheckpoint(db)?.checkpoint)
+        }
+    }
+
+    /// The newest checkpoint and the frontier saved with it.
+    static func latestCheckpoint(_ db: Database) throws -> (checkpoint: Checkpoint, frontier: MerkleFrontier)? {
+        guard let row = try Row.fetchOne(db, sql: "SELECT tree_size, root, at, origin, signature, frontier FROM checkpoints ORDER BY tree_size DESC LIMIT 1")
+        else { return nil }
+        let checkpoint = checkpoint(from: row)
+        let frontierBytes: [UInt8] = Array(row[5] as Data)
+        guard let frontier = MerkleFrontier(size: checkpoint.treeSize, serialized: frontierBytes) else {
+            throw ArchiveError.corrupt("the latest checkpoint's saved frontier is damaged; run `chatvault verify`")
+        }
+        return (checkpoint, frontier)
+    }
+
+    static func checkpoint(from row: Row) -> Checkpoint {
+        Checkpoint(
+            origin: row[3], treeSize: row[0], root: Array(row[1] as Data), time: Timestamp(microseconds: row[2]),
+            signature: Array(row[4] as Data))
+    }
+}
+
+/// Errors of the archive itself (not of the input).
+public struct ArchiveError: Error, Sendable, Equatable, CustomStringConvertible {
+    public var description: String
+
+    public static func corrupt(_ reason: String) -> ArchiveError { ArchiveError(description: "archive damaged: \(reason)") }
+    public static func notFound(_ what: String) -> ArchiveError { ArchiveError(description: "\(what) not found") }
+}

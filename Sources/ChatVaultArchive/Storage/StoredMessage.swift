@@ -1,0 +1,221 @@
+import ChatVaultCore
+import GRDB
+
+/// A message row exactly as stored, and the canonical bytes that the integrity log
+/// hashes. The canonical form is computed from the stored columns, so changing any
+/// column of a stored message changes its leaf hash and `verify` names it.
+struct StoredMessage {
+    static let columns =
+        "id, leaf, conversation, source_id, kind, target, sender, sender_name, recipients, sent_at, text, reply_to, thread, edited_from, deleted, reactions, attachments"
+
+    var id: Int64
+    var leaf: Int
+    var conversation: Int64
+    var sourceID: String
+    var kind: String
+    var target: String?
+    var sender: String
+    var senderName: String?
+    /// JSON arrays written by ``ColumnJSON``.
+    var recipients: String
+    var sentAt: Int64
+    var text: String
+    var replyTo: String?
+    var thread: String?
+    var editedFrom: String
+    var deleted: Bool
+    var reactions: String
+    var attachments: String
+
+    init(row: Row) {
+        id = row[0]
+        leaf = row[1]
+        conversation = row[2]
+        sourceID = row[3]
+        kind = row[4]
+        target = row[5]
+        sender = row[6]
+        senderName = row[7]
+        recipients = row[8]
+        sentAt = row[9]
+        text = row[10]
+        replyTo = row[11]
+        thread = row[12]
+        editedFrom = row[13]
+        deleted = row[14]
+        reactions = row[15]
+        attachments = row[16]
+    }
+
+    init(id: Int64, leaf: Int, conversation: Int64, message: Message) {
+        self.id = id
+        self.leaf = leaf
+        self.conversation = conversation
+        sourceID = message.sourceID
+        kind = message.kind.rawValue
+        target = message.target
+        sender = message.sender.id
+        senderName = message.sender.displayName
+        recipients = ColumnJSON.handles(message.recipients)
+        sentAt = message.sentAt.microseconds
+        text = message.text
+        replyTo = message.replyTo
+        thread = message.thread
+        editedFrom = ColumnJSON.strings(message.editedFrom)
+        deleted = message.deleted
+        reactions = ColumnJSON.reactions(message.reactions)
+        attachments = ColumnJSON.attachments(message.attachments)
+    }
+
+    var arguments: StatementArguments {
+        [
+            id, leaf, conversation, sourceID, kind, target, sender, senderName, recipients, sentAt, text, replyTo, thread,
+            editedFrom, deleted, reactions, attachments,
+        ]
+    }
+
+    /// The canonical record (version 1). Field order is fixed; JSON columns are embedded as stored.
+    func canonicalBytes(platform: String, conversationSourceID: String) -> [UInt8] {
+        var w = JSONWriter(reservingCapacity: 256 + text.utf8.count)
+        w.raw("{\"v\":1,\"type\":\"message\",\"id\":\(id),\"platform\":")
+        w.writeString(platform)
+        w.raw(",\"conversation\":")
+        w.writeString(conversationSourceID)
+        w.raw(",\"source_id\":")
+        w.writeString(sourceID)
+        w.raw(",\"kind\":")
+        w.writeString(kind)
+        w.raw(",\"target\":")
+        w.writeOptional(target)
+        w.raw(",\"sender\":")
+        w.writeString(sender)
+        w.raw(",\"sender_name\":")
+        w.writeOptional(senderName)
+        w.raw(",\"recipients\":")
+        w.raw(recipients)
+        w.raw(",\"sent_at\":\"\(Timestamp(microseconds: sentAt).iso8601)\",\"text\":")
+        w.writeString(text)
+        w.raw(",\"reply_to\":")
+        w.writeOptional(replyTo)
+        w.raw(",\"thread\":")
+        w.writeOptional(thread)
+        w.raw(",\"edited_from\":")
+        w.raw(editedFrom)
+        w.raw(deleted ? ",\"deleted\":true,\"reactions\":" : ",\"deleted\":false,\"reactions\":")
+        w.raw(reactions)
+        w.raw(",\"attachments\":")
+        w.raw(attachments)
+        w.raw("}")
+        return w.bytes
+    }
+
+    func archived(platform: String, conversationSourceID: String) -> ArchivedMessage {
+        let message = Message(
+            platform: platform, conversation: conversationSourceID, sourceID: sourceID,
+            kind: Message.Kind(rawValue: kind) ?? .message, target: target,
+            sender: Handle(id: sender, displayName: senderName), recipients: ColumnJSON.parseHandles(recipients),
+            sentAt: Timestamp(microseconds: sentAt), text: text, replyTo: replyTo, thread: thread,
+            editedFrom: ColumnJSON.parseStrings(editedFrom), deleted: deleted,
+            reactions: ColumnJSON.parseReactions(reactions), attachments: ColumnJSON.parseAttachments(attachments))
+        return ArchivedMessage(id: id, leafIndex: leaf, conversationID: conversation, message: message)
+    }
+}
+
+extension JSONWriter {
+    mutating func writeOptional(_ text: String?) {
+        if let text { writeString(text) } else { raw("null") }
+    }
+}
+
+/// The JSON text of the list-valued message columns, written deterministically.
+enum ColumnJSON {
+    static func handles(_ handles: [Handle]) -> String {
+        guard !handles.isEmpty else { return "[]" }
+        return JSONValue.array(handles.map { handle in
+            .object([("id", .string(handle.id)), ("name", handle.displayName.map(JSONValue.string) ?? .null)])
+        }).compactText
+    }
+
+    static func strings(_ strings: [String]) -> String {
+        guard !strings.isEmpty else { return "[]" }
+        return JSONValue.array(strings.map(JSONValue.string)).compactText
+    }
+
+    static func reactions(_ reactions: [Reaction]) -> String {
+        guard !reactions.isEmpty else { return "[]" }
+        return JSONValue.array(reactions.map { reaction in
+            .object([("emoji", .string(reaction.emoji)), ("by", .array(reaction.by.map(JSONValue.string)))])
+        }).compactText
+    }
+
+    static func attachments(_ attachments: [Attachment]) -> String {
+        guard !attachments.isEmpty else { return "[]" }
+        return JSONValue.array(attachments.map { a in
+            .object([
+                ("name", .string(a.name)), ("sha256", a.sha256.map(JSONValue.string) ?? .null),
+                ("size", a.size.map { .number(String($0)) } ?? .null),
+                ("media_type", a.mediaType.map(JSONValue.string) ?? .null),
+            ])
+        }).compactText
+    }
+
+    private static func parse(_ text: String) -> [JSONValue] {
+        guard text != "[]", let value = try? JSONParser().parse(text) else { return [] }
+        return value.arrayValue ?? []
+    }
+
+    static func parseHandles(_ text: String) -> [Handle] {
+        parse(text).compactMap { item in
+            item["id"]?.stringValue.map { Handle(id: $0, displayName: item["name"]?.stringValue) }
+        }
+    }
+
+    static func parseStrings(_ text: String) -> [String] {
+        parse(text).compactMap(\.stringValue)
+    }
+
+    static func parseReactions(_ text: String) -> [Reaction] {
+        parse(text).compactMap { item in
+            item["emoji"]?.stringValue.map { Reaction(emoji: $0, by: item["by"]?.arrayValue?.compactMap(\.stringValue) ?? []) }
+        }
+    }
+
+    static func parseAttachments(_ text: String) -> [Attachment] {
+        parse(text).compactMap { item in
+            item["name"]?.stringValue.map {
+                Attachment(
+                    name: $0, sha256: item["sha256"]?.stringValue, size: item["size"]?.scalarText.flatMap { Int64($0) },
+                    mediaType: item["media_type"]?.stringValue)
+            }
+        }
+    }
+}
+
+/// Canonical bytes of the other record kinds in the integrity log.
+enum CanonicalRecord {
+    static func conversation(id: Int64, platform: String, sourceID: String, name: String?, kind: String) -> [UInt8] {
+        var w = JSONWriter()
+        w.raw("{\"v\":1,\"type\":\"conversation\",\"id\":\(id),\"platform\":")
+        w.writeString(platform)
+        w.raw(",\"source_id\":")
+        w.writeString(sourceID)
+        w.raw(",\"name\":")
+        w.writeOptional(name)
+        w.raw(",\"kind\":")
+        w.writeString(kind)
+        w.raw("}")
+        return w.bytes
+    }
+
+    static func audit(id: Int64, at: Int64, actor: String, action: String, detail: String) -> [UInt8] {
+        var w = JSONWriter()
+        w.raw("{\"v\":1,\"type\":\"audit\",\"id\":\(id),\"at\":\"\(Timestamp(microseconds: at).iso8601)\",\"actor\":")
+        w.writeString(actor)
+        w.raw(",\"action\":")
+        w.writeString(action)
+        w.raw(",\"detail\":")
+        w.raw(detail)
+        w.raw("}")
+        return w.bytes
+    }
+}

@@ -1,0 +1,99 @@
+public import ChatVaultCore
+import Crypto
+public import Foundation
+
+/// A vault directory: the archive database, the checkpoint signing key and the
+/// configuration, in one folder that can be backed up as a whole.
+///
+/// ```
+/// vault/
+///   config.json            origin, company domains
+///   archive.sqlite         records, index, integrity log, audit trail (+ -wal, -shm)
+///   keys/checkpoint.key    Ed25519 private key (0600)
+///   keys/checkpoint.pub    public key, `ed25519:<base64>`
+/// ```
+public struct Vault: Sendable {
+    public struct Configuration: Sendable, Codable, Equatable {
+        /// Names this vault in every checkpoint it signs.
+        public var origin: String
+        /// The company's own domains; other domains are external participants.
+        public var internalDomains: [String]
+
+        public init(origin: String, internalDomains: [String] = []) {
+            self.origin = origin
+            self.internalDomains = internalDomains
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case origin
+            case internalDomains = "internal_domains"
+        }
+    }
+
+    public let directory: URL
+    public let configuration: Configuration
+
+    public var databasePath: String { directory.appendingPathComponent("archive.sqlite").path }
+    var privateKeyURL: URL { directory.appendingPathComponent("keys/checkpoint.key") }
+    public var publicKeyURL: URL { directory.appendingPathComponent("keys/checkpoint.pub") }
+
+    /// Why a vault could not be created or opened.
+    public struct Failure: Error, Sendable, CustomStringConvertible {
+        public var description: String
+    }
+
+    /// Creates a new vault in `directory`, which must not already hold one.
+    public static func create(at directory: URL, internalDomains: [String] = []) throws -> Vault {
+        let fileManager = FileManager.default
+        let configURL = directory.appendingPathComponent("config.json")
+        if fileManager.fileExists(atPath: configURL.path) {
+            throw Failure(description: "\(directory.path) already holds a vault")
+        }
+        try fileManager.createDirectory(at: directory.appendingPathComponent("keys"), withIntermediateDirectories: true)
+        let configuration = Configuration(origin: "chatvault:" + UUID().uuidString.lowercased(), internalDomains: internalDomains)
+        let key = Curve25519.Signing.PrivateKey()
+        let vault = Vault(directory: directory, configuration: configuration)
+        try writeSecret(key.rawRepresentation.base64EncodedString() + "\n", to: vault.privateKeyURL)
+        try (PublicKeyText.format(key.publicKey) + "\n").write(to: vault.publicKeyURL, atomically: true, encoding: .utf8)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try encoder.encode(configuration).write(to: configURL, options: .atomic)
+        return vault
+    }
+
+    /// Opens the vault in `directory`.
+    public static func open(at directory: URL) throws -> Vault {
+        let configURL = directory.appendingPathComponent("config.json")
+        guard let data = FileManager.default.contents(atPath: configURL.path) else {
+            throw Failure(description: "no vault at \(directory.path) (run `chatvault init --vault \(directory.path)` first)")
+        }
+        do {
+            return Vault(directory: directory, configuration: try JSONDecoder().decode(Configuration.self, from: data))
+        } catch {
+            throw Failure(description: "\(configURL.path): not a valid vault configuration (\(error))")
+        }
+    }
+
+    init(directory: URL, configuration: Configuration) {
+        self.directory = directory
+        self.configuration = configuration
+    }
+
+    public func signer() throws -> CheckpointSigner {
+        guard let text = try? String(contentsOf: privateKeyURL, encoding: .utf8),
+            let raw = Data(base64Encoded: text.trimmingCharacters(in: .whitespacesAndNewlines)),
+            let key = try? Curve25519.Signing.PrivateKey(rawRepresentation: raw)
+        else { throw Failure(description: "\(privateKeyURL.path): missing or unreadable signing key") }
+        return CheckpointSigner(origin: configuration.origin, privateKey: key)
+    }
+
+    /// Opens the archive database.
+    public func openArchive(clock: @escaping @Sendable () -> Timestamp = { Timestamp.now() }) throws -> SQLiteArchive {
+        try SQLiteArchive(path: databasePath, signer: signer(), internalDomains: Set(configuration.internalDomains), clock: clock)
+    }
+
+    private static func writeSecret(_ text: String, to url: URL) throws {
+        let created = FileManager.default.createFile(atPath: url.path, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600])
+        if !created { throw Failure(description: "cannot write \(url.path)") }
+    }
+}

@@ -1,0 +1,16 @@
+/// A message on its way into the archive, with what the importer knows about its
+/// conversation. Importers produce these; the pipeline hands them to the archive.
+public struct IncomingMessage: Sendable, Hashable {
+    public var message: Message
+    public var conversationName: String?
+    public var conversationKind: Conversation.Kind?
+    /// Where it came from, for error messages and the audit trail (`file.jsonl:12`).
+    public var origin: String
+
+    public init(message: Message, conversationName: String? = nil, conversationKind: Conversation.Kind? = nil, origin: String) {
+        self.message = message
+        self.conversationName = conversationName
+        self.conversationKind = conversationKind
+        self.origin = origin
+    }
+}

@@ -1,0 +1,126 @@
+import Foundation
+
+/// The normal form in which text is indexed and queried.
+///
+/// Index and query go through the same function, so a query matches however the
+/// text was written: compatibility forms are unified (NFKC: full-width letters,
+/// ligatures, superscripts), case and diacritics are folded (`Ünïcode` → `unicode`),
+/// and invisible characters are removed (zero-width spaces and joiners, soft hyphens,
+/// direction overrides), so `p​a​s​s​w​o​r​d` with zero-width spaces is `password`.
+/// Look-alike letters from other scripts (a Cyrillic `а`) are *not* folded here:
+/// that is the policy engine's skeleton form.
+public enum SearchText {
+    /// The normalised form of `text`.
+    public static func normalize(_ text: String) -> String {
+        if text.utf8.allSatisfy({ $0 < 0x80 }) {
+            return asciiLowercased(text)
+        }
+        var kept = String.UnicodeScalarView()
+        for scalar in text.decomposedStringWithCompatibilityMapping.unicodeScalars where !isInvisibleOrMark(scalar) {
+            kept.append(scalar)
+        }
+        return String(kept).lowercased()
+    }
+
+    /// Whether a scalar vanishes in the normal form: default-ignorable and format
+    /// characters (zero-width, bidi controls, soft hyphen) and combining marks (diacritics).
+    @inlinable
+    public static func isInvisibleOrMark(_ scalar: Unicode.Scalar) -> Bool {
+        if scalar.value < 0x80 { return false }
+        let properties = scalar.properties
+        if properties.isDefaultIgnorableCodePoint { return true }
+        switch properties.generalCategory {
+        case .nonspacingMark, .enclosingMark, .format: return true
+        default: return false
+        }
+    }
+
+    /// Whether a scalar of normalised text belongs to a word, as SQLite's `unicode61`
+    /// tokenizer sees it (letters, numbers and private-use characters).
+    @inlinable
+    public static func isWordScalar(_ scalar: Unicode.Scalar) -> Bool {
+        if scalar.value < 0x80 {
+            let v = scalar.value
+            return (v >= 0x30 && v <= 0x39) || (v >= 0x41 && v <= 0x5A) || (v >= 0x61 && v <= 0x7A)
+        }
+        switch scalar.properties.generalCategory {
+        case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter,
+            .decimalNumber, .letterNumber, .otherNumber, .privateUse:
+            return true
+        default:
+            return false
+        }
+    }
+
+    /// The words of already normalised text, in order.
+    public static func words(ofNormalized text: String) -> [String] {
+        var words: [String] = []
+        var current = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars {
+            if isWordScalar(scalar) {
+                current.append(scalar)
+            } else if !current.isEmpty {
+                words.append(String(current))
+                current = String.UnicodeScalarView()
+            }
+        }
+        if !current.isEmpty { words.append(String(current)) }
+        return words
+    }
+
+    /// The words of `text` in normal form: `"Multi-Agent"` → `["multi", "agent"]`.
+    public static func words(_ text: String) -> [String] {
+        words(ofNormalized: normalize(text))
+    }
+
+    /// A word of the original text: where it stands and its normal form. Invisible
+    /// characters inside a word do not split it, so highlights land on what a person sees.
+    public struct Word: Sendable, Equatable {
+        public var range: Range<String.Index>
+        public var normalized: String
+    }
+
+    /// The words of `text` with their ranges in `text` itself, for highlighting.
+    public static func locatedWords(in text: String) -> [Word] {
+        var result: [Word] = []
+        var start: String.Index?
+        var end = text.startIndex
+        var normalized = ""
+        var index = text.startIndex
+        while index < text.endIndex {
+            let next = text.index(after: index)
+            let piece = normalize(String(text[index..<next]))
+            if piece.isEmpty {
+                // Invisible: neither a word character nor a separator.
+            } else if piece.unicodeScalars.allSatisfy(isWordScalar) {
+                if start == nil { start = index }
+                normalized += piece
+                end = next
+            } else {
+                if let s = start { result.append(Word(range: s..<end, normalized: normalized)) }
+                start = nil
+                normalized = ""
+            }
+            index = next
+        }
+        if let s = start { result.append(Word(range: s..<end, normalized: normalized)) }
+        return result
+    }
+
+    private static func asciiLowercased(_ text: String) -> String {
+        var needsChange = false
+        for byte in text.utf8 where byte >= 0x41 && byte <= 0x5A {
+            needsChange = true
+            break
+        }
+        guard needsChange else { return text }
+        return String(unsafeUninitializedCapacity: text.utf8.count) { buffer in
+            var i = 0
+            for byte in text.utf8 {
+                buffer[i] = (byte >= 0x41 && byte <= 0x5A) ? byte + 32 : byte
+                i += 1
+            }
+            return i
+        }
+    }
+}

@@ -1,0 +1,1 @@
+internal let _placeholder = 0

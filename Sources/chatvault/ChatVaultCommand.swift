@@ -1,0 +1,18 @@
+import ArgumentParser
+
+@main
+struct ChatVaultCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "chatvault",
+        abstract: "A tamper-evident compliance archive for workplace chat.",
+        discussion: """
+            Start with `chatvault demo` to see a working archive, or `chatvault init` and
+            `chatvault import --format jsonl FILE` for your own. The vault directory is
+            --vault, else $CHATVAULT_VAULT, else ./vault.
+            """,
+        subcommands: [
+            Demo.self, Init.self, Import.self, Search.self, Show.self, Conversations.self, Verify.self, Prove.self,
+            VerifyProof.self, Key.self, Status.self, Audit.self,
+        ]
+    )
+}

@@ -1,0 +1,52 @@
+import ArgumentParser
+import ChatVaultArchive
+import ChatVaultCore
+import ChatVaultIngest
+import Foundation
+
+struct Demo: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Create a demo vault from bundled conversations and show what to try.",
+        discussion: "Running it again re-imports the same messages, which the archive recognises as duplicates.")
+
+    @Option(name: .long, help: "The demo vault directory.")
+    var vault = "demo-vault"
+
+    @Option(name: .long, help: "Who is acting, for the audit trail.")
+    var actor = "demo"
+
+    func run() async throws {
+        try await reportingErrors {
+            let directory = URL(fileURLWithPath: vault)
+            let opened: Vault
+            if FileManager.default.fileExists(atPath: directory.appendingPathComponent("config.json").path) {
+                opened = try Vault.open(at: directory)
+                Terminal.out("Using the existing demo vault \(directory.path)")
+            } else {
+                opened = try Vault.create(at: directory, internalDomains: DemoFixture.internalDomains)
+                Terminal.out("Created demo vault \(directory.path)")
+            }
+            let archive = try opened.openArchive()
+            let file = FileManager.default.temporaryDirectory.appendingPathComponent("chatvault-demo-\(getpid()).jsonl")
+            try DemoFixture.jsonl.write(to: file, atomically: true, encoding: .utf8)
+            defer { try? FileManager.default.removeItem(at: file) }
+            let report = try await Importer(archive: archive, actor: actor).importFile(file.path)
+            let stats = try await archive.statistics()
+            let report2 = try await archive.verify()
+            Terminal.out("Imported \(report.imported) messages (\(report.duplicates) already there); the vault holds \(stats.messages) messages in \(stats.conversations) conversations.")
+            Terminal.out("Integrity: \(report2.isIntact ? "intact" : "NOT INTACT"), \(stats.treeSize) leaves, latest signed root \(stats.latestCheckpoint?.root.hexString.prefix(16) ?? "-")…")
+            let v = "--vault \(directory.path)"
+            Terminal.out("""
+
+                Try:
+                  chatvault conversations \(v)
+                  chatvault search \(v) "wire transfer"
+                  chatvault search \(v) password          (found although typed with zero-width spaces)
+                  chatvault search \(v) guarant* --from "Dan Okafor"
+                  chatvault show \(v) teams:chat-acme-1
+                  chatvault verify \(v)
+                  chatvault audit \(v)
+                """)
+        }
+    }
+}

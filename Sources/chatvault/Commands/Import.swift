@@ -1,0 +1,76 @@
+import ArgumentParser
+import ChatVaultArchive
+import ChatVaultCore
+import ChatVaultIngest
+
+struct Import: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Import chat messages.",
+        discussion: """
+            Each batch is reported on standard error once it is durable on disk. A malformed
+            line is reported as FILE:LINE: reason and the rest of the file still imports
+            (with --strict, nothing from that file does). Re-importing adds no duplicates.
+            Exit status 1 when any line was rejected.
+            """)
+
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+        case jsonl
+    }
+
+    @OptionGroup var options: VaultOptions
+
+    @Option(help: "Input format: \(Format.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var format: Format = .jsonl
+
+    @Flag(help: "Import nothing from a file that has any bad line.")
+    var strict = false
+
+    @Option(name: .customLong("batch-size"), help: "Messages per durable batch.")
+    var batchSize = 5000
+
+    @Flag(help: "Print the result as JSON.")
+    var json = false
+
+    @Argument(help: "Files to import.")
+    var files: [String]
+
+    func validate() throws {
+        guard batchSize > 0 && batchSize <= 100_000 else { throw ValidationError("--batch-size must be between 1 and 100000") }
+    }
+
+    func run() async throws {
+        var rejected = 0
+        try await reportingErrors {
+            let archive = try options.openArchive()
+            let importer = Importer(archive: archive, actor: options.actorName, batchSize: batchSize, strict: strict)
+            var imported = 0
+            var duplicates = 0
+            var fileReports: [JSONValue] = []
+            for file in files {
+                let report = try await importer.importFile(file) { progress in
+                    Terminal.err("committed \(progress.path) through line \(progress.throughLine): \(progress.stored) stored, \(progress.duplicates) duplicates (log size \(progress.treeSize))")
+                }
+                for error in report.errors { Terminal.err(Terminal.safe(error.description)) }
+                if report.rejected > report.errors.count {
+                    Terminal.err("\(file): \(report.rejected - report.errors.count) more rejected lines not shown")
+                }
+                if strict && report.rejected > 0 {
+                    Terminal.err("\(file): nothing imported (--strict and \(report.rejected) bad lines)")
+                }
+                imported += report.imported
+                duplicates += report.duplicates
+                rejected += report.rejected
+                fileReports.append(.object([
+                    ("file", .string(file)), ("imported", .int(report.imported)), ("duplicates", .int(report.duplicates)),
+                    ("rejected", .int(report.rejected)), ("errors", .array(report.errors.prefix(20).map { .string($0.description) })),
+                ]))
+            }
+            if json {
+                Terminal.json(.object([("imported", .int(imported)), ("duplicates", .int(duplicates)), ("rejected", .int(rejected)), ("files", .array(fileReports))]))
+            } else {
+                Terminal.out("imported \(imported), duplicates \(duplicates), rejected \(rejected)")
+            }
+        }
+        if rejected > 0 { throw ExitCode(1) }
+    }
+}

@@ -1,0 +1,97 @@
+import ArgumentParser
+import ChatVaultArchive
+import ChatVaultCore
+
+struct Search: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Search the archive.",
+        discussion: """
+            Query language: words (all must match), "exact phrases", OR, NOT or -word,
+            prefix* and parentheses. Case, accents, full-width forms and invisible
+            characters do not matter. Punctuation is never syntax: `multi-agent` is the
+            phrase "multi agent". An empty query lists messages matching the filters.
+            """)
+
+    @OptionGroup var options: VaultOptions
+
+    @Argument(help: "The query.")
+    var query: String = ""
+
+    @Option(help: "Only messages sent by this handle or display name.")
+    var from: String?
+
+    @Option(help: "Only this conversation (platform:id, id or name).")
+    var conversation: String?
+
+    @Option(help: "Only messages sent at or after this date/time (ISO 8601).")
+    var after: String?
+
+    @Option(help: "Only messages sent before this date/time (ISO 8601).")
+    var before: String?
+
+    @Option(help: "Sort order: newest, oldest or relevance.")
+    var sort: String = "newest"
+
+    @Option(help: "Hits per page (1–1000).")
+    var limit = 20
+
+    @Option(help: "Hits to skip (paging).")
+    var offset = 0
+
+    @Flag(help: "Print the result as JSON.")
+    var json = false
+
+    func validate() throws {
+        guard SearchRequest.Order(rawValue: sort) != nil else { throw ValidationError("--sort must be newest, oldest or relevance") }
+        guard (1...1000).contains(limit) else { throw ValidationError("--limit must be between 1 and 1000") }
+        guard offset >= 0 else { throw ValidationError("--offset must not be negative") }
+        for (name, value) in [("--after", after), ("--before", before)] {
+            if let value, Timestamp(iso8601: value) == nil {
+                throw ValidationError("\(name) \(value): expected an ISO 8601 date like 2024-03-01 or 2024-03-01T09:00:00Z")
+            }
+        }
+    }
+
+    func run() async throws {
+        try await reportingErrors {
+            let archive = try options.openArchive()
+            let request = SearchRequest(
+                query: SearchQuery.parse(query), sender: from, conversation: conversation, after: after.flatMap(Timestamp.init(iso8601:)),
+                before: before.flatMap(Timestamp.init(iso8601:)), order: SearchRequest.Order(rawValue: sort) ?? .newest, limit: limit,
+                offset: offset)
+            let page = try await archive.search(request)
+            try await archive.recordAudit(
+                action: "archive.search", actor: options.actorName,
+                detail: .object([
+                    ("query", .string(query)), ("from", .optional(from)), ("conversation", .optional(conversation)),
+                    ("after", .optional(after)), ("before", .optional(before)), ("offset", .int(offset)), ("hits", .int(page.hits.count)),
+                ]))
+            if json {
+                Terminal.json(.object([
+                    ("hits", .array(page.hits.map { hit in
+                        var object = MessageJSON.message(hit.message, conversation: hit.conversation)
+                        if case .object(var members) = object {
+                            members.append(("snippet", .string(hit.snippet.marked())))
+                            object = .object(members)
+                        }
+                        return object
+                    })),
+                    ("has_more", .bool(page.hasMore)),
+                ]))
+                return
+            }
+            if page.hits.isEmpty {
+                Terminal.out(offset > 0 ? "No more results." : "No messages found.")
+                return
+            }
+            for hit in page.hits {
+                let m = hit.message.message
+                let place = hit.conversation.name.map { "\(hit.conversation.key) (\(Terminal.safe($0)))" } ?? hit.conversation.key
+                Terminal.out("\(Terminal.time(m.sentAt))  \(Terminal.safe(place))  \(Terminal.safe(m.sender.description))  \(Terminal.dim("[\(hit.message.id)]"))")
+                Terminal.out("    " + Terminal.render(hit.snippet))
+            }
+            let shown = "\(offset + 1)–\(offset + page.hits.count)"
+            Terminal.out(page.hasMore ? "Results \(shown); more with --offset \(offset + page.hits.count)." : "Results \(shown).")
+        }
+    }
+}

@@ -1,0 +1,66 @@
+import ChatVaultCore
+import Foundation
+
+/// Printing for people and for programs. Every message body is hostile: control
+/// characters (ANSI escapes among them) are made visible before they reach a terminal.
+enum Terminal {
+    static let isInteractive = isatty(STDOUT_FILENO) == 1
+
+    static func out(_ line: String) {
+        FileHandle.standardOutput.write(Data((line + "\n").utf8))
+    }
+
+    static func err(_ line: String) {
+        FileHandle.standardError.write(Data((line + "\n").utf8))
+    }
+
+    static func error(_ message: String) {
+        err("chatvault: error: \(message)")
+    }
+
+    static func json(_ value: JSONValue) {
+        out(value.compactText)
+    }
+
+    /// `text` with C0/C1 control characters (except newline and tab when allowed) shown as `\u{…}`.
+    static func safe(_ text: String, allowNewlines: Bool = false) -> String {
+        var result = ""
+        result.reserveCapacity(text.utf8.count)
+        for scalar in text.unicodeScalars {
+            let v = scalar.value
+            if (v == 0x0A || v == 0x09) && allowNewlines {
+                result.unicodeScalars.append(scalar)
+            } else if v < 0x20 || v == 0x7F || (0x80...0x9F).contains(v) || v == 0x202E || v == 0x202D {
+                result += v == 0x0A ? " " : "\\u{\(String(v, radix: 16))}"
+            } else {
+                result.unicodeScalars.append(scalar)
+            }
+        }
+        return result
+    }
+
+    static func bold(_ text: String) -> String {
+        isInteractive ? "\u{1B}[1m" + text + "\u{1B}[0m" : "«" + text + "»"
+    }
+
+    static func dim(_ text: String) -> String {
+        isInteractive ? "\u{1B}[2m" + text + "\u{1B}[0m" : text
+    }
+
+    /// A snippet with highlights in bold (terminal) or «» (pipe), everything else made safe.
+    static func render(_ snippet: Snippet) -> String {
+        snippet.segments.map { $0.isMatch ? bold(safe($0.text)) : safe($0.text) }.joined()
+    }
+
+    /// `2024-03-01 09:15:00Z`
+    static func time(_ timestamp: Timestamp) -> String {
+        let iso = timestamp.iso8601
+        let seconds = iso.prefix(19)
+        return seconds.replacing("T", with: " ") + "Z"
+    }
+}
+
+extension JSONValue {
+    static func int<T: BinaryInteger>(_ value: T) -> JSONValue { .number(String(value)) }
+    static func optional(_ text: String?) -> JSONValue { text.map(JSONValue.string) ?? .null }
+}
