@@ -59,7 +59,10 @@ let package = Package(
         .testTarget(name: "ChatVaultCoreTests", dependencies: ["ChatVaultCore"], swiftSettings: upcoming),
         .testTarget(
             name: "ChatVaultArchiveTests",
-            dependencies: ["ChatVaultCore", "ChatVaultArchive", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: [
+                "ChatVaultCore", "ChatVaultArchive", .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             swiftSettings: upcoming
         ),
         .testTarget(
@@ -69,7 +72,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ChatVaultCLITests",
-            dependencies: ["chatvault", "ChatVaultCore", "ChatVaultArchive"],
+            dependencies: ["chatvault", "ChatVaultCore", "ChatVaultArchive", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: upcoming
         ),
     ]

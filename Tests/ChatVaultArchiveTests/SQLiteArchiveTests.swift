@@ -1,0 +1,84 @@
+import ChatVaultArchive
+import ChatVaultCore
+import Foundation
+import GRDB
+import Testing
+
+@Suite struct SQLiteArchiveTests {
+    func withArchive(_ body: (SQLiteArchive, TemporaryVault) async throws -> Void) async throws {
+        let vault = try TemporaryVault()
+        defer { vault.remove() }
+        try await body(try vault.archive(), vault)
+    }
+
+    @Test func appendStoresAndDeduplicates() async throws { try await withArchive { a, _ in try await ArchiveConformance.appendStoresAndDeduplicates(a) } }
+    @Test func searchFindsNormalisedText() async throws { try await withArchive { a, _ in try await ArchiveConformance.searchFindsNormalisedTextAndQuotesEverything(a) } }
+    @Test func searchOrdersAndFilters() async throws { try await withArchive { a, _ in try await ArchiveConformance.searchOrdersAndFilters(a) } }
+    @Test func transcriptsAreInSentOrder() async throws { try await withArchive { a, _ in try await ArchiveConformance.transcriptsAreInSentOrder(a) } }
+    @Test func externalParticipants() async throws { try await withArchive { a, _ in try await ArchiveConformance.externalParticipantsMarkTheConversation(a) } }
+    @Test func auditTrail() async throws { try await withArchive { a, _ in try await ArchiveConformance.auditTrailRecordsAppendsAndReads(a) } }
+    @Test func verifiesAndProves() async throws {
+        try await withArchive { a, v in try await ArchiveConformance.verifiesAndProvesEveryMessage(a, publicKey: try v.vault.signer().publicKey) }
+    }
+
+    @Test func messagesInTheSameMillisecondGetDistinctOrderedIDs() async throws {
+        try await withArchive { archive, _ in
+            let receipt = try await archive.append((0..<50).map { incoming("m\($0)", at: 42, text: "same time") }, context: testContext)
+            #expect(Set(receipt.storedIDs).count == 50)
+            #expect(receipt.storedIDs == receipt.storedIDs.sorted())
+            #expect(receipt.storedIDs.allSatisfy { $0 >> 12 == 42_000 })
+        }
+    }
+
+    @Test func verifyNamesARecordChangedBehindItsBack() async throws {
+        try await withArchive { archive, vault in
+            let receipt = try await archive.append([incoming("m1", text: "pay 100"), incoming("m2", text: "pay 200")], context: testContext)
+            let target = receipt.storedIDs[1]
+            let db = try DatabaseQueue(path: vault.vault.databasePath)
+            try await db.write { try $0.execute(sql: "UPDATE messages SET text = 'pay 900' WHERE id = ?", arguments: [target]) }
+            let report = try await archive.verify()
+            #expect(!report.isIntact)
+            #expect(report.problems.count == 1)
+            #expect(report.problems.first?.recordKind == "message")
+            #expect(report.problems.first?.recordID == target)
+        }
+    }
+
+    @Test func verifyCatchesDeletedRecordsAndRewrittenLeaves() async throws {
+        try await withArchive { archive, vault in
+            let receipt = try await archive.append((0..<5).map { incoming("m\($0)", at: Int64($0), text: "item \($0)") }, context: testContext)
+            let db = try DatabaseQueue(path: vault.vault.databasePath)
+            try await db.write { try $0.execute(sql: "DELETE FROM messages WHERE id = ?", arguments: [receipt.storedIDs[2]]) }
+            let deleted = try await archive.verify()
+            #expect(deleted.problems.contains { $0.recordID == receipt.storedIDs[2] && $0.reason.contains("deleted") })
+
+            // Rewriting a leaf hash to match an altered record breaks the signed root instead.
+            try await db.write { db in
+                try db.execute(sql: "UPDATE messages SET text = 'item X' WHERE id = ?", arguments: [receipt.storedIDs[3]])
+                try db.execute(sql: "UPDATE leaves SET hash = zeroblob(32) WHERE ref = ? AND kind = 'message'", arguments: [receipt.storedIDs[3]])
+            }
+            let rewritten = try await archive.verify()
+            #expect(rewritten.problems.contains { $0.recordKind == "checkpoint" })
+        }
+    }
+
+    @Test func verifyCatchesAForgedCheckpoint() async throws {
+        try await withArchive { archive, vault in
+            _ = try await archive.append([incoming("m1", text: "a")], context: testContext)
+            let db = try DatabaseQueue(path: vault.vault.databasePath)
+            try await db.write { try $0.execute(sql: "UPDATE checkpoints SET at = at + 1") }
+            let report = try await archive.verify()
+            #expect(report.problems.contains { $0.recordKind == "checkpoint" && $0.reason.contains("signature") })
+        }
+    }
+
+    @Test func reopeningKeepsEverythingAndContinuesTheLog() async throws {
+        let vault = try TemporaryVault()
+        defer { vault.remove() }
+        _ = try await vault.archive().append([incoming("m1", text: "first")], context: testContext)
+        let reopened = try vault.archive()
+        _ = try await reopened.append([incoming("m2", text: "second")], context: testContext)
+        #expect(try await reopened.statistics().messages == 2)
+        #expect(try await reopened.verify().isIntact)
+    }
+}
