@@ -132,3 +132,23 @@ extension SQLiteArchive {
         }
     }
 }
+
+extension SQLiteArchive {
+    /// The canonical bytes of every stored message, for the benchmark's raw SHA-256 baseline.
+    package func canonicalRecordsForBenchmark() throws -> [[UInt8]] {
+        try database.read { db in
+            var conversations: [Int64: (String, String)] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT id, platform, source_id FROM conversations") {
+                conversations[row[0]] = (row[1], row[2])
+            }
+            var records: [[UInt8]] = []
+            let cursor = try Row.fetchCursor(db, sql: "SELECT \(StoredMessage.columns) FROM messages")
+            while let row = try cursor.next() {
+                let stored = StoredMessage(row: row)
+                let (platform, sourceID) = conversations[stored.conversation] ?? ("", "")
+                records.append(stored.canonicalBytes(platform: platform, conversationSourceID: sourceID))
+            }
+            return records
+        }
+    }
+}

@@ -1,0 +1,86 @@
+import ArgumentParser
+import ChatVaultArchive
+import ChatVaultCore
+import ChatVaultIngest
+import Foundation
+
+/// `swift run -c release chatvault-bench`: import, search and verify figures for ChatVault
+/// against a plain SQLite FTS5 loader and raw SHA-256, measured in the same run on the
+/// same seeded corpus (../shared/bench).
+@main
+struct Bench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "chatvault-bench",
+        abstract: "Benchmark import, search and verify against same-run baselines.")
+
+    @Option(help: "Messages in the generated corpus.")
+    var messages = 1_000_000
+
+    @Option(help: "The shared benchmark folder (corpus generator and reference queries).")
+    var shared = "../shared/bench"
+
+    @Option(help: "Where corpora and vaults are written (kept between runs; corpora are reused).")
+    var work = ".build-bench"
+
+    @Option(help: "Timed repetitions of each reference query.")
+    var reps = 10
+
+    @Option(name: .customLong("batch-size"), help: "Messages per durable batch in ChatVault's import.")
+    var batchSize = 10_000
+
+    @Flag(help: "Skip the plain-SQLite baseline (faster; ratios are then omitted).")
+    var skipBaseline = false
+
+    func run() async throws {
+        let workURL = URL(fileURLWithPath: work)
+        try FileManager.default.createDirectory(at: workURL, withIntermediateDirectories: true)
+        let corpus = try BenchCorpus.prepare(messages: messages, shared: shared, work: workURL)
+        let corpusBytes = try FileManager.default.attributesOfItem(atPath: corpus.native.path)[.size] as? Int ?? 0
+        print("corpus: \(messages) messages, \(corpusBytes / 1_000_000) MB ChatVault JSONL (\(corpus.native.lastPathComponent))")
+        let queries = try ReferenceQuery.load(shared: shared)
+
+        // ChatVault: JSONL → pipeline → archive with synchronous=FULL, FTS5 index and the Merkle log.
+        let vaultURL = workURL.appendingPathComponent("vault-\(messages)")
+        try? FileManager.default.removeItem(at: vaultURL)
+        let vault = try Vault.create(at: vaultURL)
+        let archive = try vault.openArchive()
+        let importer = Importer(archive: archive, actor: "bench", batchSize: batchSize)
+        let importCost = try await Measure.run { _ = try await importer.importFile(corpus.native.path) }
+        let stats = try await archive.statistics()
+        let vaultBytes = Measure.directorySize(vaultURL)
+
+        var baselineCost: Measure.Cost?
+        var baselineSearch: [String: [Double]] = [:]
+        if !skipBaseline {
+            let baseline = PlainSQLiteBaseline(path: workURL.appendingPathComponent("baseline-\(messages).sqlite").path)
+            baselineCost = try await Measure.run { try baseline.load(corpus: corpus.reference.path) }
+            baselineSearch = try baseline.query(queries, reps: reps)
+        }
+
+        var search: [String: [Double]] = [:]
+        for query in queries {
+            let request = query.request
+            _ = try await archive.search(request)
+            var samples: [Double] = []
+            for _ in 0..<reps {
+                let started = Measure.now()
+                _ = try await archive.search(request)
+                samples.append(Measure.now() - started)
+            }
+            search[query.id] = samples
+        }
+
+        let verifyStart = Measure.now()
+        let verifyCost = try await Measure.run { _ = try await archive.verify() }
+        _ = verifyStart
+        let report = try await archive.verify()
+        let records = try archive.canonicalRecordsForBenchmark()
+        let shaCost = try await Measure.run { Measure.sha256(records) }
+
+        BenchReport(
+            messages: stats.messages, corpusBytes: corpusBytes, vaultBytes: vaultBytes, importCost: importCost, baselineCost: baselineCost,
+            queries: queries, search: search, baselineSearch: baselineSearch, verifyCost: verifyCost, verifyBytes: report.bytesHashed,
+            shaCost: shaCost, shaBytes: records.reduce(0) { $0 + $1.count }, verifyIntact: report.isIntact
+        ).print()
+    }
+}

@@ -1,1 +1,0 @@
-internal let _placeholder = 0
