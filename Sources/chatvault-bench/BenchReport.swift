@@ -23,10 +23,14 @@ struct BenchReport {
         let mb = Double(corpusBytes) / 1e6
         Swift.print("")
         Swift.print("== import (durable batches, FTS5 index, Merkle log, signed checkpoints) ==")
-        Swift.print("chatvault       \(f(n / importCost.wall, 0)) msg/s wall, \(f(n / importCost.cpu, 0)) msg/CPU-s, \(f(mb / importCost.wall)) MB/s, vault \(vaultBytes / 1_000_000) MB")
+        Swift.print(
+            "chatvault       \(f(n / importCost.wall, 0)) msg/s wall, \(f(n / importCost.cpu, 0)) msg/CPU-s, \(f(mb / importCost.wall)) MB/s, vault \(vaultBytes / 1_000_000) MB"
+        )
         if let baselineCost {
             Swift.print("plain FTS5      \(f(n / baselineCost.wall, 0)) msg/s wall, \(f(n / baselineCost.cpu, 0)) msg/CPU-s")
-            Swift.print("ratio           \(f(baselineCost.cpu / importCost.cpu, 2))× the baseline's messages per CPU-second, \(f(baselineCost.wall / importCost.wall, 2))× per wall second")
+            Swift.print(
+                "ratio           \(f(baselineCost.cpu / importCost.cpu, 2))× the baseline's messages per CPU-second, \(f(baselineCost.wall / importCost.wall, 2))× per wall second"
+            )
         }
         Swift.print("")
         Swift.print("== search: 20 reference queries, top 50 with snippets, p50 / p95 ms ==")
@@ -36,7 +40,9 @@ struct BenchReport {
             let ours = ids.flatMap { search[$0] ?? [] }
             let theirs = ids.flatMap { baselineSearch[$0] ?? [] }
             let o50 = Measure.percentile(ours, 50) * 1000, o95 = Measure.percentile(ours, 95) * 1000
-            var line = kind.padding(toLength: 11, withPad: " ", startingAt: 0) + "\(f(o50, 2)) / \(f(o95, 2))".padding(toLength: 27, withPad: " ", startingAt: 0)
+            var line =
+                kind.padding(toLength: 11, withPad: " ", startingAt: 0)
+                + "\(f(o50, 2)) / \(f(o95, 2))".padding(toLength: 27, withPad: " ", startingAt: 0)
             if !theirs.isEmpty {
                 let t50 = Measure.percentile(theirs, 50) * 1000, t95 = Measure.percentile(theirs, 95) * 1000
                 line += "\(f(t50, 2)) / \(f(t95, 2))".padding(toLength: 20, withPad: " ", startingAt: 0) + "\(f(t95 / o95, 1))× faster"
@@ -47,7 +53,9 @@ struct BenchReport {
         Swift.print("== verify ==")
         let verifyRate = Double(verifyBytes) / 1e6 / verifyCost.wall
         let shaRate = Double(shaBytes) / 1e6 / shaCost.wall
-        Swift.print("verify          \(f(verifyRate, 0)) MB/s of canonical records (\(verifyBytes / 1_000_000) MB, \(f(verifyCost.wall, 2)) s), intact: \(verifyIntact)")
+        Swift.print(
+            "verify          \(f(verifyRate, 0)) MB/s of canonical records (\(verifyBytes / 1_000_000) MB, \(f(verifyCost.wall, 2)) s), intact: \(verifyIntact)"
+        )
         Swift.print("raw SHA-256     \(f(shaRate, 0)) MB/s on the same message records in memory")
         Swift.print("ratio           verify runs at \(f(100 * verifyRate / shaRate, 0))% of raw SHA-256 speed")
     }

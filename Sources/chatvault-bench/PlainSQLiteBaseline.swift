@@ -50,11 +50,12 @@ struct PlainSQLiteBaseline {
                 if end > start {
                     let d = try parser.parse(UnsafeBufferPointer(rebasing: bytes[start..<end]))
                     let ts = Timestamp(iso8601: d["ts"]?.stringValue ?? "")?.microseconds ?? 0
-                    rows.append((
-                        Int64(d["id"]?.scalarText ?? "0") ?? 0, ts / 1_000_000, d["platform"]?.stringValue ?? "",
-                        d["channel"]?.stringValue ?? "", d["sender"]?.stringValue ?? "",
-                        (d["recipients"]?.arrayValue ?? []).compactMap(\.stringValue).joined(separator: ","), d["text"]?.stringValue ?? ""
-                    ))
+                    rows.append(
+                        (
+                            Int64(d["id"]?.scalarText ?? "0") ?? 0, ts / 1_000_000, d["platform"]?.stringValue ?? "",
+                            d["channel"]?.stringValue ?? "", d["sender"]?.stringValue ?? "",
+                            (d["recipients"]?.arrayValue ?? []).compactMap(\.stringValue).joined(separator: ","), d["text"]?.stringValue ?? ""
+                        ))
                     if rows.count >= 100_000 { try flush() }
                 }
                 start = end + 1
@@ -76,7 +77,9 @@ struct PlainSQLiteBaseline {
             for q in queries {
                 let sql: String
                 let arguments: StatementArguments
-                if q.kind == "filtered", let sender = q.sender, let from = q.from.flatMap(Timestamp.init(iso8601:)), let to = q.to.flatMap(Timestamp.init(iso8601:)) {
+                if q.kind == "filtered", let sender = q.sender, let from = q.from.flatMap(Timestamp.init(iso8601:)),
+                    let to = q.to.flatMap(Timestamp.init(iso8601:))
+                {
                     sql = base.replacingOccurrences(of: "%@", with: "AND m.sender = ? AND m.ts >= ? AND m.ts < ?")
                     arguments = [q.fts5, sender, from.microseconds / 1_000_000, to.microseconds / 1_000_000]
                 } else {

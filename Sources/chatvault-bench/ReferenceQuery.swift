@@ -18,7 +18,9 @@ struct ReferenceQuery {
     static func load(shared: String) throws -> [ReferenceQuery] {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", "import json,sys; sys.path.insert(0, sys.argv[1]); from queries import Q; print(json.dumps(Q))", shared]
+        process.arguments = [
+            "python3", "-c", "import json,sys; sys.path.insert(0, sys.argv[1]); from queries import Q; print(json.dumps(Q))", shared,
+        ]
         let pipe = Pipe()
         process.standardOutput = pipe
         try process.run()

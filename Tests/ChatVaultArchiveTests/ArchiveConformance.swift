@@ -15,7 +15,8 @@ enum ArchiveConformance {
         #expect(second.stored == 0)
         #expect(second.duplicates == 3)
         // Same source id in another conversation or platform is another message.
-        let third = try await archive.append([incoming("m1", conversation: "C2", text: "x"), incoming("m1", platform: "teams", text: "y")], context: testContext)
+        let third = try await archive.append(
+            [incoming("m1", conversation: "C2", text: "x"), incoming("m1", platform: "teams", text: "y")], context: testContext)
         #expect(third.stored == 2)
         let stats = try await archive.statistics()
         #expect(stats.messages == 4)
@@ -23,12 +24,13 @@ enum ArchiveConformance {
     }
 
     static func searchFindsNormalisedTextAndQuotesEverything(_ archive: any Archive) async throws {
-        _ = try await archive.append([
-            incoming("m1", at: 1000, text: "My p\u{200B}a\u{200B}s\u{200B}s\u{200B}w\u{200B}o\u{200B}r\u{200B}d expired"),
-            incoming("m2", at: 2000, text: "The multi-agent setup, sender:carol"),
-            incoming("m3", at: 3000, text: "ＣＡＦÉ meeting"),
-            incoming("m4", at: 4000, text: "we'll have the wire transfer done", editedFrom: ["wire it tomorrow"]),
-        ], context: testContext)
+        _ = try await archive.append(
+            [
+                incoming("m1", at: 1000, text: "My p\u{200B}a\u{200B}s\u{200B}s\u{200B}w\u{200B}o\u{200B}r\u{200B}d expired"),
+                incoming("m2", at: 2000, text: "The multi-agent setup, sender:carol"),
+                incoming("m3", at: 3000, text: "ＣＡＦÉ meeting"),
+                incoming("m4", at: 4000, text: "we'll have the wire transfer done", editedFrom: ["wire it tomorrow"]),
+            ], context: testContext)
         func ids(_ text: String) async throws -> [String] {
             try await archive.search(SearchRequest(query: SearchQuery.parse(text))).hits.map(\.message.message.sourceID)
         }
@@ -48,11 +50,12 @@ enum ArchiveConformance {
     }
 
     static func searchOrdersAndFilters(_ archive: any Archive) async throws {
-        _ = try await archive.append([
-            incoming("a", conversation: "C1", sender: "alice@bank.example", name: "Alice", at: 1_000, text: "budget one"),
-            incoming("b", conversation: "C2", sender: "bob@bank.example", at: 3_000, text: "budget two"),
-            incoming("c", conversation: "C1", sender: "bob@bank.example", at: 2_000, text: "budget three"),
-        ], context: testContext)
+        _ = try await archive.append(
+            [
+                incoming("a", conversation: "C1", sender: "alice@bank.example", name: "Alice", at: 1_000, text: "budget one"),
+                incoming("b", conversation: "C2", sender: "bob@bank.example", at: 3_000, text: "budget two"),
+                incoming("c", conversation: "C1", sender: "bob@bank.example", at: 2_000, text: "budget three"),
+            ], context: testContext)
         func ids(_ request: SearchRequest) async throws -> [String] {
             try await archive.search(request).hits.map(\.message.message.sourceID)
         }
@@ -90,17 +93,19 @@ enum ArchiveConformance {
     }
 
     static func externalParticipantsMarkTheConversation(_ archive: any Archive) async throws {
-        _ = try await archive.append([
-            incoming("m1", conversation: "inside", sender: "alice@bank.example", text: "hi", recipients: ["bob@ops.bank.example"]),
-            incoming("m2", conversation: "outside", sender: "alice@bank.example", text: "hi", recipients: ["client@acme.example"]),
-        ], context: testContext)
+        _ = try await archive.append(
+            [
+                incoming("m1", conversation: "inside", sender: "alice@bank.example", text: "hi", recipients: ["bob@ops.bank.example"]),
+                incoming("m2", conversation: "outside", sender: "alice@bank.example", text: "hi", recipients: ["client@acme.example"]),
+            ], context: testContext)
         #expect(try await archive.conversations(matching: "slack:inside").first?.conversation.isExternal == false)
         #expect(try await archive.conversations(matching: "slack:outside").first?.conversation.isExternal == true)
     }
 
     static func verifiesAndProvesEveryMessage(_ archive: any Archive, publicKey: Curve25519.Signing.PublicKey) async throws {
         for batch in 0..<5 {
-            _ = try await archive.append((0..<7).map { incoming("b\(batch)-\($0)", at: Int64(batch * 100 + $0), text: "batch \(batch) item \($0)") }, context: testContext)
+            _ = try await archive.append(
+                (0..<7).map { incoming("b\(batch)-\($0)", at: Int64(batch * 100 + $0), text: "batch \(batch) item \($0)") }, context: testContext)
             try await archive.recordAudit(action: "test.read", actor: "tester", detail: .object([("batch", .number("\(batch)"))]))
         }
         let report = try await archive.verify()

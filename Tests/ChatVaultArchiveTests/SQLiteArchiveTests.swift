@@ -11,11 +11,19 @@ import Testing
         try await body(try vault.archive(), vault)
     }
 
-    @Test func appendStoresAndDeduplicates() async throws { try await withArchive { a, _ in try await ArchiveConformance.appendStoresAndDeduplicates(a) } }
-    @Test func searchFindsNormalisedText() async throws { try await withArchive { a, _ in try await ArchiveConformance.searchFindsNormalisedTextAndQuotesEverything(a) } }
+    @Test func appendStoresAndDeduplicates() async throws {
+        try await withArchive { a, _ in try await ArchiveConformance.appendStoresAndDeduplicates(a) }
+    }
+    @Test func searchFindsNormalisedText() async throws {
+        try await withArchive { a, _ in try await ArchiveConformance.searchFindsNormalisedTextAndQuotesEverything(a) }
+    }
     @Test func searchOrdersAndFilters() async throws { try await withArchive { a, _ in try await ArchiveConformance.searchOrdersAndFilters(a) } }
-    @Test func transcriptsAreInSentOrder() async throws { try await withArchive { a, _ in try await ArchiveConformance.transcriptsAreInSentOrder(a) } }
-    @Test func externalParticipants() async throws { try await withArchive { a, _ in try await ArchiveConformance.externalParticipantsMarkTheConversation(a) } }
+    @Test func transcriptsAreInSentOrder() async throws {
+        try await withArchive { a, _ in try await ArchiveConformance.transcriptsAreInSentOrder(a) }
+    }
+    @Test func externalParticipants() async throws {
+        try await withArchive { a, _ in try await ArchiveConformance.externalParticipantsMarkTheConversation(a) }
+    }
     @Test func auditTrail() async throws { try await withArchive { a, _ in try await ArchiveConformance.auditTrailRecordsAppendsAndReads(a) } }
     @Test func verifiesAndProves() async throws {
         try await withArchive { a, v in try await ArchiveConformance.verifiesAndProvesEveryMessage(a, publicKey: try v.vault.signer().publicKey) }

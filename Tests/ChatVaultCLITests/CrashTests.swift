@@ -16,7 +16,8 @@ import Testing
         var text = ""
         text.reserveCapacity(total * 160)
         for n in 1...total {
-            text += #"{"platform":"slack","conversation":"C\#(n % 7)","id":"\#(n)","sender":"user\#(n % 13)@bank.example","sent_at":"2024-01-01T00:00:00Z","text":"message number \#(n) about the quarterly numbers"}"#
+            text +=
+                #"{"platform":"slack","conversation":"C\#(n % 7)","id":"\#(n)","sender":"user\#(n % 13)@bank.example","sent_at":"2024-01-01T00:00:00Z","text":"message number \#(n) about the quarterly numbers"}"#
             text += "\n"
         }
         try text.write(toFile: file, atomically: true, encoding: .utf8)
@@ -62,6 +63,8 @@ import Testing
         var configuration = Configuration()
         configuration.readonly = true
         let db = try DatabaseQueue(path: "\(vault)/archive.sqlite", configuration: configuration)
-        return try db.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM messages WHERE CAST(source_id AS INTEGER) <= ?", arguments: [line]) ?? 0 }
+        return try db.read {
+            try Int.fetchOne($0, sql: "SELECT count(*) FROM messages WHERE CAST(source_id AS INTEGER) <= ?", arguments: [line]) ?? 0
+        }
     }
 }

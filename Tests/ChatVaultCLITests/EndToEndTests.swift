@@ -45,7 +45,9 @@ import Testing
         #expect(hits.first?["snippet"]?.stringValue?.contains("«p\u{200B}assword»") == true)
         let hostile = try cli.run("search", "--vault", vault, "multi-agent sender:carol ((( \" NEAR(x) {text}:y")
         #expect(hostile.status == 0, "\(hostile.stderr)")
-        let filtered = try cli.run("search", "--vault", vault, "wire", "--from", "alice@bank.example", "--after", "2024-03-01", "--before", "2024-03-02", "--conversation", "slack:C1", "--json")
+        let filtered = try cli.run(
+            "search", "--vault", vault, "wire", "--from", "alice@bank.example", "--after", "2024-03-01", "--before", "2024-03-02", "--conversation",
+            "slack:C1", "--json")
         #expect(filtered.json?["hits"]?.arrayValue?.compactMap { $0["source_id"]?.stringValue } == ["5", "1"])
         let text = try cli.run("search", "--vault", vault, "guaranteed")
         #expect(text.stdout.contains("«guaranteed»"))
@@ -144,7 +146,8 @@ import Testing
         let vault = cli.path("vault")
         try cli.run("init", "--vault", vault)
         let file = cli.path("esc.jsonl")
-        try #"{"platform":"p","conversation":"c","id":"1","sender":"u\u001b[31m","sent_at":"2024-01-01T00:00:00Z","text":"evil \u001b]0;pwned\u0007 text"}"#
+        try
+            #"{"platform":"p","conversation":"c","id":"1","sender":"u\u001b[31m","sent_at":"2024-01-01T00:00:00Z","text":"evil \u001b]0;pwned\u0007 text"}"#
             .write(toFile: file, atomically: true, encoding: .utf8)
         try cli.run("import", "--vault", vault, file)
         for output in [try cli.run("search", "--vault", vault, "evil").stdout, try cli.run("show", "--vault", vault, "p:c").stdout] {

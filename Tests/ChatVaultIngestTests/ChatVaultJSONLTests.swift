@@ -31,7 +31,9 @@ import Testing
     }
 
     @Test func readsEditAndDeleteEvents() throws {
-        let edit = try parse(#"{"platform":"p","conversation":"c","id":"e1","kind":"edit","target":"m1","sender":"u","sent_at":"2024-01-01T00:00:00Z","text":"new"}"#).get()
+        let edit = try parse(
+            #"{"platform":"p","conversation":"c","id":"e1","kind":"edit","target":"m1","sender":"u","sent_at":"2024-01-01T00:00:00Z","text":"new"}"#
+        ).get()
         #expect(edit.message.kind == .edit && edit.message.target == "m1")
         let epoch = try parse(#"{"platform":"p","conversation":"c","id":"1","sender":"u","sent_at":1700000000.5,"text":"x"}"#).get()
         #expect(epoch.message.sentAt.microseconds == 1_700_000_000_500_000)
@@ -45,7 +47,10 @@ import Testing
         (#"{"platform":"p","conversation":"c","id":"","sender":"u","sent_at":"2024-01-01","text":"x"}"#, "\"id\" must be a non-empty"),
         (#"{"platform":"p","conversation":"c","id":"1","sender":"u","sent_at":"2024-01-01","kind":"delete"}"#, "needs \"target\""),
         (#"{"platform":"p","conversation":"c","id":"1","sender":"u","sent_at":"2024-01-01","kind":"shout"}"#, "\"kind\" must be one of"),
-        (#"{"platform":"p","conversation":"c","id":"1","sender":"u","sent_at":"2024-01-01","attachments":[{"name":"a","sha256":"xyz"}]}"#, "64 hexadecimal"),
+        (
+            #"{"platform":"p","conversation":"c","id":"1","sender":"u","sent_at":"2024-01-01","attachments":[{"name":"a","sha256":"xyz"}]}"#,
+            "64 hexadecimal"
+        ),
         (#"["not","an","object"]"#, "expected a JSON object"),
         (#"{"platform":"p", "#, "not valid JSON"),
         (#"{"a":[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]}"#, "nesting deeper"),
@@ -62,7 +67,8 @@ import Testing
 
     @Test func boundsTheTextSize() {
         let long = String(repeating: "x", count: 101)
-        guard case .failure(let error) = parse(#"{"platform":"p","conversation":"c","id":"1","sender":"u","sent_at":"2024-01-01","text":"\#(long)"}"#) else {
+        guard case .failure(let error) = parse(#"{"platform":"p","conversation":"c","id":"1","sender":"u","sent_at":"2024-01-01","text":"\#(long)"}"#)
+        else {
             Issue.record("accepted an oversized text")
             return
         }

@@ -19,7 +19,9 @@ import Testing
     @Test func badLinesAreReportedAndTheRestImports() async throws {
         try await withVault { archive, directory in
             let file = directory.appendingPathComponent("mixed.jsonl")
-            let bad: [UInt8] = Array(#"{"platform":"slack","conversation":"C1","id":"x","sender":"a","sent_at":"2024-01-01","text":""#.utf8) + [0xFF, 0xFE] + Array("\"}".utf8)
+            let bad: [UInt8] =
+                Array(#"{"platform":"slack","conversation":"C1","id":"x","sender":"a","sent_at":"2024-01-01","text":""#.utf8) + [0xFF, 0xFE]
+                + Array("\"}".utf8)
             var bytes = Array([line(1), line(2), "{not json", "", line(3)].joined(separator: "\n").utf8)
             bytes += Array("\n".utf8) + bad + Array("\n".utf8)
             bytes += Array([#"{"platform":"slack"}"#, line(4)].joined(separator: "\n").utf8)
@@ -54,7 +56,9 @@ import Testing
         try await withVault { archive, directory in
             let file = directory.appendingPathComponent("huge.jsonl")
             let format = ChatVaultJSONL(maxTextBytes: 1000)
-            let huge = #"{"platform":"slack","conversation":"C1","id":"big","sender":"a","sent_at":"2024-01-01","text":""# + String(repeating: "x", count: 3_000_000) + #""}"#
+            let huge =
+                #"{"platform":"slack","conversation":"C1","id":"big","sender":"a","sent_at":"2024-01-01","text":""#
+                + String(repeating: "x", count: 3_000_000) + #""}"#
             try [line(1), huge, line(2)].joined(separator: "\n").write(to: file, atomically: true, encoding: .utf8)
             let report = try await Importer(archive: archive, actor: "t", format: format).importFile(file.path)
             #expect(report.imported == 2)

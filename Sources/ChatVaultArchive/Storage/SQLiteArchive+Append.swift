@@ -79,7 +79,8 @@ extension SQLiteArchive {
             let id = try Self.allocateID(sentAt: message.sentAt, maxIDInSlot: maxIDInSlot)
             let stored = StoredMessage(id: id, leaf: log.size, conversation: conversationID, message: message)
             try insertMessage.execute(arguments: stored.arguments)
-            log.appendLeaf(kind: "message", ref: id, record: stored.canonicalBytes(platform: message.platform, conversationSourceID: message.conversation))
+            log.appendLeaf(
+                kind: "message", ref: id, record: stored.canonicalBytes(platform: message.platform, conversationSourceID: message.conversation))
             storedIDs.append(id)
 
             for handle in [message.sender] + message.recipients where seenParticipants.insert("\(conversationID)\u{1F}\(handle.id)").inserted {
@@ -92,7 +93,8 @@ extension SQLiteArchive {
             } else {
                 stats[conversationID] = (1, sentAt, sentAt)
             }
-            indexRows.append((id, Self.indexBody(message), Self.metaTokens(conversationID: conversationID, sender: message.sender, cache: &tokenCache)))
+            indexRows.append(
+                (id, Self.indexBody(message), Self.metaTokens(conversationID: conversationID, sender: message.sender, cache: &tokenCache)))
         }
 
         // FTS5 flushes its pending data whenever a rowid goes backwards; sorted inserts flush once.
@@ -108,7 +110,9 @@ extension SQLiteArchive {
                 WHERE id = ?
                 """)
         for (conversationID, s) in stats {
-            try updateStats.execute(arguments: [s.count, s.first, s.first, s.last, s.last, externalConversations.contains(conversationID), conversationID])
+            try updateStats.execute(arguments: [
+                s.count, s.first, s.first, s.last, s.last, externalConversations.contains(conversationID), conversationID,
+            ])
         }
 
         let detail = JSONValue.object([
@@ -194,7 +198,9 @@ struct IntegrityLogWriter {
             sql: "INSERT INTO conversations (leaf, platform, source_id, name, kind) VALUES (?, ?, ?, ?, ?)",
             arguments: [size, platform, sourceID, name, kind.rawValue])
         let id = db.lastInsertedRowID
-        appendLeaf(kind: "conversation", ref: id, record: CanonicalRecord.conversation(id: id, platform: platform, sourceID: sourceID, name: name, kind: kind.rawValue))
+        appendLeaf(
+            kind: "conversation", ref: id,
+            record: CanonicalRecord.conversation(id: id, platform: platform, sourceID: sourceID, name: name, kind: kind.rawValue))
         return id
     }
 
@@ -205,7 +211,8 @@ struct IntegrityLogWriter {
             sql: "INSERT INTO audit_events (leaf, at, actor, action, detail) VALUES (?, ?, ?, ?, ?)",
             arguments: [leaf, time.microseconds, actor, action, detailText])
         let id = db.lastInsertedRowID
-        appendLeaf(kind: "audit", ref: id, record: CanonicalRecord.audit(id: id, at: time.microseconds, actor: actor, action: action, detail: detailText))
+        appendLeaf(
+            kind: "audit", ref: id, record: CanonicalRecord.audit(id: id, at: time.microseconds, actor: actor, action: action, detail: detailText))
         return AuditEvent(id: id, leafIndex: leaf, time: time, actor: actor, action: action, detail: detail)
     }
 
@@ -222,7 +229,10 @@ struct IntegrityLogWriter {
         let checkpoint = try signer.sign(treeSize: frontier.size, root: frontier.root, time: time)
         try db.execute(
             sql: "INSERT INTO checkpoints (tree_size, root, at, origin, signature, frontier) VALUES (?, ?, ?, ?, ?, ?)",
-            arguments: [checkpoint.treeSize, Data(checkpoint.root), time.microseconds, checkpoint.origin, Data(checkpoint.signature), Data(frontier.serialized)])
+            arguments: [
+                checkpoint.treeSize, Data(checkpoint.root), time.microseconds, checkpoint.origin, Data(checkpoint.signature),
+                Data(frontier.serialized),
+            ])
         return checkpoint
     }
 }

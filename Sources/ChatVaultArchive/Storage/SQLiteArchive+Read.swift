@@ -61,7 +61,9 @@ extension SQLiteArchive {
 
     public func transcript(conversationID: Int64, around messageID: Int64?, limit: Int) async throws -> [ArchivedMessage] {
         try await database.read { db in
-            guard let conversation = try Row.fetchOne(db, sql: "SELECT platform, source_id FROM conversations WHERE id = ?", arguments: [conversationID])
+            guard
+                let conversation = try Row.fetchOne(
+                    db, sql: "SELECT platform, source_id FROM conversations WHERE id = ?", arguments: [conversationID])
             else { throw ArchiveError.notFound("conversation \(conversationID)") }
             let platform: String = conversation[0]
             let sourceID: String = conversation[1]
@@ -70,7 +72,8 @@ extension SQLiteArchive {
             if let messageID {
                 let half = max(1, limit / 2)
                 let before = try Row.fetchAll(db, sql: "\(select) AND id < ? ORDER BY id DESC LIMIT ?", arguments: [conversationID, messageID, half])
-                let after = try Row.fetchAll(db, sql: "\(select) AND id >= ? ORDER BY id LIMIT ?", arguments: [conversationID, messageID, limit - before.count])
+                let after = try Row.fetchAll(
+                    db, sql: "\(select) AND id >= ? ORDER BY id LIMIT ?", arguments: [conversationID, messageID, limit - before.count])
                 rows = before.reversed() + after
             } else {
                 rows = try Row.fetchAll(db, sql: "\(select) ORDER BY id LIMIT ?", arguments: [conversationID, limit])
@@ -85,7 +88,8 @@ extension SQLiteArchive {
 
     public func auditTrail(limit: Int) async throws -> [AuditEvent] {
         try await database.read { db in
-            try Row.fetchAll(db, sql: "SELECT id, leaf, at, actor, action, detail FROM audit_events ORDER BY id DESC LIMIT ?", arguments: [limit]).map {
+            try Row.fetchAll(db, sql: "SELECT id, leaf, at, actor, action, detail FROM audit_events ORDER BY id DESC LIMIT ?", arguments: [limit]).map
+            {
                 row in
                 let detailText: String = row[5]
                 return AuditEvent(

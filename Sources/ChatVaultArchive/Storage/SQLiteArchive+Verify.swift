@@ -62,7 +62,9 @@ extension SQLiteArchive {
             let platform: String = row[2]
             let sourceID: String = row[3]
             conversations[id] = (platform, sourceID)
-            check(kind: "conversation", id: id, leaf: row[1], canonical: CanonicalRecord.conversation(id: id, platform: platform, sourceID: sourceID, name: row[4], kind: row[5]))
+            check(
+                kind: "conversation", id: id, leaf: row[1],
+                canonical: CanonicalRecord.conversation(id: id, platform: platform, sourceID: sourceID, name: row[4], kind: row[5]))
         }
 
         let messageCursor = try Row.fetchCursor(db, sql: "SELECT \(StoredMessage.columns) FROM messages")
@@ -72,13 +74,17 @@ extension SQLiteArchive {
                 problem("message", stored.id, stored.leaf, "its conversation \(stored.conversation) is missing")
                 continue
             }
-            check(kind: "message", id: stored.id, leaf: stored.leaf, canonical: stored.canonicalBytes(platform: conversation.platform, conversationSourceID: conversation.sourceID))
+            check(
+                kind: "message", id: stored.id, leaf: stored.leaf,
+                canonical: stored.canonicalBytes(platform: conversation.platform, conversationSourceID: conversation.sourceID))
         }
 
         let auditCursor = try Row.fetchCursor(db, sql: "SELECT id, leaf, at, actor, action, detail FROM audit_events")
         while let row = try auditCursor.next() {
             let id: Int64 = row[0]
-            check(kind: "audit", id: id, leaf: row[1], canonical: CanonicalRecord.audit(id: id, at: row[2], actor: row[3], action: row[4], detail: row[5]))
+            check(
+                kind: "audit", id: id, leaf: row[1],
+                canonical: CanonicalRecord.audit(id: id, at: row[2], actor: row[3], action: row[4], detail: row[5]))
         }
 
         for (leaf, isCovered) in covered.enumerated() where !isCovered && leafOwners[leaf].kind != "missing" {
@@ -94,7 +100,8 @@ extension SQLiteArchive {
             checkpoints += 1
             lastSize = checkpoint.treeSize
             guard checkpoint.treeSize <= leafHashes.count else {
-                problem("checkpoint", Int64(checkpoint.treeSize), nil, "covers \(checkpoint.treeSize) leaves but the log has only \(leafHashes.count)")
+                problem(
+                    "checkpoint", Int64(checkpoint.treeSize), nil, "covers \(checkpoint.treeSize) leaves but the log has only \(leafHashes.count)")
                 continue
             }
             while frontier.size < checkpoint.treeSize { frontier.append(leafHashes[frontier.size]) }
@@ -108,22 +115,27 @@ extension SQLiteArchive {
         if lastSize < leafHashes.count {
             problem("log", nil, lastSize, "\(leafHashes.count - lastSize) leaves are not covered by any signed checkpoint")
         }
-        return VerificationReport(leaves: leafHashes.count, recordsChecked: records, checkpointsChecked: checkpoints, bytesHashed: bytes, problems: problems)
+        return VerificationReport(
+            leaves: leafHashes.count, recordsChecked: records, checkpointsChecked: checkpoints, bytesHashed: bytes, problems: problems)
     }
 
     public func inclusionProof(messageID: Int64) async throws -> InclusionProof {
         try await database.read { db in
-            guard let row = try Row.fetchOne(
-                db,
-                sql: "SELECT \(StoredMessage.columns.split(separator: ",").map { "m." + $0.trimmingPrefix(" ") }.joined(separator: ", ")), c.platform, c.source_id FROM messages m JOIN conversations c ON c.id = m.conversation WHERE m.id = ?",
-                arguments: [messageID])
+            guard
+                let row = try Row.fetchOne(
+                    db,
+                    sql:
+                        "SELECT \(StoredMessage.columns.split(separator: ",").map { "m." + $0.trimmingPrefix(" ") }.joined(separator: ", ")), c.platform, c.source_id FROM messages m JOIN conversations c ON c.id = m.conversation WHERE m.id = ?",
+                    arguments: [messageID])
             else { throw ArchiveError.notFound("message \(messageID)") }
             let stored = StoredMessage(row: row)
             let record = stored.canonicalBytes(platform: row[17], conversationSourceID: row[18])
             guard let latest = try Self.latestCheckpoint(db)?.checkpoint, latest.treeSize > stored.leaf else {
                 throw ArchiveError.corrupt("no checkpoint covers message \(messageID)")
             }
-            let hashes = try Data.fetchAll(db, sql: "SELECT hash FROM leaves WHERE idx < ? ORDER BY idx", arguments: [latest.treeSize]).map { Array($0) }
+            let hashes = try Data.fetchAll(db, sql: "SELECT hash FROM leaves WHERE idx < ? ORDER BY idx", arguments: [latest.treeSize]).map {
+                Array($0)
+            }
             guard hashes.count == latest.treeSize else { throw ArchiveError.corrupt("leaves are missing from the log; run `chatvault verify`") }
             let path = MerkleTree.inclusionPath(index: stored.leaf, leafHashes: hashes[...])
             return InclusionProof(

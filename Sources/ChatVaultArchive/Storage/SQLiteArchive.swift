@@ -129,7 +129,9 @@ public final class SQLiteArchive: Archive {
 
     /// The newest checkpoint and the frontier saved with it.
     static func latestCheckpoint(_ db: Database) throws -> (checkpoint: Checkpoint, frontier: MerkleFrontier)? {
-        guard let row = try Row.fetchOne(db, sql: "SELECT tree_size, root, at, origin, signature, frontier FROM checkpoints ORDER BY tree_size DESC LIMIT 1")
+        guard
+            let row = try Row.fetchOne(
+                db, sql: "SELECT tree_size, root, at, origin, signature, frontier FROM checkpoints ORDER BY tree_size DESC LIMIT 1")
         else { return nil }
         let checkpoint = checkpoint(from: row)
         let frontierBytes: [UInt8] = Array(row[5] as Data)

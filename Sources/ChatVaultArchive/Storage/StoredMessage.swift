@@ -131,9 +131,11 @@ extension JSONWriter {
 enum ColumnJSON {
     static func handles(_ handles: [Handle]) -> String {
         guard !handles.isEmpty else { return "[]" }
-        return JSONValue.array(handles.map { handle in
-            .object([("id", .string(handle.id)), ("name", handle.displayName.map(JSONValue.string) ?? .null)])
-        }).compactText
+        return JSONValue.array(
+            handles.map { handle in
+                .object([("id", .string(handle.id)), ("name", handle.displayName.map(JSONValue.string) ?? .null)])
+            }
+        ).compactText
     }
 
     static func strings(_ strings: [String]) -> String {
@@ -143,20 +145,24 @@ enum ColumnJSON {
 
     static func reactions(_ reactions: [Reaction]) -> String {
         guard !reactions.isEmpty else { return "[]" }
-        return JSONValue.array(reactions.map { reaction in
-            .object([("emoji", .string(reaction.emoji)), ("by", .array(reaction.by.map(JSONValue.string)))])
-        }).compactText
+        return JSONValue.array(
+            reactions.map { reaction in
+                .object([("emoji", .string(reaction.emoji)), ("by", .array(reaction.by.map(JSONValue.string)))])
+            }
+        ).compactText
     }
 
     static func attachments(_ attachments: [Attachment]) -> String {
         guard !attachments.isEmpty else { return "[]" }
-        return JSONValue.array(attachments.map { a in
-            .object([
-                ("name", .string(a.name)), ("sha256", a.sha256.map(JSONValue.string) ?? .null),
-                ("size", a.size.map { .number(String($0)) } ?? .null),
-                ("media_type", a.mediaType.map(JSONValue.string) ?? .null),
-            ])
-        }).compactText
+        return JSONValue.array(
+            attachments.map { a in
+                .object([
+                    ("name", .string(a.name)), ("sha256", a.sha256.map(JSONValue.string) ?? .null),
+                    ("size", a.size.map { .number(String($0)) } ?? .null),
+                    ("media_type", a.mediaType.map(JSONValue.string) ?? .null),
+                ])
+            }
+        ).compactText
     }
 
     private static func parse(_ text: String) -> [JSONValue] {

@@ -1,4 +1,5 @@
 import Foundation
+
 /// A point in time as microseconds since 1970-01-01T00:00:00Z.
 ///
 /// Chat platforms stamp messages with up to microsecond precision (Slack's `ts`),

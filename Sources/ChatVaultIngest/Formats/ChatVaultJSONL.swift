@@ -61,7 +61,10 @@ public struct ChatVaultJSONL: Sendable {
         let kind: Message.Kind
         if let kindText = try optionalText(object, "kind") {
             guard let parsed = Message.Kind(rawValue: kindText) else {
-                throw FieldError(reason: "\"kind\" must be one of \(Message.Kind.allCases.map(\.rawValue).joined(separator: ", ")), found \(Self.quoteShort(kindText))")
+                throw FieldError(
+                    reason:
+                        "\"kind\" must be one of \(Message.Kind.allCases.map(\.rawValue).joined(separator: ", ")), found \(Self.quoteShort(kindText))"
+                )
             }
             kind = parsed
         } else {
@@ -115,7 +118,8 @@ public struct ChatVaultJSONL: Sendable {
             recipients: recipients, sentAt: sentAt, text: text, replyTo: try optionalText(object, "reply_to"),
             thread: try optionalText(object, "thread"), editedFrom: editedFrom, deleted: deleted,
             reactions: try reactions(object["reactions"]), attachments: try attachments(object["attachments"]))
-        return IncomingMessage(message: message, conversationName: try optionalText(object, "conversation_name"), conversationKind: conversationKind, origin: origin)
+        return IncomingMessage(
+            message: message, conversationName: try optionalText(object, "conversation_name"), conversationKind: conversationKind, origin: origin)
     }
 
     private func requiredText(_ object: JSONValue, _ field: String) throws(FieldError) -> String {

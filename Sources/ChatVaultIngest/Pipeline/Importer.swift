@@ -66,7 +66,10 @@ public struct Importer: Sendable {
             let receipt = try await archive.append(batch, context: AppendContext(actor: actor, source: "import:\(name):\(firstLine)-\(lastLine)"))
             report.imported += receipt.stored
             report.duplicates += receipt.duplicates
-            progress(Progress(path: path, throughLine: lastLine, stored: receipt.stored, duplicates: receipt.duplicates, treeSize: receipt.checkpoint?.treeSize ?? 0))
+            progress(
+                Progress(
+                    path: path, throughLine: lastLine, stored: receipt.stored, duplicates: receipt.duplicates,
+                    treeSize: receipt.checkpoint?.treeSize ?? 0))
             batch.removeAll(keepingCapacity: true)
             firstLine = lastLine + 1
         }

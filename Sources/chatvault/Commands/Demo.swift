@@ -33,10 +33,15 @@ struct Demo: AsyncParsableCommand {
             let report = try await Importer(archive: archive, actor: actor).importFile(file.path)
             let stats = try await archive.statistics()
             let report2 = try await archive.verify()
-            Terminal.out("Imported \(report.imported) messages (\(report.duplicates) already there); the vault holds \(stats.messages) messages in \(stats.conversations) conversations.")
-            Terminal.out("Integrity: \(report2.isIntact ? "intact" : "NOT INTACT"), \(stats.treeSize) leaves, latest signed root \(stats.latestCheckpoint?.root.hexString.prefix(16) ?? "-")…")
+            Terminal.out(
+                "Imported \(report.imported) messages (\(report.duplicates) already there); the vault holds \(stats.messages) messages in \(stats.conversations) conversations."
+            )
+            Terminal.out(
+                "Integrity: \(report2.isIntact ? "intact" : "NOT INTACT"), \(stats.treeSize) leaves, latest signed root \(stats.latestCheckpoint?.root.hexString.prefix(16) ?? "-")…"
+            )
             let v = "--vault \(directory.path)"
-            Terminal.out("""
+            Terminal.out(
+                """
 
                 Try:
                   chatvault conversations \(v)

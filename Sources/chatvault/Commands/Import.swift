@@ -48,7 +48,9 @@ struct Import: AsyncParsableCommand {
             var fileReports: [JSONValue] = []
             for file in files {
                 let report = try await importer.importFile(file) { progress in
-                    Terminal.err("committed \(progress.path) through line \(progress.throughLine): \(progress.stored) stored, \(progress.duplicates) duplicates (log size \(progress.treeSize))")
+                    Terminal.err(
+                        "committed \(progress.path) through line \(progress.throughLine): \(progress.stored) stored, \(progress.duplicates) duplicates (log size \(progress.treeSize))"
+                    )
                 }
                 for error in report.errors { Terminal.err(Terminal.safe(error.description)) }
                 if report.rejected > report.errors.count {
@@ -60,13 +62,17 @@ struct Import: AsyncParsableCommand {
                 imported += report.imported
                 duplicates += report.duplicates
                 rejected += report.rejected
-                fileReports.append(.object([
-                    ("file", .string(file)), ("imported", .int(report.imported)), ("duplicates", .int(report.duplicates)),
-                    ("rejected", .int(report.rejected)), ("errors", .array(report.errors.prefix(20).map { .string($0.description) })),
-                ]))
+                fileReports.append(
+                    .object([
+                        ("file", .string(file)), ("imported", .int(report.imported)), ("duplicates", .int(report.duplicates)),
+                        ("rejected", .int(report.rejected)), ("errors", .array(report.errors.prefix(20).map { .string($0.description) })),
+                    ]))
             }
             if json {
-                Terminal.json(.object([("imported", .int(imported)), ("duplicates", .int(duplicates)), ("rejected", .int(rejected)), ("files", .array(fileReports))]))
+                Terminal.json(
+                    .object([
+                        ("imported", .int(imported)), ("duplicates", .int(duplicates)), ("rejected", .int(rejected)), ("files", .array(fileReports)),
+                    ]))
             } else {
                 Terminal.out("imported \(imported), duplicates \(duplicates), rejected \(rejected)")
             }

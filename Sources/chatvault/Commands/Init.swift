@@ -28,7 +28,10 @@ struct Init: AsyncParsableCommand {
                 detail: .object([("internal_domains", .array(internalDomains.map(JSONValue.string)))]))
             let publicKey = PublicKeyText.format(try vault.signer().publicKey)
             if json {
-                Terminal.json(.object([("vault", .string(vault.directory.path)), ("origin", .string(vault.configuration.origin)), ("public_key", .string(publicKey))]))
+                Terminal.json(
+                    .object([
+                        ("vault", .string(vault.directory.path)), ("origin", .string(vault.configuration.origin)), ("public_key", .string(publicKey)),
+                    ]))
             } else {
                 Terminal.out("Created vault \(vault.directory.path)")
                 Terminal.out("  origin      \(vault.configuration.origin)")

@@ -68,9 +68,15 @@ struct VerifyProof: AsyncParsableCommand {
                 reason = "\(error)"
             }
             if json {
-                Terminal.json(.object([("valid", .bool(valid)), ("reason", .optional(reason)), ("record_id", .int(decoded.recordID)), ("tree_size", .int(decoded.checkpoint.treeSize))]))
+                Terminal.json(
+                    .object([
+                        ("valid", .bool(valid)), ("reason", .optional(reason)), ("record_id", .int(decoded.recordID)),
+                        ("tree_size", .int(decoded.checkpoint.treeSize)),
+                    ]))
             } else if valid {
-                Terminal.out("valid: \(decoded.recordKind) \(decoded.recordID) is leaf \(decoded.leafIndex) of the \(decoded.checkpoint.treeSize)-leaf log signed at \(decoded.checkpoint.time.iso8601) by \(decoded.checkpoint.origin)")
+                Terminal.out(
+                    "valid: \(decoded.recordKind) \(decoded.recordID) is leaf \(decoded.leafIndex) of the \(decoded.checkpoint.treeSize)-leaf log signed at \(decoded.checkpoint.time.iso8601) by \(decoded.checkpoint.origin)"
+                )
             } else {
                 Terminal.out("INVALID: \(reason ?? "unknown")")
             }

@@ -67,17 +67,22 @@ struct Search: AsyncParsableCommand {
                     ("after", .optional(after)), ("before", .optional(before)), ("offset", .int(offset)), ("hits", .int(page.hits.count)),
                 ]))
             if json {
-                Terminal.json(.object([
-                    ("hits", .array(page.hits.map { hit in
-                        var object = MessageJSON.message(hit.message, conversation: hit.conversation)
-                        if case .object(var members) = object {
-                            members.append(("snippet", .string(hit.snippet.marked())))
-                            object = .object(members)
-                        }
-                        return object
-                    })),
-                    ("has_more", .bool(page.hasMore)),
-                ]))
+                Terminal.json(
+                    .object([
+                        (
+                            "hits",
+                            .array(
+                                page.hits.map { hit in
+                                    var object = MessageJSON.message(hit.message, conversation: hit.conversation)
+                                    if case .object(var members) = object {
+                                        members.append(("snippet", .string(hit.snippet.marked())))
+                                        object = .object(members)
+                                    }
+                                    return object
+                                })
+                        ),
+                        ("has_more", .bool(page.hasMore)),
+                    ]))
                 return
             }
             if page.hits.isEmpty {
@@ -87,7 +92,9 @@ struct Search: AsyncParsableCommand {
             for hit in page.hits {
                 let m = hit.message.message
                 let place = hit.conversation.name.map { "\(hit.conversation.key) (\(Terminal.safe($0)))" } ?? hit.conversation.key
-                Terminal.out("\(Terminal.time(m.sentAt))  \(Terminal.safe(place))  \(Terminal.safe(m.sender.description))  \(Terminal.dim("[\(hit.message.id)]"))")
+                Terminal.out(
+                    "\(Terminal.time(m.sentAt))  \(Terminal.safe(place))  \(Terminal.safe(m.sender.description))  \(Terminal.dim("[\(hit.message.id)]"))"
+                )
                 Terminal.out("    " + Terminal.render(hit.snippet))
             }
             let shown = "\(offset + 1)–\(offset + page.hits.count)"

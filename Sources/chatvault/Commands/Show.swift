@@ -25,14 +25,20 @@ struct Show: AsyncParsableCommand {
             let matches = try await archive.conversations(matching: conversation)
             guard let record = matches.first else { throw CLIError("no conversation matches \"\(conversation)\" (see `chatvault conversations`)") }
             if matches.count > 1 {
-                throw CLIError("\"\(conversation)\" matches \(matches.count) conversations: \(matches.map(\.conversation.key).joined(separator: ", ")); name one as platform:id")
+                throw CLIError(
+                    "\"\(conversation)\" matches \(matches.count) conversations: \(matches.map(\.conversation.key).joined(separator: ", ")); name one as platform:id"
+                )
             }
             let messages = try await archive.transcript(conversationID: record.id, around: around, limit: max(1, limit))
             try await archive.recordAudit(
                 action: "archive.show", actor: options.actorName,
-                detail: .object([("conversation", .string(record.conversation.key)), ("around", around.map { .int($0) } ?? .null), ("messages", .int(messages.count))]))
+                detail: .object([
+                    ("conversation", .string(record.conversation.key)), ("around", around.map { .int($0) } ?? .null),
+                    ("messages", .int(messages.count)),
+                ]))
             if json {
-                Terminal.json(.object([("conversation", MessageJSON.conversation(record)), ("messages", .array(messages.map { MessageJSON.message($0) }))]))
+                Terminal.json(
+                    .object([("conversation", MessageJSON.conversation(record)), ("messages", .array(messages.map { MessageJSON.message($0) }))]))
                 return
             }
             Transcript(record: record, messages: messages, highlight: around).lines.forEach(Terminal.out)
@@ -52,7 +58,9 @@ struct Transcript {
         var out: [String] = []
         var title = "\(c.key)"
         if let name = c.name { title += "  \(Terminal.safe(name))" }
-        out.append(Terminal.bold(Terminal.safe(title)) + "  (\(c.kind.rawValue)\(c.isExternal ? ", external" : ", internal"), \(record.messageCount) messages)")
+        out.append(
+            Terminal.bold(Terminal.safe(title))
+                + "  (\(c.kind.rawValue)\(c.isExternal ? ", external" : ", internal"), \(record.messageCount) messages)")
         out.append("participants: " + c.participants.map { Terminal.safe($0.description) }.joined(separator: ", "))
         out.append("")
         for archived in messages {

@@ -18,10 +18,12 @@ struct Status: AsyncParsableCommand {
             let stats = try await archive.statistics()
             let checkpoint = stats.latestCheckpoint
             if json {
-                Terminal.json(.object([
-                    ("messages", .int(stats.messages)), ("conversations", .int(stats.conversations)), ("audit_events", .int(stats.auditEvents)),
-                    ("tree_size", .int(stats.treeSize)), ("root", .optional(checkpoint?.root.hexString)), ("checkpoint_time", .optional(checkpoint?.time.iso8601)),
-                ]))
+                Terminal.json(
+                    .object([
+                        ("messages", .int(stats.messages)), ("conversations", .int(stats.conversations)), ("audit_events", .int(stats.auditEvents)),
+                        ("tree_size", .int(stats.treeSize)), ("root", .optional(checkpoint?.root.hexString)),
+                        ("checkpoint_time", .optional(checkpoint?.time.iso8601)),
+                    ]))
             } else {
                 Terminal.out("vault          \(options.directory.path)")
                 Terminal.out("messages       \(stats.messages) in \(stats.conversations) conversations")
@@ -48,7 +50,8 @@ struct Conversations: AsyncParsableCommand {
         try await reportingErrors {
             let archive = try options.openArchive()
             let records = try await archive.conversations(limit: max(1, limit))
-            try await archive.recordAudit(action: "archive.conversations", actor: options.actorName, detail: .object([("listed", .int(records.count))]))
+            try await archive.recordAudit(
+                action: "archive.conversations", actor: options.actorName, detail: .object([("listed", .int(records.count))]))
             if json {
                 Terminal.json(.array(records.map(MessageJSON.conversation)))
                 return
@@ -80,9 +83,14 @@ struct Audit: AsyncParsableCommand {
             let events = try await archive.auditTrail(limit: max(1, limit))
             try await archive.recordAudit(action: "archive.audit.read", actor: options.actorName, detail: .object([("listed", .int(events.count))]))
             if json {
-                Terminal.json(.array(events.map { e in
-                    .object([("id", .int(e.id)), ("leaf", .int(e.leafIndex)), ("at", .string(e.time.iso8601)), ("actor", .string(e.actor)), ("action", .string(e.action)), ("detail", e.detail)])
-                }))
+                Terminal.json(
+                    .array(
+                        events.map { e in
+                            .object([
+                                ("id", .int(e.id)), ("leaf", .int(e.leafIndex)), ("at", .string(e.time.iso8601)), ("actor", .string(e.actor)),
+                                ("action", .string(e.action)), ("detail", e.detail),
+                            ])
+                        }))
                 return
             }
             for e in events {

@@ -35,17 +35,26 @@ struct Verify: AsyncParsableCommand {
                 Terminal.err("note: could not record this verification in the audit trail: \(error)")
             }
             if json {
-                Terminal.json(.object([
-                    ("intact", .bool(report.isIntact)), ("leaves", .int(report.leaves)), ("records", .int(report.recordsChecked)),
-                    ("checkpoints", .int(report.checkpointsChecked)), ("bytes", .int(report.bytesHashed)),
-                    ("problems", .array(report.problems.map { p in
-                        .object([("record_kind", .string(p.recordKind)), ("record_id", p.recordID.map { .int($0) } ?? .null),
-                                 ("leaf", p.leafIndex.map { .int($0) } ?? .null), ("reason", .string(p.reason))])
-                    })),
-                ]))
+                Terminal.json(
+                    .object([
+                        ("intact", .bool(report.isIntact)), ("leaves", .int(report.leaves)), ("records", .int(report.recordsChecked)),
+                        ("checkpoints", .int(report.checkpointsChecked)), ("bytes", .int(report.bytesHashed)),
+                        (
+                            "problems",
+                            .array(
+                                report.problems.map { p in
+                                    .object([
+                                        ("record_kind", .string(p.recordKind)), ("record_id", p.recordID.map { .int($0) } ?? .null),
+                                        ("leaf", p.leafIndex.map { .int($0) } ?? .null), ("reason", .string(p.reason)),
+                                    ])
+                                })
+                        ),
+                    ]))
             } else {
                 let rate = seconds > 0 ? Double(report.bytesHashed) / seconds / 1_000_000 : 0
-                Terminal.out("checked \(report.recordsChecked) records, \(report.leaves) leaves, \(report.checkpointsChecked) signed checkpoints in \(String(format: "%.2f", seconds)) s (\(String(format: "%.0f", rate)) MB/s)")
+                Terminal.out(
+                    "checked \(report.recordsChecked) records, \(report.leaves) leaves, \(report.checkpointsChecked) signed checkpoints in \(String(format: "%.2f", seconds)) s (\(String(format: "%.0f", rate)) MB/s)"
+                )
                 if report.isIntact {
                     Terminal.out("intact: every record matches the signed log")
                 } else {

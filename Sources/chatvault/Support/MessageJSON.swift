@@ -15,9 +15,10 @@ enum MessageJSON {
             ("reactions", .array(m.reactions.map { .object([("emoji", .string($0.emoji)), ("by", .array($0.by.map(JSONValue.string)))]) })),
             (
                 "attachments",
-                .array(m.attachments.map {
-                    .object([("name", .string($0.name)), ("sha256", .optional($0.sha256)), ("size", $0.size.map { .int($0) } ?? .null)])
-                })
+                .array(
+                    m.attachments.map {
+                        .object([("name", .string($0.name)), ("sha256", .optional($0.sha256)), ("size", $0.size.map { .int($0) } ?? .null)])
+                    })
             ),
         ]
         if let conversation {
