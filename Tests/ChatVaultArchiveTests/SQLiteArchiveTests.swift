@@ -60,10 +60,10 @@ import Testing
             let deleted = try await archive.verify()
             #expect(deleted.problems.contains { $0.recordID == receipt.storedIDs[2] && $0.reason.contains("deleted") })
 
-            // Rewriting a leaf hash to match an altered record breaks the signed root instead.
+            // Rewriting the log's hashes breaks the signed roots.
             try await db.write { db in
                 try db.execute(sql: "UPDATE messages SET text = 'item X' WHERE id = ?", arguments: [receipt.storedIDs[3]])
-                try db.execute(sql: "UPDATE leaves SET hash = zeroblob(32) WHERE ref = ? AND kind = 'message'", arguments: [receipt.storedIDs[3]])
+                try db.execute(sql: "UPDATE log_blocks SET hashes = zeroblob(length(hashes))")
             }
             let rewritten = try await archive.verify()
             #expect(rewritten.problems.contains { $0.recordKind == "checkpoint" })

@@ -30,9 +30,10 @@ enum FTS5Match {
             guard !positives.isEmpty else { return nil }
             var result = "(" + positives.joined(separator: " AND ") + ")"
             for case .not(let excluded) in parts {
-                if let excludedExpression = expression(excluded) {
-                    result = "(" + result + " NOT " + excludedExpression + ")"
-                }
+                // An exclusion that is itself negative cannot be expressed; refusing it is
+                // better than silently returning more than was asked for.
+                guard let excludedExpression = expression(excluded) else { return nil }
+                result = "(" + result + " NOT " + excludedExpression + ")"
             }
             return result
         }

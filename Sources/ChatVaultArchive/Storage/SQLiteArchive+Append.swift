@@ -33,17 +33,21 @@ extension SQLiteArchive {
     private func append(_ batch: [IncomingMessage], context: AppendContext, db: Database, log: inout IntegrityLogWriter) throws
         -> AppendReceipt
     {
-        let findConversation = try db.cachedStatement(sql: "SELECT id FROM conversations WHERE platform = ? AND source_id = ?")
-        let exists = try db.cachedStatement(sql: "SELECT 1 FROM messages WHERE conversation = ? AND source_id = ?")
-        let maxIDInSlot = try db.cachedStatement(sql: "SELECT max(id) FROM messages WHERE id BETWEEN ? AND ?")
-        let insertMessage = try db.cachedStatement(sql: "INSERT INTO messages (\(StoredMessage.columns)) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
-        let insertParticipant = try db.cachedStatement(
-            sql: "INSERT OR IGNORE INTO participants (conversation, handle, display_name) VALUES (?, ?, ?)")
-        let insertIndex = try db.cachedStatement(sql: "INSERT INTO message_index (rowid, body, meta) VALUES (?, ?, ?)")
+        let findConversation = RawStatement(
+            try db.cachedStatement(sql: "SELECT id FROM conversations WHERE platform = ? AND source_id = ?"), in: db)
+        let maxIDInSlot = RawStatement(try db.cachedStatement(sql: "SELECT max(id) FROM messages WHERE id BETWEEN ? AND ?"), in: db)
+        let insertMessage = RawStatement(
+            try db.cachedStatement(
+                sql:
+                    "INSERT INTO messages (\(StoredMessage.columns)) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT (conversation, source_id) DO NOTHING"
+            ), in: db)
+        let insertParticipant = RawStatement(
+            try db.cachedStatement(sql: "INSERT OR IGNORE INTO participants (conversation, handle, display_name) VALUES (?, ?, ?)"), in: db)
+        let insertIndex = RawStatement(try db.cachedStatement(sql: "INSERT INTO message_index (rowid, body, meta) VALUES (?, ?, ?)"), in: db)
 
-        var conversationIDs: [String: Int64] = [:]
+        var conversationIDs: [ConversationKey: Int64] = [:]
         var seen = Set<Message.DedupKey>()
-        var seenParticipants = Set<String>()
+        var seenParticipants = Set<ParticipantKey>()
         var stats: [Int64: (count: Int, first: Int64, last: Int64)] = [:]
         var externalConversations = Set<Int64>()
         var indexRows: [(id: Int64, body: String, meta: String)] = []
@@ -51,6 +55,7 @@ extension SQLiteArchive {
         var storedIDs: [Int64] = []
         var duplicates = 0
         indexRows.reserveCapacity(batch.count)
+        storedIDs.reserveCapacity(batch.count)
 
         for incoming in batch {
             let message = incoming.message
@@ -58,33 +63,44 @@ extension SQLiteArchive {
                 duplicates += 1
                 continue
             }
-            let conversationKey = message.platform + "\u{1F}" + message.conversation
+            let conversationKey = ConversationKey(platform: message.platform, sourceID: message.conversation)
             let conversationID: Int64
             if let known = conversationIDs[conversationKey] {
                 conversationID = known
-            } else if let found = try Int64.fetchOne(findConversation, arguments: [message.platform, message.conversation]) {
-                conversationID = found
-                conversationIDs[conversationKey] = found
             } else {
-                conversationID = try log.appendConversation(
-                    platform: message.platform, sourceID: message.conversation, name: incoming.conversationName,
-                    kind: incoming.conversationKind ?? (message.recipients.count == 1 ? .direct : .group))
+                findConversation.bind(1, message.platform)
+                findConversation.bind(2, message.conversation)
+                let found = try findConversation.next() ? findConversation.int64(0) : nil
+                findConversation.reset()
+                if let found {
+                    conversationID = found
+                } else {
+                    conversationID = try log.appendConversation(
+                        platform: message.platform, sourceID: message.conversation, name: incoming.conversationName,
+                        kind: incoming.conversationKind ?? (message.recipients.count == 1 ? .direct : .group))
+                }
                 conversationIDs[conversationKey] = conversationID
-            }
-            if try Bool.fetchOne(exists, arguments: [conversationID, message.sourceID]) != nil {
-                duplicates += 1
-                continue
             }
 
             let id = try Self.allocateID(sentAt: message.sentAt, maxIDInSlot: maxIDInSlot)
             let stored = StoredMessage(id: id, leaf: log.size, conversation: conversationID, message: message)
-            try insertMessage.execute(arguments: stored.arguments)
+            stored.bind(to: insertMessage)
+            try insertMessage.run()
+            // The unique (conversation, source_id) key is the deduplication: no row, no leaf.
+            if db.changesCount == 0 {
+                duplicates += 1
+                continue
+            }
             log.appendLeaf(
-                kind: "message", ref: id, record: stored.canonicalBytes(platform: message.platform, conversationSourceID: message.conversation))
+                kind: .message, ref: id, record: stored.canonicalBytes(platform: message.platform, conversationSourceID: message.conversation))
             storedIDs.append(id)
 
-            for handle in [message.sender] + message.recipients where seenParticipants.insert("\(conversationID)\u{1F}\(handle.id)").inserted {
-                try insertParticipant.execute(arguments: [conversationID, handle.id, handle.displayName])
+            for handle in CollectionOfOne(message.sender) + message.recipients
+            where seenParticipants.insert(ParticipantKey(conversation: conversationID, handle: handle.id)).inserted {
+                insertParticipant.bind(1, conversationID)
+                insertParticipant.bind(2, handle.id)
+                insertParticipant.bind(3, handle.displayName)
+                try insertParticipant.run()
                 if isExternal(handle) { externalConversations.insert(conversationID) }
             }
             let sentAt = message.sentAt.microseconds
@@ -100,7 +116,10 @@ extension SQLiteArchive {
         // FTS5 flushes its pending data whenever a rowid goes backwards; sorted inserts flush once.
         indexRows.sort { $0.id < $1.id }
         for row in indexRows {
-            try insertIndex.execute(arguments: [row.id, row.body, row.meta])
+            insertIndex.bind(1, row.id)
+            insertIndex.bind(2, row.body)
+            insertIndex.bind(3, row.meta)
+            try insertIndex.run()
         }
         let updateStats = try db.cachedStatement(
             sql: """
@@ -131,11 +150,15 @@ extension SQLiteArchive {
     }
 
     /// Ids are `millisecond << 12 | sequence`, so id order is sent order.
-    static func allocateID(sentAt: Timestamp, maxIDInSlot: Statement) throws -> Int64 {
+    static func allocateID(sentAt: Timestamp, maxIDInSlot: RawStatement) throws -> Int64 {
         var slot = sentAt.milliseconds << 12
         while true {
             let top = slot | 0xFFF
-            guard let used = try Int64.fetchOne(maxIDInSlot, arguments: [slot, top]) else { return slot }
+            maxIDInSlot.bind(1, slot)
+            maxIDInSlot.bind(2, top)
+            let used: Int64? = try maxIDInSlot.next() && !maxIDInSlot.isNull(0) ? maxIDInSlot.int64(0) : nil
+            maxIDInSlot.reset()
+            guard let used else { return slot }
             if used < top { return used + 1 }
             slot = top + 1
         }
@@ -167,72 +190,12 @@ extension SQLiteArchive {
     }
 }
 
-/// Appends leaves to the integrity log inside one transaction and signs the result.
-struct IntegrityLogWriter {
-    let db: Database
-    let signer: CheckpointSigner
-    private(set) var frontier: MerkleFrontier
-    private var pendingLeaves: [(kind: String, ref: Int64, hash: Hash32)] = []
+private struct ConversationKey: Hashable {
+    var platform: String
+    var sourceID: String
+}
 
-    init(db: Database, signer: CheckpointSigner) throws {
-        self.db = db
-        self.signer = signer
-        let latest = try SQLiteArchive.latestCheckpoint(db)
-        frontier = latest?.frontier ?? MerkleFrontier()
-        let leafCount = try Int.fetchOne(db, sql: "SELECT coalesce(max(idx) + 1, 0) FROM leaves") ?? 0
-        guard leafCount == frontier.size else {
-            throw ArchiveError.corrupt("the log has \(leafCount) leaves but its latest checkpoint covers \(frontier.size); run `chatvault verify`")
-        }
-    }
-
-    var size: Int { frontier.size }
-
-    mutating func appendLeaf(kind: String, ref: Int64, record: [UInt8]) {
-        let hash = MerkleTree.leafHash(record)
-        pendingLeaves.append((kind, ref, hash))
-        frontier.append(hash)
-    }
-
-    mutating func appendConversation(platform: String, sourceID: String, name: String?, kind: Conversation.Kind) throws -> Int64 {
-        try db.execute(
-            sql: "INSERT INTO conversations (leaf, platform, source_id, name, kind) VALUES (?, ?, ?, ?, ?)",
-            arguments: [size, platform, sourceID, name, kind.rawValue])
-        let id = db.lastInsertedRowID
-        appendLeaf(
-            kind: "conversation", ref: id,
-            record: CanonicalRecord.conversation(id: id, platform: platform, sourceID: sourceID, name: name, kind: kind.rawValue))
-        return id
-    }
-
-    mutating func appendAudit(action: String, actor: String, detail: JSONValue, at time: Timestamp) throws -> AuditEvent {
-        let detailText = detail.compactText
-        let leaf = size
-        try db.execute(
-            sql: "INSERT INTO audit_events (leaf, at, actor, action, detail) VALUES (?, ?, ?, ?, ?)",
-            arguments: [leaf, time.microseconds, actor, action, detailText])
-        let id = db.lastInsertedRowID
-        appendLeaf(
-            kind: "audit", ref: id, record: CanonicalRecord.audit(id: id, at: time.microseconds, actor: actor, action: action, detail: detailText))
-        return AuditEvent(id: id, leafIndex: leaf, time: time, actor: actor, action: action, detail: detail)
-    }
-
-    /// Writes the pending leaves and a signed checkpoint of the new tree.
-    @discardableResult
-    mutating func checkpoint(at time: Timestamp) throws -> Checkpoint {
-        let insertLeaf = try db.cachedStatement(sql: "INSERT INTO leaves (idx, kind, ref, hash) VALUES (?, ?, ?, ?)")
-        var index = frontier.size - pendingLeaves.count
-        for leaf in pendingLeaves {
-            try insertLeaf.execute(arguments: [index, leaf.kind, leaf.ref, Data(leaf.hash)])
-            index += 1
-        }
-        pendingLeaves.removeAll()
-        let checkpoint = try signer.sign(treeSize: frontier.size, root: frontier.root, time: time)
-        try db.execute(
-            sql: "INSERT INTO checkpoints (tree_size, root, at, origin, signature, frontier) VALUES (?, ?, ?, ?, ?, ?)",
-            arguments: [
-                checkpoint.treeSize, Data(checkpoint.root), time.microseconds, checkpoint.origin, Data(checkpoint.signature),
-                Data(frontier.serialized),
-            ])
-        return checkpoint
-    }
+private struct ParticipantKey: Hashable {
+    var conversation: Int64
+    var handle: String
 }

@@ -18,45 +18,39 @@ extension SQLiteArchive {
         let lowID = request.after.map { $0.milliseconds << 12 } ?? Int64.min
         let highID = request.before.map { ($0.milliseconds << 12) - 1 } ?? Int64.max
 
-        var ids: [Int64]
+        var filters: [String] = []
+        if let sender = request.sender {
+            filters.append(FTS5Match.anyOf([Self.senderToken(sender, kind: "h"), Self.senderToken(sender, kind: "n")], column: "meta"))
+        }
+        if let conversationIDs {
+            filters.append(FTS5Match.anyOf(conversationIDs.map { "c\($0)" }, column: "meta"))
+        }
+        var clauses = filters
         if let query = request.query {
             guard let body = FTS5Match.expression(query) else {
-                throw SearchError("a query needs at least one word to look for; NOT alone excludes but finds nothing")
+                throw SearchError("a query needs at least one word to look for, and every NOT needs something to exclude from")
             }
-            var match = "body : " + body
-            if let sender = request.sender {
-                let tokens = [Self.senderToken(sender, kind: "h"), Self.senderToken(sender, kind: "n")]
-                match += " AND " + FTS5Match.anyOf(tokens, column: "meta")
-            }
-            if let conversationIDs {
-                match += " AND " + FTS5Match.anyOf(conversationIDs.map { "c\($0)" }, column: "meta")
-            }
+            clauses.insert("body : " + body, at: 0)
+        }
+        var ids: [Int64]
+        if !clauses.isEmpty {
+            // Every filter is an index term too, so the index intersects them and, newest
+            // first, stops after one page instead of scoring every match.
             let order: String
             switch request.order {
             case .newest: order = "rowid DESC"
             case .oldest: order = "rowid ASC"
-            case .relevance: order = "rank"
+            case .relevance: order = request.query == nil ? "rowid DESC" : "rank"
             }
             ids = try Int64.fetchAll(
                 db,
                 sql: "SELECT rowid FROM message_index WHERE message_index MATCH ? AND rowid BETWEEN ? AND ? ORDER BY \(order) LIMIT ? OFFSET ?",
-                arguments: [match, lowID, highID, limit + 1, offset])
+                arguments: [clauses.joined(separator: " AND "), lowID, highID, limit + 1, offset])
         } else {
-            var conditions = ["id BETWEEN ? AND ?"]
-            var arguments: StatementArguments = [lowID, highID]
-            if let sender = request.sender {
-                conditions.append("(sender = ? COLLATE NOCASE OR sender_name = ? COLLATE NOCASE)")
-                arguments += [sender, sender]
-            }
-            if let conversationIDs {
-                conditions.append("conversation IN (\(conversationIDs.map { _ in "?" }.joined(separator: ",")))")
-                arguments += StatementArguments(conversationIDs)
-            }
-            arguments += [limit + 1, offset]
             let order = request.order == .oldest ? "ASC" : "DESC"
             ids = try Int64.fetchAll(
-                db, sql: "SELECT id FROM messages WHERE \(conversations: conditions) ORDER BY id \(order) LIMIT ? OFFSET ?",
-                arguments: arguments)
+                db, sql: "SELECT id FROM messages WHERE id BETWEEN ? AND ? ORDER BY id \(order) LIMIT ? OFFSET ?",
+                arguments: [lowID, highID, limit + 1, offset])
         }
         let hasMore = ids.count > limit
         if hasMore { ids.removeLast() }
@@ -94,12 +88,5 @@ extension SQLiteArchive {
             result[stored.id] = (stored.archived(platform: platform, conversationSourceID: sourceID), conversation)
         }
         return result
-    }
-}
-
-extension String.StringInterpolation {
-    /// Joins SQL conditions that were written as literals in this file, never user text.
-    fileprivate mutating func appendInterpolation(conversations conditions: [String]) {
-        appendLiteral(conditions.joined(separator: " AND "))
     }
 }

@@ -17,40 +17,24 @@ extension SQLiteArchive {
             if problems.count < 1000 { problems.append(.init(recordKind: kind, recordID: id, leafIndex: leaf, reason: reason)) }
         }
 
-        var leafHashes: [Hash32] = []
-        var leafOwners: [(kind: String, ref: Int64)] = []
-        var expectedIndex = 0
-        let leafCursor = try Row.fetchCursor(db, sql: "SELECT idx, kind, ref, hash FROM leaves ORDER BY idx")
-        while let row = try leafCursor.next() {
-            let index: Int = row[0]
-            if index != expectedIndex {
-                problem("log", nil, expectedIndex, "leaves \(expectedIndex)…\(index - 1) are missing")
-                while expectedIndex < index {
-                    leafHashes.append(MerkleTree.emptyRoot)
-                    leafOwners.append(("missing", -1))
-                    expectedIndex += 1
-                }
-            }
-            let hash = Array(row[3] as Data)
-            leafHashes.append(hash)
-            leafOwners.append((row[1], row[2]))
-            expectedIndex += 1
-        }
-        var covered = [Bool](repeating: false, count: leafHashes.count)
+        let log = try LoadedLog(db: db)
+        for gap in log.gaps { problem("log", nil, gap.lowerBound, "leaves \(gap.lowerBound)…\(gap.upperBound - 1) are missing") }
+        var covered = [Bool](repeating: false, count: log.count)
         var records = 0
         var bytes = 0
 
-        func check(kind: String, id: Int64, leaf: Int, canonical: [UInt8]) {
+        func check(_ kind: LeafKind, id: Int64, leaf: Int, canonical: [UInt8]) {
             records += 1
             bytes += canonical.count
-            guard leaf >= 0, leaf < leafHashes.count else {
-                problem(kind, id, leaf, "its leaf is not in the log")
+            guard leaf >= 0, leaf < log.count else {
+                problem(kind.name, id, leaf, "its leaf is not in the log")
                 return
             }
-            if leafOwners[leaf].kind != kind || leafOwners[leaf].ref != id {
-                problem(kind, id, leaf, "the log's leaf \(leaf) belongs to \(leafOwners[leaf].kind) \(leafOwners[leaf].ref)")
-            } else if MerkleTree.leafHash(canonical) != leafHashes[leaf] {
-                problem(kind, id, leaf, "stored record does not match its leaf hash (altered after it was written)")
+            let owner = log.owner(leaf)
+            if owner.kind != kind.rawValue || owner.ref != id {
+                problem(kind.name, id, leaf, "the log's leaf \(leaf) belongs to another record")
+            } else if !log.hash(leaf, equals: MerkleTree.leafHash(canonical)) {
+                problem(kind.name, id, leaf, "stored record does not match its leaf hash (altered after it was written)")
             }
             covered[leaf] = true
         }
@@ -63,48 +47,46 @@ extension SQLiteArchive {
             let sourceID: String = row[3]
             conversations[id] = (platform, sourceID)
             check(
-                kind: "conversation", id: id, leaf: row[1],
+                .conversation, id: id, leaf: row[1],
                 canonical: CanonicalRecord.conversation(id: id, platform: platform, sourceID: sourceID, name: row[4], kind: row[5]))
         }
 
-        let messageCursor = try Row.fetchCursor(db, sql: "SELECT \(StoredMessage.columns) FROM messages")
-        while let row = try messageCursor.next() {
-            let stored = StoredMessage(row: row)
-            guard let conversation = conversations[stored.conversation] else {
-                problem("message", stored.id, stored.leaf, "its conversation \(stored.conversation) is missing")
+        let messages = RawStatement(try db.makeStatement(sql: "SELECT \(StoredMessage.columns) FROM messages"), in: db)
+        while try messages.next() {
+            let row = RawMessageRow(statement: messages)
+            guard let conversation = conversations[row.conversation] else {
+                problem("message", row.id, row.leaf, "its conversation \(row.conversation) is missing")
                 continue
             }
             check(
-                kind: "message", id: stored.id, leaf: stored.leaf,
-                canonical: stored.canonicalBytes(platform: conversation.platform, conversationSourceID: conversation.sourceID))
+                .message, id: row.id, leaf: row.leaf,
+                canonical: CanonicalRecord.message(row, platform: conversation.platform, conversationSourceID: conversation.sourceID))
         }
 
         let auditCursor = try Row.fetchCursor(db, sql: "SELECT id, leaf, at, actor, action, detail FROM audit_events")
         while let row = try auditCursor.next() {
             let id: Int64 = row[0]
-            check(
-                kind: "audit", id: id, leaf: row[1],
-                canonical: CanonicalRecord.audit(id: id, at: row[2], actor: row[3], action: row[4], detail: row[5]))
+            check(.audit, id: id, leaf: row[1], canonical: CanonicalRecord.audit(id: id, at: row[2], actor: row[3], action: row[4], detail: row[5]))
         }
 
-        for (leaf, isCovered) in covered.enumerated() where !isCovered && leafOwners[leaf].kind != "missing" {
-            problem(leafOwners[leaf].kind, leafOwners[leaf].ref, leaf, "the record was deleted")
+        for leaf in 0..<log.count where !covered[leaf] && !log.isGap(leaf) {
+            let owner = log.owner(leaf)
+            problem(LeafKind(rawValue: owner.kind)?.name ?? "record", owner.ref, leaf, "the record was deleted")
         }
 
         var frontier = MerkleFrontier()
         var checkpoints = 0
-        let checkpointCursor = try Row.fetchCursor(db, sql: "SELECT tree_size, root, at, origin, signature FROM checkpoints ORDER BY tree_size")
         var lastSize = 0
+        let checkpointCursor = try Row.fetchCursor(db, sql: "SELECT tree_size, root, at, origin, signature FROM checkpoints ORDER BY tree_size")
         while let row = try checkpointCursor.next() {
             let checkpoint = checkpoint(from: row)
             checkpoints += 1
             lastSize = checkpoint.treeSize
-            guard checkpoint.treeSize <= leafHashes.count else {
-                problem(
-                    "checkpoint", Int64(checkpoint.treeSize), nil, "covers \(checkpoint.treeSize) leaves but the log has only \(leafHashes.count)")
+            guard checkpoint.treeSize <= log.count else {
+                problem("checkpoint", Int64(checkpoint.treeSize), nil, "covers \(checkpoint.treeSize) leaves but the log has only \(log.count)")
                 continue
             }
-            while frontier.size < checkpoint.treeSize { frontier.append(leafHashes[frontier.size]) }
+            while frontier.size < checkpoint.treeSize { frontier.append(log.hash(frontier.size)) }
             if !checkpoint.isSigned(by: publicKey) {
                 problem("checkpoint", Int64(checkpoint.treeSize), nil, "signature is not valid for the vault's key")
             }
@@ -112,11 +94,11 @@ extension SQLiteArchive {
                 problem("checkpoint", Int64(checkpoint.treeSize), nil, "the log's leaves no longer produce the signed root")
             }
         }
-        if lastSize < leafHashes.count {
-            problem("log", nil, lastSize, "\(leafHashes.count - lastSize) leaves are not covered by any signed checkpoint")
+        if lastSize < log.count {
+            problem("log", nil, lastSize, "\(log.count - lastSize) leaves are not covered by any signed checkpoint")
         }
         return VerificationReport(
-            leaves: leafHashes.count, recordsChecked: records, checkpointsChecked: checkpoints, bytesHashed: bytes, problems: problems)
+            leaves: log.count, recordsChecked: records, checkpointsChecked: checkpoints, bytesHashed: bytes, problems: problems)
     }
 
     public func inclusionProof(messageID: Int64) async throws -> InclusionProof {
@@ -133,10 +115,11 @@ extension SQLiteArchive {
             guard let latest = try Self.latestCheckpoint(db)?.checkpoint, latest.treeSize > stored.leaf else {
                 throw ArchiveError.corrupt("no checkpoint covers message \(messageID)")
             }
-            let hashes = try Data.fetchAll(db, sql: "SELECT hash FROM leaves WHERE idx < ? ORDER BY idx", arguments: [latest.treeSize]).map {
-                Array($0)
+            let log = try LoadedLog(db: db)
+            guard log.gaps.isEmpty, log.count >= latest.treeSize else {
+                throw ArchiveError.corrupt("leaves are missing from the log; run `chatvault verify`")
             }
-            guard hashes.count == latest.treeSize else { throw ArchiveError.corrupt("leaves are missing from the log; run `chatvault verify`") }
+            let hashes = (0..<latest.treeSize).map { log.hash($0) }
             let path = MerkleTree.inclusionPath(index: stored.leaf, leafHashes: hashes[...])
             return InclusionProof(
                 recordKind: "message", recordID: stored.id, record: String(decoding: record, as: UTF8.self), leafIndex: stored.leaf,

@@ -26,6 +26,10 @@ public final class SQLiteArchive: Archive {
             // FULL: a commit is on disk before it is acknowledged, even across power loss.
             try db.execute(sql: "PRAGMA synchronous = FULL")
             try db.execute(sql: "PRAGMA foreign_keys = ON")
+            // Batches of thousands of messages touch many index pages; a 2 MB default cache
+            // would re-read them from the OS for every batch.
+            try db.execute(sql: "PRAGMA cache_size = -131072")
+            try db.execute(sql: "PRAGMA temp_store = MEMORY")
         }
         database = try DatabaseQueue(path: path, configuration: configuration)
         self.signer = signer
@@ -39,11 +43,12 @@ public final class SQLiteArchive: Archive {
         migrator.registerMigration("v1") { db in
             try db.execute(
                 sql: """
-                    CREATE TABLE leaves (
-                        idx INTEGER PRIMARY KEY,
-                        kind TEXT NOT NULL,
-                        ref INTEGER NOT NULL,
-                        hash BLOB NOT NULL
+                    -- The integrity log: the leaf hashes of one committed batch, in order, and
+                    -- which record each leaf is (9 bytes a leaf: kind, then id big-endian).
+                    CREATE TABLE log_blocks (
+                        first_leaf INTEGER PRIMARY KEY,
+                        hashes BLOB NOT NULL,
+                        owners BLOB NOT NULL
                     );
                     CREATE TABLE checkpoints (
                         tree_size INTEGER PRIMARY KEY,
@@ -76,7 +81,7 @@ public final class SQLiteArchive: Archive {
                     ) WITHOUT ROWID;
                     CREATE TABLE messages (
                         id INTEGER PRIMARY KEY,
-                        leaf INTEGER NOT NULL UNIQUE,
+                        leaf INTEGER NOT NULL,
                         conversation INTEGER NOT NULL REFERENCES conversations(id),
                         source_id TEXT NOT NULL,
                         kind TEXT NOT NULL,
@@ -94,7 +99,6 @@ public final class SQLiteArchive: Archive {
                         attachments TEXT NOT NULL,
                         UNIQUE (conversation, source_id)
                     );
-                    CREATE INDEX messages_sender ON messages(sender COLLATE NOCASE, id);
                     CREATE TABLE audit_events (
                         id INTEGER PRIMARY KEY,
                         leaf INTEGER NOT NULL UNIQUE,
@@ -122,7 +126,7 @@ public final class SQLiteArchive: Archive {
                 messages: try Int.fetchOne(db, sql: "SELECT count(*) FROM messages") ?? 0,
                 conversations: try Int.fetchOne(db, sql: "SELECT count(*) FROM conversations") ?? 0,
                 auditEvents: try Int.fetchOne(db, sql: "SELECT count(*) FROM audit_events") ?? 0,
-                treeSize: try Int.fetchOne(db, sql: "SELECT count(*) FROM leaves") ?? 0,
+                treeSize: try Self.latestCheckpoint(db)?.checkpoint.treeSize ?? 0,
                 latestCheckpoint: try Self.latestCheckpoint(db)?.checkpoint)
         }
     }

@@ -67,46 +67,28 @@ struct StoredMessage {
         attachments = ColumnJSON.attachments(message.attachments)
     }
 
-    var arguments: StatementArguments {
-        [
-            id, leaf, conversation, sourceID, kind, target, sender, senderName, recipients, sentAt, text, replyTo, thread,
-            editedFrom, deleted, reactions, attachments,
-        ]
+    func canonicalBytes(platform: String, conversationSourceID: String) -> [UInt8] {
+        CanonicalRecord.message(self, platform: platform, conversationSourceID: conversationSourceID)
     }
 
-    /// The canonical record (version 1). Field order is fixed; JSON columns are embedded as stored.
-    func canonicalBytes(platform: String, conversationSourceID: String) -> [UInt8] {
-        var w = JSONWriter(reservingCapacity: 256 + text.utf8.count)
-        w.raw("{\"v\":1,\"type\":\"message\",\"id\":\(id),\"platform\":")
-        w.writeString(platform)
-        w.raw(",\"conversation\":")
-        w.writeString(conversationSourceID)
-        w.raw(",\"source_id\":")
-        w.writeString(sourceID)
-        w.raw(",\"kind\":")
-        w.writeString(kind)
-        w.raw(",\"target\":")
-        w.writeOptional(target)
-        w.raw(",\"sender\":")
-        w.writeString(sender)
-        w.raw(",\"sender_name\":")
-        w.writeOptional(senderName)
-        w.raw(",\"recipients\":")
-        w.raw(recipients)
-        w.raw(",\"sent_at\":\"\(Timestamp(microseconds: sentAt).iso8601)\",\"text\":")
-        w.writeString(text)
-        w.raw(",\"reply_to\":")
-        w.writeOptional(replyTo)
-        w.raw(",\"thread\":")
-        w.writeOptional(thread)
-        w.raw(",\"edited_from\":")
-        w.raw(editedFrom)
-        w.raw(deleted ? ",\"deleted\":true,\"reactions\":" : ",\"deleted\":false,\"reactions\":")
-        w.raw(reactions)
-        w.raw(",\"attachments\":")
-        w.raw(attachments)
-        w.raw("}")
-        return w.bytes
+    func bind(to statement: RawStatement) {
+        statement.bind(1, id)
+        statement.bind(2, leaf)
+        statement.bind(3, conversation)
+        statement.bind(4, sourceID)
+        statement.bind(5, kind)
+        statement.bind(6, target)
+        statement.bind(7, sender)
+        statement.bind(8, senderName)
+        statement.bind(9, recipients)
+        statement.bind(10, sentAt)
+        statement.bind(11, text)
+        statement.bind(12, replyTo)
+        statement.bind(13, thread)
+        statement.bind(14, editedFrom)
+        statement.bind(15, deleted)
+        statement.bind(16, reactions)
+        statement.bind(17, attachments)
     }
 
     func archived(platform: String, conversationSourceID: String) -> ArchivedMessage {
@@ -197,8 +179,82 @@ enum ColumnJSON {
     }
 }
 
-/// Canonical bytes of the other record kinds in the integrity log.
+/// A message's stored columns, from Swift values or straight from a result row.
+protocol CanonicalMessageFields {
+    var id: Int64 { get }
+    var sentAt: Int64 { get }
+    var deleted: Bool { get }
+    /// Writes a text column as a JSON string, or `null`.
+    func write(_ field: MessageTextField, to writer: inout JSONWriter)
+    /// Writes a JSON column (recipients, edited_from, reactions, attachments) as stored.
+    func write(_ field: MessageJSONField, to writer: inout JSONWriter)
+}
+
+enum MessageTextField { case sourceID, kind, target, sender, senderName, text, replyTo, thread }
+enum MessageJSONField { case recipients, editedFrom, reactions, attachments }
+
+extension StoredMessage: CanonicalMessageFields {
+    func write(_ field: MessageTextField, to writer: inout JSONWriter) {
+        switch field {
+        case .sourceID: writer.writeString(sourceID)
+        case .kind: writer.writeString(kind)
+        case .target: writer.writeOptional(target)
+        case .sender: writer.writeString(sender)
+        case .senderName: writer.writeOptional(senderName)
+        case .text: writer.writeString(text)
+        case .replyTo: writer.writeOptional(replyTo)
+        case .thread: writer.writeOptional(thread)
+        }
+    }
+
+    func write(_ field: MessageJSONField, to writer: inout JSONWriter) {
+        switch field {
+        case .recipients: writer.raw(recipients)
+        case .editedFrom: writer.raw(editedFrom)
+        case .reactions: writer.raw(reactions)
+        case .attachments: writer.raw(attachments)
+        }
+    }
+}
+
+/// The canonical bytes of each record kind in the integrity log (version 1). Field order
+/// is fixed; JSON columns are embedded as stored. Computed from the stored columns, so
+/// changing any column of a stored record changes its leaf hash.
 enum CanonicalRecord {
+    static func message(_ m: some CanonicalMessageFields, platform: String, conversationSourceID: String) -> [UInt8] {
+        var w = JSONWriter(reservingCapacity: 512)
+        w.raw("{\"v\":1,\"type\":\"message\",\"id\":\(m.id),\"platform\":")
+        w.writeString(platform)
+        w.raw(",\"conversation\":")
+        w.writeString(conversationSourceID)
+        w.raw(",\"source_id\":")
+        m.write(.sourceID, to: &w)
+        w.raw(",\"kind\":")
+        m.write(.kind, to: &w)
+        w.raw(",\"target\":")
+        m.write(.target, to: &w)
+        w.raw(",\"sender\":")
+        m.write(.sender, to: &w)
+        w.raw(",\"sender_name\":")
+        m.write(.senderName, to: &w)
+        w.raw(",\"recipients\":")
+        m.write(.recipients, to: &w)
+        w.raw(",\"sent_at\":\"\(Timestamp(microseconds: m.sentAt).iso8601)\",\"text\":")
+        m.write(.text, to: &w)
+        w.raw(",\"reply_to\":")
+        m.write(.replyTo, to: &w)
+        w.raw(",\"thread\":")
+        m.write(.thread, to: &w)
+        w.raw(",\"edited_from\":")
+        m.write(.editedFrom, to: &w)
+        w.raw(m.deleted ? ",\"deleted\":true,\"reactions\":" : ",\"deleted\":false,\"reactions\":")
+        m.write(.reactions, to: &w)
+        w.raw(",\"attachments\":")
+        m.write(.attachments, to: &w)
+        w.raw("}")
+        return w.bytes
+    }
+
     static func conversation(id: Int64, platform: String, sourceID: String, name: String?, kind: String) -> [UInt8] {
         var w = JSONWriter()
         w.raw("{\"v\":1,\"type\":\"conversation\",\"id\":\(id),\"platform\":")

@@ -157,7 +157,11 @@ struct SearchQueryParser {
         switch tokens[position] {
         case .not, .minus:
             position += 1
-            return parseUnary().map { .not($0) }
+            // NOT NOT x is x.
+            return parseUnary().map { inner in
+                if case .not(let doubled) = inner { return doubled }
+                return .not(inner)
+            }
         default:
             return parsePrimary()
         }

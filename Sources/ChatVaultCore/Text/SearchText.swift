@@ -88,8 +88,15 @@ public enum SearchText {
         var normalized = ""
         var index = text.startIndex
         while index < text.endIndex {
+            let character = text[index]
             let next = text.index(after: index)
-            let piece = normalize(String(text[index..<next]))
+            let piece: String
+            if let ascii = character.asciiValue {
+                // Most chat text is ASCII: skip building and normalising a String per character.
+                piece = ascii >= 0x41 && ascii <= 0x5A ? String(Unicode.Scalar(ascii + 32)) : String(character)
+            } else {
+                piece = normalize(String(character))
+            }
             if piece.isEmpty {
                 // Invisible: neither a word character nor a separator.
             } else if piece.unicodeScalars.allSatisfy(isWordScalar) {

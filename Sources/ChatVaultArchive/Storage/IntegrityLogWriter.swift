@@ -1,0 +1,106 @@
+import ChatVaultCore
+import Crypto
+import Foundation
+import GRDB
+
+/// The kinds of record that are leaves of the integrity log.
+enum LeafKind: UInt8, CaseIterable {
+    case conversation = 1
+    case message = 2
+    case audit = 3
+
+    var name: String {
+        switch self {
+        case .conversation: return "conversation"
+        case .message: return "message"
+        case .audit: return "audit"
+        }
+    }
+}
+
+/// Appends leaves to the integrity log inside one transaction and signs the result.
+///
+/// The leaves of a transaction are written as one `log_blocks` row (their hashes, and
+/// which record each one is), followed by a checkpoint signed over the new root. The
+/// frontier saved with the previous checkpoint is checked against its signed root
+/// before anything is added, so a damaged log is never extended and re-signed.
+struct IntegrityLogWriter {
+    let db: Database
+    let signer: CheckpointSigner
+    private(set) var frontier: MerkleFrontier
+    private var pendingHashes: [UInt8] = []
+    private var pendingOwners: [UInt8] = []
+    private var firstPendingLeaf: Int
+
+    init(db: Database, signer: CheckpointSigner) throws {
+        self.db = db
+        self.signer = signer
+        if let latest = try SQLiteArchive.latestCheckpoint(db) {
+            guard latest.frontier.root == latest.checkpoint.root, latest.checkpoint.isSigned(by: signer.publicKey) else {
+                throw ArchiveError.corrupt("the latest checkpoint does not match its saved state; run `chatvault verify`")
+            }
+            frontier = latest.frontier
+        } else {
+            frontier = MerkleFrontier()
+        }
+        let end = try Int.fetchOne(db, sql: "SELECT first_leaf + length(hashes) / 32 FROM log_blocks ORDER BY first_leaf DESC LIMIT 1") ?? 0
+        guard end == frontier.size else {
+            throw ArchiveError.corrupt("the log has \(end) leaves but its latest checkpoint covers \(frontier.size); run `chatvault verify`")
+        }
+        firstPendingLeaf = frontier.size
+    }
+
+    var size: Int { frontier.size }
+
+    mutating func appendLeaf(kind: LeafKind, ref: Int64, record: [UInt8]) {
+        let hash = MerkleTree.leafHash(record)
+        pendingHashes.append(contentsOf: hash)
+        pendingOwners.append(kind.rawValue)
+        withUnsafeBytes(of: ref.bigEndian) { pendingOwners.append(contentsOf: $0) }
+        frontier.append(hash)
+    }
+
+    mutating func appendConversation(platform: String, sourceID: String, name: String?, kind: Conversation.Kind) throws -> Int64 {
+        try db.execute(
+            sql: "INSERT INTO conversations (leaf, platform, source_id, name, kind) VALUES (?, ?, ?, ?, ?)",
+            arguments: [size, platform, sourceID, name, kind.rawValue])
+        let id = db.lastInsertedRowID
+        appendLeaf(
+            kind: .conversation, ref: id,
+            record: CanonicalRecord.conversation(id: id, platform: platform, sourceID: sourceID, name: name, kind: kind.rawValue))
+        return id
+    }
+
+    mutating func appendAudit(action: String, actor: String, detail: JSONValue, at time: Timestamp) throws -> AuditEvent {
+        let detailText = detail.compactText
+        let leaf = size
+        try db.execute(
+            sql: "INSERT INTO audit_events (leaf, at, actor, action, detail) VALUES (?, ?, ?, ?, ?)",
+            arguments: [leaf, time.microseconds, actor, action, detailText])
+        let id = db.lastInsertedRowID
+        appendLeaf(
+            kind: .audit, ref: id, record: CanonicalRecord.audit(id: id, at: time.microseconds, actor: actor, action: action, detail: detailText))
+        return AuditEvent(id: id, leafIndex: leaf, time: time, actor: actor, action: action, detail: detail)
+    }
+
+    /// Writes the pending leaves and a signed checkpoint of the new tree.
+    @discardableResult
+    mutating func checkpoint(at time: Timestamp) throws -> Checkpoint {
+        if !pendingHashes.isEmpty {
+            try db.execute(
+                sql: "INSERT INTO log_blocks (first_leaf, hashes, owners) VALUES (?, ?, ?)",
+                arguments: [firstPendingLeaf, Data(pendingHashes), Data(pendingOwners)])
+            pendingHashes.removeAll()
+            pendingOwners.removeAll()
+            firstPendingLeaf = frontier.size
+        }
+        let checkpoint = try signer.sign(treeSize: frontier.size, root: frontier.root, time: time)
+        try db.execute(
+            sql: "INSERT INTO checkpoints (tree_size, root, at, origin, signature, frontier) VALUES (?, ?, ?, ?, ?, ?)",
+            arguments: [
+                checkpoint.treeSize, Data(checkpoint.root), time.microseconds, checkpoint.origin, Data(checkpoint.signature),
+                Data(frontier.serialized),
+            ])
+        return checkpoint
+    }
+}
