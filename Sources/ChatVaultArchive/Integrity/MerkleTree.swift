@@ -13,27 +13,24 @@ public enum MerkleTree {
     /// The hash of the empty tree: SHA-256 of nothing.
     public static let emptyRoot: Hash32 = Array(SHA256.hash(data: [UInt8]()))
 
-    public static func leafHash<Bytes: Sequence>(_ record: Bytes) -> Hash32 where Bytes.Element == UInt8 {
-        var hasher = SHA256()
-        hasher.update(data: [0x00])
-        hasher.update(data: Array(record))
-        return Array(hasher.finalize())
+    public static func leafHash(_ record: [UInt8]) -> Hash32 {
+        record.withUnsafeBytes { leafHash($0) }
     }
 
     /// The leaf hash of a record held in a contiguous buffer, without copying it.
     public static func leafHash(_ record: UnsafeRawBufferPointer) -> Hash32 {
         var hasher = SHA256()
-        hasher.update(data: [0x00])
+        withUnsafeBytes(of: UInt8(0x00)) { hasher.update(bufferPointer: $0) }
         hasher.update(bufferPointer: record)
-        return Array(hasher.finalize())
+        return hasher.finalize().withUnsafeBytes { Array($0) }
     }
 
     public static func nodeHash(_ left: Hash32, _ right: Hash32) -> Hash32 {
         var hasher = SHA256()
-        hasher.update(data: [0x01])
-        hasher.update(data: left)
-        hasher.update(data: right)
-        return Array(hasher.finalize())
+        withUnsafeBytes(of: UInt8(0x01)) { hasher.update(bufferPointer: $0) }
+        left.withUnsafeBytes { hasher.update(bufferPointer: $0) }
+        right.withUnsafeBytes { hasher.update(bufferPointer: $0) }
+        return hasher.finalize().withUnsafeBytes { Array($0) }
     }
 
     /// MTH(D[n]) for the given leaf hashes.

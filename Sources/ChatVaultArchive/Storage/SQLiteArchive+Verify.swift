@@ -39,13 +39,13 @@ extension SQLiteArchive {
             covered[leaf] = true
         }
 
-        var conversations: [Int64: (platform: String, sourceID: String)] = [:]
+        var conversations: [Int64: [UInt8]] = [:]
         let conversationCursor = try Row.fetchCursor(db, sql: "SELECT id, leaf, platform, source_id, name, kind FROM conversations")
         while let row = try conversationCursor.next() {
             let id: Int64 = row[0]
             let platform: String = row[2]
             let sourceID: String = row[3]
-            conversations[id] = (platform, sourceID)
+            conversations[id] = CanonicalRecord.conversationFields(platform: platform, sourceID: sourceID)
             check(
                 .conversation, id: id, leaf: row[1],
                 canonical: CanonicalRecord.conversation(id: id, platform: platform, sourceID: sourceID, name: row[4], kind: row[5]))
@@ -60,7 +60,7 @@ extension SQLiteArchive {
             }
             check(
                 .message, id: row.id, leaf: row.leaf,
-                canonical: CanonicalRecord.message(row, platform: conversation.platform, conversationSourceID: conversation.sourceID))
+                canonical: CanonicalRecord.message(row, conversationFields: conversation))
         }
 
         let auditCursor = try Row.fetchCursor(db, sql: "SELECT id, leaf, at, actor, action, detail FROM audit_events")

@@ -222,11 +222,26 @@ extension StoredMessage: CanonicalMessageFields {
 /// changing any column of a stored record changes its leaf hash.
 enum CanonicalRecord {
     static func message(_ m: some CanonicalMessageFields, platform: String, conversationSourceID: String) -> [UInt8] {
-        var w = JSONWriter(reservingCapacity: 512)
-        w.raw("{\"v\":1,\"type\":\"message\",\"id\":\(m.id),\"platform\":")
+        message(m, conversationFields: conversationFields(platform: platform, sourceID: conversationSourceID))
+    }
+
+    /// `"platform":…,"conversation":…`, the part of a message record that depends on its
+    /// conversation; `verify` computes it once per conversation.
+    static func conversationFields(platform: String, sourceID: String) -> [UInt8] {
+        var w = JSONWriter()
+        w.raw("\"platform\":")
         w.writeString(platform)
         w.raw(",\"conversation\":")
-        w.writeString(conversationSourceID)
+        w.writeString(sourceID)
+        return w.bytes
+    }
+
+    static func message(_ m: some CanonicalMessageFields, conversationFields: [UInt8]) -> [UInt8] {
+        var w = JSONWriter(reservingCapacity: 512)
+        w.raw("{\"v\":1,\"type\":\"message\",\"id\":")
+        w.integer(m.id)
+        w.raw(",")
+        conversationFields.withUnsafeBufferPointer { w.raw(bytes: $0) }
         w.raw(",\"source_id\":")
         m.write(.sourceID, to: &w)
         w.raw(",\"kind\":")
@@ -239,7 +254,9 @@ enum CanonicalRecord {
         m.write(.senderName, to: &w)
         w.raw(",\"recipients\":")
         m.write(.recipients, to: &w)
-        w.raw(",\"sent_at\":\"\(Timestamp(microseconds: m.sentAt).iso8601)\",\"text\":")
+        w.raw(",\"sent_at\":")
+        w.timestamp(Timestamp(microseconds: m.sentAt))
+        w.raw(",\"text\":")
         m.write(.text, to: &w)
         w.raw(",\"reply_to\":")
         m.write(.replyTo, to: &w)

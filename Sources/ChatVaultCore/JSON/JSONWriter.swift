@@ -35,6 +35,32 @@ public struct JSONWriter: Sendable {
         }
     }
 
+    /// Appends a decimal integer.
+    public mutating func integer(_ value: Int64) {
+        if value < 0 || value >= 1_000_000_000_000_000_000 {
+            bytes.append(contentsOf: String(value).utf8)
+            return
+        }
+        var scratch: (UInt64, UInt64, UInt64) = (0, 0, 0)
+        withUnsafeMutableBytes(of: &scratch) { buffer in
+            var rest = value
+            var index = buffer.count
+            repeat {
+                index -= 1
+                buffer[index] = UInt8(truncatingIfNeeded: 48 + rest % 10)
+                rest /= 10
+            } while rest > 0
+            bytes.append(contentsOf: buffer[index...])
+        }
+    }
+
+    /// Appends a timestamp as a JSON string in ISO 8601.
+    public mutating func timestamp(_ value: Timestamp) {
+        bytes.append(UInt8(ascii: "\""))
+        value.appendISO8601(to: &bytes)
+        bytes.append(UInt8(ascii: "\""))
+    }
+
     public mutating func raw(_ text: String) {
         bytes.append(contentsOf: text.utf8)
     }

@@ -41,6 +41,49 @@ public struct Timestamp: Sendable, Hashable, Comparable, Codable, CustomStringCo
         return text + "Z"
     }
 
+    /// Appends ``iso8601`` as UTF-8 without building intermediate strings (the canonical
+    /// record writer calls this once per record).
+    public func appendISO8601(to bytes: inout [UInt8]) {
+        let (days, microOfDay) = microseconds.floorDivisionWithRemainder(by: 86_400_000_000)
+        let (year, month, day) = Self.civilFromDays(days)
+        let secondOfDay = Int(microOfDay / 1_000_000)
+        let micro = Int(microOfDay % 1_000_000)
+        func digits(_ value: Int, _ width: Int) {
+            var divisor = 1
+            for _ in 1..<width { divisor *= 10 }
+            var rest = value
+            if rest >= divisor * 10 {  // years beyond 9999
+                bytes.append(contentsOf: String(rest).utf8)
+                return
+            }
+            while divisor > 0 {
+                bytes.append(UInt8(truncatingIfNeeded: 48 + rest / divisor))
+                rest %= divisor
+                divisor /= 10
+            }
+        }
+        guard year >= 0 else {
+            bytes.append(contentsOf: iso8601.utf8)
+            return
+        }
+        digits(year, 4)
+        bytes.append(UInt8(ascii: "-"))
+        digits(month, 2)
+        bytes.append(UInt8(ascii: "-"))
+        digits(day, 2)
+        bytes.append(UInt8(ascii: "T"))
+        digits(secondOfDay / 3600, 2)
+        bytes.append(UInt8(ascii: ":"))
+        digits(secondOfDay / 60 % 60, 2)
+        bytes.append(UInt8(ascii: ":"))
+        digits(secondOfDay % 60, 2)
+        if micro != 0 {
+            bytes.append(UInt8(ascii: "."))
+            if micro % 1000 == 0 { digits(micro / 1000, 3) } else { digits(micro, 6) }
+        }
+        bytes.append(UInt8(ascii: "Z"))
+    }
+
     /// Parses RFC 3339 / ISO 8601 date-times: `YYYY-MM-DD[T ]hh:mm[:ss[.fraction]](Z|±hh[:]mm)`,
     /// a bare date `YYYY-MM-DD` (midnight UTC), or a local time without offset (taken as UTC).
     public init?(iso8601 text: String) {
