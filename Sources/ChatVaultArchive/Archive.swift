@@ -1,4 +1,5 @@
 public import ChatVaultCore
+public import Crypto
 
 /// The boundary between the pipeline and storage.
 ///
@@ -35,11 +36,37 @@ public protocol Archive: Sendable {
     /// Audit events, newest first.
     func auditTrail(limit: Int) async throws -> [AuditEvent]
 
-    /// Recomputes every leaf and checks every checkpoint.
-    func verify() async throws -> VerificationReport
+    /// Recomputes every leaf and checks every checkpoint against `trust`.
+    func verify(_ trust: VerificationTrust) async throws -> VerificationReport
 
     /// An inclusion proof of a message against the latest checkpoint.
     func inclusionProof(messageID: Int64) async throws -> InclusionProof
 
     func statistics() async throws -> ArchiveStatistics
+}
+
+extension Archive {
+    /// Verifies with the vault's own key and no outside checkpoints.
+    public func verify() async throws -> VerificationReport {
+        try await verify(VerificationTrust())
+    }
+}
+
+/// What a verification trusts from outside the vault.
+///
+/// A vault checked only against itself cannot notice a rewrite by someone holding its
+/// private key, nor the removal of its newest records with their checkpoints. A public
+/// key kept elsewhere and checkpoints saved elsewhere (`chatvault checkpoint`) close
+/// both gaps: every checkpoint must carry a valid signature by `publicKey`, and the log
+/// must still produce each witnessed root at its size.
+public struct VerificationTrust: Sendable {
+    /// The raw Ed25519 public key to check signatures with; `nil` uses the vault's own.
+    public var publicKey: [UInt8]?
+    /// Checkpoints saved earlier, outside the vault.
+    public var witnesses: [Checkpoint]
+
+    public init(publicKey: Curve25519.Signing.PublicKey? = nil, witnesses: [Checkpoint] = []) {
+        self.publicKey = publicKey.map { Array($0.rawRepresentation) }
+        self.witnesses = witnesses
+    }
 }

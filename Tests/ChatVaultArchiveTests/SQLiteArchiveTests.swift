@@ -1,5 +1,6 @@
 import ChatVaultArchive
 import ChatVaultCore
+import Crypto
 import Foundation
 import GRDB
 import Testing
@@ -88,5 +89,64 @@ import Testing
         _ = try await reopened.append([incoming("m2", text: "second")], context: testContext)
         #expect(try await reopened.statistics().messages == 2)
         #expect(try await reopened.verify().isIntact)
+    }
+
+    @Test func textWithNULIsStoredWhole() async throws {
+        try await withArchive { archive, _ in
+            let receipt = try await archive.append([incoming("m1", text: "before\u{0}after")], context: testContext)
+            #expect(try await archive.message(id: receipt.storedIDs[0])?.message.text == "before\u{0}after")
+            #expect(try await archive.verify().isIntact)
+        }
+    }
+
+    @Test func initRefusesADirectoryWithAnEarlierVault() throws {
+        let vault = try TemporaryVault()
+        defer { vault.remove() }
+        _ = try vault.archive()
+        try FileManager.default.removeItem(at: vault.directory.appendingPathComponent("config.json"))
+        #expect(throws: Vault.Failure.self) { try Vault.create(at: vault.directory) }
+    }
+
+    @Test func witnessedCheckpointsCatchTruncationAndRewrites() async throws {
+        try await withArchive { archive, vault in
+            _ = try await archive.append((0..<5).map { incoming("a\($0)", at: Int64($0), text: "first \($0)") }, context: testContext)
+            let kept = try #require(try await archive.statistics().latestCheckpoint)
+            _ = try await archive.append((0..<5).map { incoming("b\($0)", at: Int64(10 + $0), text: "second \($0)") }, context: testContext)
+            let witness = try #require(try await archive.statistics().latestCheckpoint)
+            #expect(try await archive.verify(VerificationTrust(witnesses: [witness, kept])).isIntact)
+
+            // A stranger's key does not vouch for this vault's checkpoints.
+            let stranger = Curve25519.Signing.PrivateKey().publicKey
+            let foreign = try await archive.verify(VerificationTrust(publicKey: stranger))
+            #expect(foreign.problems.contains { $0.reason.contains("signature") })
+
+            // Remove the second batch with its part of the log and its checkpoints.
+            let db = try DatabaseQueue(path: vault.vault.databasePath)
+            try await db.write { db in
+                try db.execute(sql: "DELETE FROM messages WHERE source_id LIKE 'b%'")
+                try db.execute(sql: "DELETE FROM audit_events WHERE leaf >= ?", arguments: [kept.treeSize])
+                try db.execute(sql: "DELETE FROM log_blocks WHERE first_leaf >= ?", arguments: [kept.treeSize])
+                try db.execute(sql: "DELETE FROM checkpoints WHERE tree_size > ?", arguments: [kept.treeSize])
+            }
+            let truncated = try await archive.verify(VerificationTrust(witnesses: [witness]))
+            #expect(truncated.problems.contains { $0.recordKind == "witnessed checkpoint" && $0.reason.contains("removed") })
+        }
+    }
+
+    @Test func verifyChecksTheIndexAndConversationCounters() async throws {
+        try await withArchive { archive, vault in
+            let receipt = try await archive.append([incoming("m1", text: "hidden words"), incoming("m2", text: "other")], context: testContext)
+            let db = try DatabaseQueue(path: vault.vault.databasePath)
+            try await db.write { db in
+                try db.execute(
+                    sql:
+                        "INSERT INTO message_index (message_index, rowid, body, meta) SELECT 'delete', id, 'hidden words', '' FROM messages WHERE id = ?",
+                    arguments: [receipt.storedIDs[0]])
+                try db.execute(sql: "UPDATE conversations SET message_count = 1")
+            }
+            let report = try await archive.verify()
+            #expect(report.problems.contains { $0.recordID == receipt.storedIDs[0] && $0.reason.contains("search index") })
+            #expect(report.problems.contains { $0.recordKind == "conversation" && $0.reason.contains("count") })
+        }
     }
 }

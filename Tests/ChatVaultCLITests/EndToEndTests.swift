@@ -82,6 +82,14 @@ import Testing
         #expect(forged.status == 1)
         #expect(forged.stdout.contains("INVALID"))
 
+        // A checkpoint kept outside the vault, and the key exported from it, vouch for it later.
+        let witnessPath = cli.path("checkpoint.json")
+        #expect(try cli.run("checkpoint", "--vault", vault, "--out", witnessPath).status == 0)
+        let keyPath = cli.path("vault.pub")
+        #expect(try cli.run("key", "export", "--vault", vault, "--out", keyPath).status == 0)
+        let witnessed = try cli.run("verify", "--vault", vault, "--key", keyPath, "--witness", witnessPath, "--json")
+        #expect(witnessed.status == 0, "\(witnessed.stdout)")
+
         // Another program changes one stored message: verify names it.
         let db = try DatabaseQueue(path: "\(vault)/archive.sqlite")
         let tamperedID = try db.write { db -> Int64 in

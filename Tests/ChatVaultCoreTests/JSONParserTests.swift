@@ -43,6 +43,11 @@ import Testing
         #expect(throws: JSONParser.Failure.self) { try parser.parse("\"a\u{01}b\"") }
     }
 
+    @Test func rejectsNULUnlessAllowed() throws {
+        #expect(throws: JSONParser.Failure.self) { try parser.parse(#""a\u0000b""#) }
+        #expect(try JSONParser(allowsNUL: true).parse(#""a\u0000b""#) == .string("a\u{0}b"))
+    }
+
     @Test func writerRoundTripsThroughParser() throws {
         let value = JSONValue.object([("k", .string("line\nbreak \"quoted\" \u{01} ✓")), ("n", .number("12")), ("a", .array([.null, .bool(true)]))])
         #expect(try parser.parse(value.compactText) == value)

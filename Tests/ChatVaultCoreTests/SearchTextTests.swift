@@ -17,6 +17,14 @@ import Testing
         #expect(SearchText.normalize(input) == expected)
     }
 
+    @Test func keepsMarksThatChangeLettersInOtherScripts() {
+        #expect(SearchText.normalize("が") != SearchText.normalize("か"), "Japanese dakuten is not an accent")
+        #expect(SearchText.normalize("が") == "が")
+        #expect(SearchText.normalize("हिंदी") == "हिंदी")
+        #expect(SearchText.normalize("Ελληνικά") == "ελληνικα")
+        #expect(SearchText.normalize("Привет Ёж") == "привет еж")
+    }
+
     @Test func doesNotFoldLookAlikeScripts() {
         // Cyrillic "а" stays distinct: look-alike folding is the policy engine's job.
         #expect(SearchText.normalize("gu\u{0430}ranteed") != "guaranteed")

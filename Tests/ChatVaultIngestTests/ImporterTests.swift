@@ -67,6 +67,15 @@ import Testing
         }
     }
 
+    @Test func aByteOrderMarkIsNotPartOfTheFirstLine() async throws {
+        try await withVault { archive, directory in
+            let file = directory.appendingPathComponent("bom.jsonl")
+            try Data([0xEF, 0xBB, 0xBF] + Array([line(1), line(2)].joined(separator: "\r\n").utf8)).write(to: file)
+            let report = try await Importer(archive: archive, actor: "t").importFile(file.path)
+            #expect(report.imported == 2 && report.rejected == 0, "\(report.errors)")
+        }
+    }
+
     @Test func aMissingFileIsAClearError() async throws {
         try await withVault { archive, directory in
             await #expect(throws: InputError.self) {

@@ -5,7 +5,7 @@ import Foundation
 /// the record's canonical bytes, its leaf index, the audit path and a signed checkpoint.
 public struct InclusionProof: Sendable, Hashable, Codable {
     public var format = "chatvault-inclusion-proof/v1"
-    /// What the record is, e.g. `message 7189…`.
+    /// What kind of record it is: `message`.
     public var recordKind: String
     public var recordID: Int64
     /// The canonical bytes of the record as UTF-8 JSON text; its leaf hash is recomputed from them.

@@ -61,9 +61,14 @@ struct IntegrityLogWriter {
     }
 
     mutating func appendConversation(platform: String, sourceID: String, name: String?, kind: Conversation.Kind) throws -> Int64 {
-        try db.execute(
-            sql: "INSERT INTO conversations (leaf, platform, source_id, name, kind) VALUES (?, ?, ?, ?, ?)",
-            arguments: [size, platform, sourceID, name, kind.rawValue])
+        let insert = RawStatement(
+            try db.cachedStatement(sql: "INSERT INTO conversations (leaf, platform, source_id, name, kind) VALUES (?, ?, ?, ?, ?)"), in: db)
+        insert.bind(1, size)
+        insert.bind(2, platform)
+        insert.bind(3, sourceID)
+        insert.bind(4, name)
+        insert.bind(5, kind.rawValue)
+        try insert.run()
         let id = db.lastInsertedRowID
         appendLeaf(
             kind: .conversation, ref: id,
@@ -74,9 +79,14 @@ struct IntegrityLogWriter {
     mutating func appendAudit(action: String, actor: String, detail: JSONValue, at time: Timestamp) throws -> AuditEvent {
         let detailText = detail.compactText
         let leaf = size
-        try db.execute(
-            sql: "INSERT INTO audit_events (leaf, at, actor, action, detail) VALUES (?, ?, ?, ?, ?)",
-            arguments: [leaf, time.microseconds, actor, action, detailText])
+        let insert = RawStatement(
+            try db.cachedStatement(sql: "INSERT INTO audit_events (leaf, at, actor, action, detail) VALUES (?, ?, ?, ?, ?)"), in: db)
+        insert.bind(1, leaf)
+        insert.bind(2, time.microseconds)
+        insert.bind(3, actor)
+        insert.bind(4, action)
+        insert.bind(5, detailText)
+        try insert.run()
         let id = db.lastInsertedRowID
         appendLeaf(
             kind: .audit, ref: id, record: CanonicalRecord.audit(id: id, at: time.microseconds, actor: actor, action: action, detail: detailText))

@@ -67,7 +67,7 @@ extension SQLiteArchive {
             else { throw ArchiveError.notFound("conversation \(conversationID)") }
             let platform: String = conversation[0]
             let sourceID: String = conversation[1]
-            let select = "SELECT \(StoredMessage.columns) FROM messages WHERE conversation = ?"
+            let select = "SELECT \(StoredMessage.selection()) FROM messages WHERE conversation = ?"
             var rows: [Row]
             if let messageID {
                 let half = max(1, limit / 2)

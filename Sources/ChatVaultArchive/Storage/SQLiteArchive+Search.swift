@@ -69,7 +69,7 @@ extension SQLiteArchive {
     static func loadMessages(ids: [Int64], db: Database) throws -> [Int64: (ArchivedMessage, Conversation)] {
         guard !ids.isEmpty else { return [:] }
         var result: [Int64: (ArchivedMessage, Conversation)] = [:]
-        let columns = StoredMessage.columns.split(separator: ",").map { "m." + $0.trimmingPrefix(" ") }.joined(separator: ", ")
+        let columns = StoredMessage.selection(table: "m.")
         let rows = try Row.fetchAll(
             db,
             sql: """

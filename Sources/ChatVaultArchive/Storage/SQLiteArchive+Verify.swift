@@ -6,11 +6,19 @@ import GRDB
 extension SQLiteArchive {
     /// Recomputes every leaf from its stored record, rebuilds the tree leaf by leaf and
     /// checks each checkpoint's root and signature along the way.
-    public func verify() async throws -> VerificationReport {
-        try await database.read { db in try Self.verify(db: db, publicKey: self.signer.publicKey) }
+    public func verify(_ trust: VerificationTrust) async throws -> VerificationReport {
+        let publicKey = try trust.publicKey.map { try Curve25519.Signing.PublicKey(rawRepresentation: $0) } ?? signer.publicKey
+        let keyBytes = Array(publicKey.rawRepresentation)
+        let origin = signer.origin
+        return try await database.read { db in
+            try Self.verify(
+                db: db, publicKey: try Curve25519.Signing.PublicKey(rawRepresentation: keyBytes), origin: origin, witnesses: trust.witnesses)
+        }
     }
 
-    static func verify(db: Database, publicKey: Curve25519.Signing.PublicKey) throws -> VerificationReport {
+    static func verify(db: Database, publicKey: Curve25519.Signing.PublicKey, origin: String, witnesses: [Checkpoint]) throws
+        -> VerificationReport
+    {
         var problems: [VerificationReport.Problem] = []
         func problem(_ kind: String, _ id: Int64?, _ leaf: Int?, _ reason: String) {
             // A damaged archive can have millions of bad rows; the first thousand say enough.
@@ -40,15 +48,17 @@ extension SQLiteArchive {
         }
 
         var conversations: [Int64: [UInt8]] = [:]
-        let conversationCursor = try Row.fetchCursor(db, sql: "SELECT id, leaf, platform, source_id, name, kind FROM conversations")
+        let conversationCursor = try Row.fetchCursor(
+            db, sql: "SELECT id, leaf, CAST(platform AS BLOB), CAST(source_id AS BLOB), CAST(name AS BLOB), kind FROM conversations")
         while let row = try conversationCursor.next() {
             let id: Int64 = row[0]
-            let platform: String = row[2]
-            let sourceID: String = row[3]
+            let platform = String(decoding: row[2] as Data, as: UTF8.self)
+            let sourceID = String(decoding: row[3] as Data, as: UTF8.self)
+            let name = (row[4] as Data?).map { String(decoding: $0, as: UTF8.self) }
             conversations[id] = CanonicalRecord.conversationFields(platform: platform, sourceID: sourceID)
             check(
                 .conversation, id: id, leaf: row[1],
-                canonical: CanonicalRecord.conversation(id: id, platform: platform, sourceID: sourceID, name: row[4], kind: row[5]))
+                canonical: CanonicalRecord.conversation(id: id, platform: platform, sourceID: sourceID, name: name, kind: row[5]))
         }
 
         let messages = RawStatement(try db.makeStatement(sql: "SELECT \(StoredMessage.columns) FROM messages"), in: db)
@@ -94,11 +104,74 @@ extension SQLiteArchive {
                 problem("checkpoint", Int64(checkpoint.treeSize), nil, "the log's leaves no longer produce the signed root")
             }
         }
+        for witness in witnesses.sorted(by: { $0.treeSize < $1.treeSize }) {
+            let name = "witnessed checkpoint"
+            if witness.origin != origin {
+                problem(name, Int64(witness.treeSize), nil, "was signed for \(witness.origin), not this vault (\(origin))")
+            } else if !witness.isSigned(by: publicKey) {
+                problem(name, Int64(witness.treeSize), nil, "its signature is not valid for the trusted key")
+            } else if witness.treeSize > log.count {
+                problem(
+                    name, Int64(witness.treeSize), nil, "covers \(witness.treeSize) leaves but the log now has \(log.count): records were removed")
+            } else if root(of: log, size: witness.treeSize) != witness.root {
+                problem(name, Int64(witness.treeSize), nil, "the log no longer produces the witnessed root: it was rewritten")
+            }
+        }
+        problems += try derivedDataProblems(db: db)
         if lastSize < log.count {
             problem("log", nil, lastSize, "\(log.count - lastSize) leaves are not covered by any signed checkpoint")
         }
         return VerificationReport(
             leaves: log.count, recordsChecked: records, checkpointsChecked: checkpoints, bytesHashed: bytes, problems: problems)
+    }
+
+    static func root(of log: LoadedLog, size: Int) -> Hash32 {
+        var frontier = MerkleFrontier()
+        for leaf in 0..<size { frontier.append(log.hash(leaf)) }
+        return frontier.root
+    }
+
+    /// Checks what is derived from the hashed records and not hashed itself: the search
+    /// index covers every message, conversation counters and participants match the messages.
+    static func derivedDataProblems(db: Database) throws -> [VerificationReport.Problem] {
+        var problems: [VerificationReport.Problem] = []
+        let unindexed = try Int64.fetchAll(
+            db, sql: "SELECT id FROM messages WHERE id NOT IN (SELECT id FROM message_index_docsize) ORDER BY id LIMIT 100")
+        for id in unindexed {
+            problems.append(
+                .init(recordKind: "message", recordID: id, leafIndex: nil, reason: "missing from the search index (it would not be found)"))
+        }
+        let indexed = try Int.fetchOne(db, sql: "SELECT count(*) FROM message_index_docsize") ?? 0
+        let messages = try Int.fetchOne(db, sql: "SELECT count(*) FROM messages") ?? 0
+        if indexed > messages {
+            problems.append(.init(recordKind: "index", recordID: nil, leafIndex: nil, reason: "\(indexed - messages) index entries have no message"))
+        }
+        let counters = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT c.id FROM conversations c
+                LEFT JOIN (SELECT conversation, count(*) AS n, min(sent_at) AS first, max(sent_at) AS last FROM messages GROUP BY conversation) m
+                    ON m.conversation = c.id
+                WHERE c.message_count != coalesce(m.n, 0) OR c.first_at IS NOT m.first OR c.last_at IS NOT m.last
+                LIMIT 100
+                """)
+        for row in counters {
+            problems.append(
+                .init(recordKind: "conversation", recordID: row[0], leafIndex: nil, reason: "its message count or dates do not match its messages"))
+        }
+        let missingParticipants = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT DISTINCT m.conversation, m.sender FROM messages m
+                WHERE NOT EXISTS (SELECT 1 FROM participants p WHERE p.conversation = m.conversation AND p.handle = m.sender)
+                LIMIT 100
+                """)
+        for row in missingParticipants {
+            let sender: String = row[1]
+            problems.append(
+                .init(recordKind: "conversation", recordID: row[0], leafIndex: nil, reason: "participant \(sender) is missing from its list"))
+        }
+        return problems
     }
 
     public func inclusionProof(messageID: Int64) async throws -> InclusionProof {
@@ -107,7 +180,7 @@ extension SQLiteArchive {
                 let row = try Row.fetchOne(
                     db,
                     sql:
-                        "SELECT \(StoredMessage.columns.split(separator: ",").map { "m." + $0.trimmingPrefix(" ") }.joined(separator: ", ")), c.platform, c.source_id FROM messages m JOIN conversations c ON c.id = m.conversation WHERE m.id = ?",
+                        "SELECT \(StoredMessage.selection(table: "m.")), c.platform, c.source_id FROM messages m JOIN conversations c ON c.id = m.conversation WHERE m.id = ?",
                     arguments: [messageID])
             else { throw ArchiveError.notFound("message \(messageID)") }
             let stored = StoredMessage(row: row)
@@ -137,7 +210,7 @@ extension SQLiteArchive {
                 conversations[row[0]] = (row[1], row[2])
             }
             var records: [[UInt8]] = []
-            let cursor = try Row.fetchCursor(db, sql: "SELECT \(StoredMessage.columns) FROM messages")
+            let cursor = try Row.fetchCursor(db, sql: "SELECT \(StoredMessage.selection()) FROM messages")
             while let row = try cursor.next() {
                 let stored = StoredMessage(row: row)
                 let (platform, sourceID) = conversations[stored.conversation] ?? ("", "")

@@ -1,4 +1,5 @@
 import ChatVaultCore
+import Foundation
 import GRDB
 
 /// A message row exactly as stored, and the canonical bytes that the integrity log
@@ -7,6 +8,16 @@ import GRDB
 struct StoredMessage {
     static let columns =
         "id, leaf, conversation, source_id, kind, target, sender, sender_name, recipients, sent_at, text, reply_to, thread, edited_from, deleted, reactions, attachments"
+
+    /// The columns to read a message with ``init(row:)``, each text column as a blob so
+    /// that nothing is cut at an embedded U+0000; `table` prefixes them (`m.`).
+    static func selection(table: String = "") -> String {
+        let integers: Set<String> = ["id", "leaf", "conversation", "sent_at", "deleted"]
+        return columns.split(separator: ",").map { name in
+            let column = table + name.trimmingPrefix(" ")
+            return integers.contains(String(name.trimmingPrefix(" "))) ? column : "CAST(\(column) AS BLOB)"
+        }.joined(separator: ", ")
+    }
 
     var id: Int64
     var leaf: Int
@@ -28,23 +39,26 @@ struct StoredMessage {
     var attachments: String
 
     init(row: Row) {
+        // Text is read as bytes: a C-string read would end at an embedded U+0000.
+        func text(_ index: Int) -> String { (row[index] as Data?).map { String(decoding: $0, as: UTF8.self) } ?? "" }
+        func optionalText(_ index: Int) -> String? { (row[index] as Data?).map { String(decoding: $0, as: UTF8.self) } }
         id = row[0]
         leaf = row[1]
         conversation = row[2]
-        sourceID = row[3]
-        kind = row[4]
-        target = row[5]
-        sender = row[6]
-        senderName = row[7]
-        recipients = row[8]
+        sourceID = text(3)
+        kind = text(4)
+        target = optionalText(5)
+        sender = text(6)
+        senderName = optionalText(7)
+        recipients = text(8)
         sentAt = row[9]
-        text = row[10]
-        replyTo = row[11]
-        thread = row[12]
-        editedFrom = row[13]
+        self.text = text(10)
+        replyTo = optionalText(11)
+        thread = optionalText(12)
+        editedFrom = text(13)
         deleted = row[14]
-        reactions = row[15]
-        attachments = row[16]
+        reactions = text(15)
+        attachments = text(16)
     }
 
     init(id: Int64, leaf: Int, conversation: Int64, message: Message) {

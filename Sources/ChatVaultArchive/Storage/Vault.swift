@@ -46,8 +46,11 @@ public struct Vault: Sendable {
     public static func create(at directory: URL, internalDomains: [String] = []) throws -> Vault {
         let fileManager = FileManager.default
         let configURL = directory.appendingPathComponent("config.json")
-        if fileManager.fileExists(atPath: configURL.path) {
-            throw Failure(description: "\(directory.path) already holds a vault")
+        // Any piece of an earlier vault means this is not a fresh start: a new key would
+        // make every existing checkpoint unverifiable.
+        for piece in ["config.json", "archive.sqlite", "keys/checkpoint.key", "keys/checkpoint.pub"]
+        where fileManager.fileExists(atPath: directory.appendingPathComponent(piece).path) {
+            throw Failure(description: "\(directory.path) already holds a vault (found \(piece)); choose another directory")
         }
         try fileManager.createDirectory(at: directory.appendingPathComponent("keys"), withIntermediateDirectories: true)
         let configuration = Configuration(origin: "chatvault:" + UUID().uuidString.lowercased(), internalDomains: internalDomains)

@@ -6,9 +6,13 @@
 public struct JSONParser: Sendable {
     /// The deepest nesting of arrays and objects accepted.
     public var maxDepth: Int
+    /// Whether `\u0000` is accepted in strings. Off by default: text holding NUL is
+    /// almost always damage, and C-string APIs downstream would cut it short.
+    public var allowsNUL: Bool
 
-    public init(maxDepth: Int = 64) {
+    public init(maxDepth: Int = 64, allowsNUL: Bool = false) {
         self.maxDepth = maxDepth
+        self.allowsNUL = allowsNUL
     }
 
     /// Why a document could not be parsed, with the byte offset (0-based) where it went wrong.
@@ -27,7 +31,7 @@ public struct JSONParser: Sendable {
     }
 
     public func parse(_ bytes: UnsafeBufferPointer<UInt8>) throws(Failure) -> JSONValue {
-        var cursor = Cursor(bytes: bytes, maxDepth: maxDepth)
+        var cursor = Cursor(bytes: bytes, maxDepth: maxDepth, allowsNUL: allowsNUL)
         cursor.skipWhitespace()
         let value = try cursor.parseValue(depth: 0)
         cursor.skipWhitespace()
@@ -41,11 +45,13 @@ public struct JSONParser: Sendable {
 private struct Cursor {
     let bytes: UnsafeBufferPointer<UInt8>
     let maxDepth: Int
+    let allowsNUL: Bool
     var index = 0
 
-    init(bytes: UnsafeBufferPointer<UInt8>, maxDepth: Int) {
+    init(bytes: UnsafeBufferPointer<UInt8>, maxDepth: Int, allowsNUL: Bool) {
         self.bytes = bytes
         self.maxDepth = maxDepth
+        self.allowsNUL = allowsNUL
     }
 
     func failure(_ reason: String) -> JSONParser.Failure {
@@ -279,6 +285,7 @@ private struct Cursor {
             return scalar
         }
         guard let scalar = Unicode.Scalar(first) else { throw failure("lone low surrogate in \\u escape") }
+        if scalar.value == 0 && !allowsNUL { throw failure("\\u0000 (NUL) is not allowed in text") }
         return scalar
     }
 }

@@ -3,8 +3,9 @@ import Foundation
 /// The normal form in which text is indexed and queried.
 ///
 /// Index and query go through the same function, so a query matches however the
-/// text was written: compatibility forms are unified (NFKC: full-width letters,
-/// ligatures, superscripts), case and diacritics are folded (`Ünïcode` → `unicode`),
+/// text was written: compatibility forms are unified (NFKD then recomposed, which is
+/// NFKC: full-width letters, ligatures, superscripts), case is folded and accents on
+/// Latin, Greek and Cyrillic letters are dropped (`Ünïcode` → `unicode`),
 /// and invisible characters are removed (zero-width spaces and joiners, soft hyphens,
 /// direction overrides), so `p​a​s​s​w​o​r​d` with zero-width spaces is `password`.
 /// Look-alike letters from other scripts (a Cyrillic `а`) are *not* folded here:
@@ -15,11 +16,37 @@ public enum SearchText {
         if text.utf8.allSatisfy({ $0 < 0x80 }) {
             return asciiLowercased(text)
         }
+        // Decompose (NFKD), drop invisible characters, and drop combining marks only where
+        // they are accents on Latin, Greek or Cyrillic letters: in other scripts (Japanese
+        // dakuten, Indic vowel signs) a mark changes the letter, so it stays. Then recompose.
         var kept = String.UnicodeScalarView()
-        for scalar in text.decomposedStringWithCompatibilityMapping.unicodeScalars where !isInvisibleOrMark(scalar) {
-            kept.append(scalar)
+        var baseIsAccentable = false
+        for scalar in text.decomposedStringWithCompatibilityMapping.unicodeScalars {
+            if scalar.value < 0x80 {
+                kept.append(scalar)
+                baseIsAccentable = true
+                continue
+            }
+            let properties = scalar.properties
+            if properties.isDefaultIgnorableCodePoint || properties.generalCategory == .format { continue }
+            switch properties.generalCategory {
+            case .nonspacingMark, .enclosingMark:
+                if baseIsAccentable { continue }
+                kept.append(scalar)
+            default:
+                kept.append(scalar)
+                baseIsAccentable = isAccentableBase(scalar)
+            }
         }
-        return String(kept).lowercased()
+        return String(kept).precomposedStringWithCanonicalMapping.lowercased()
+    }
+
+    /// Latin, Greek and Cyrillic letters, whose combining marks are accents to fold.
+    static func isAccentableBase(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x00C0...0x052F, 0x1E00...0x1FFF, 0x2C60...0x2C7F, 0xA640...0xA69F, 0xA720...0xA7FF: return true
+        default: return false
+        }
     }
 
     /// Whether a scalar vanishes in the normal form: default-ignorable and format

@@ -55,7 +55,7 @@ public struct ChatVaultJSONL: Sendable {
             }
             sentAt = Timestamp(secondsSince1970: seconds)
         default:
-            throw FieldError(reason: "\"sent_at\" must be an ISO 8601 string, found \(sentAtValue.kindName)")
+            throw FieldError(reason: "\"sent_at\" must be an ISO 8601 string or seconds since 1970, found \(sentAtValue.kindName)")
         }
 
         let kind: Message.Kind
@@ -134,6 +134,9 @@ public struct ChatVaultJSONL: Sendable {
     private func optionalText(_ object: JSONValue, _ field: String) throws(FieldError) -> String? {
         guard let value = object[field], !value.isNull else { return nil }
         guard let text = value.scalarText else { throw FieldError(reason: "\"\(field)\" must be a string, found \(value.kindName)") }
+        if field != "text" && field != "conversation_name" && text.utf8.count > 1024 {
+            throw FieldError(reason: "\"\(field)\" is longer than 1024 bytes")
+        }
         return text
     }
 
@@ -144,6 +147,7 @@ public struct ChatVaultJSONL: Sendable {
             return nil
         case .string(let id)?, .number(let id)?:
             guard !id.isEmpty else { throw FieldError(reason: "\"\(field)\" must not be empty") }
+            guard id.utf8.count <= 1024 else { throw FieldError(reason: "\"\(field)\" is longer than 1024 bytes") }
             return Handle(id: id)
         case .object?:
             guard let id = value?["id"]?.scalarText, !id.isEmpty else {

@@ -34,6 +34,11 @@ struct LineReader {
         }
         self.handle = handle
         self.maxLineBytes = maxLineBytes
+        let first = try handle.read(upToCount: chunkSize) ?? Data()
+        if first.isEmpty { atEnd = true }
+        buffer.append(contentsOf: first)
+        // A UTF-8 byte-order mark is not part of the first line.
+        if buffer.starts(with: [0xEF, 0xBB, 0xBF]) { start = 3 }
     }
 
     mutating func next() throws -> Line? {

@@ -25,6 +25,9 @@ struct Demo: AsyncParsableCommand {
             } else {
                 opened = try Vault.create(at: directory, internalDomains: DemoFixture.internalDomains)
                 Terminal.out("Created demo vault \(directory.path)")
+                try await opened.openArchive().recordAudit(
+                    action: "vault.init", actor: actor,
+                    detail: .object([("internal_domains", .array(DemoFixture.internalDomains.map(JSONValue.string)))]))
             }
             let archive = try opened.openArchive()
             let file = FileManager.default.temporaryDirectory.appendingPathComponent("chatvault-demo-\(getpid()).jsonl")
@@ -33,6 +36,8 @@ struct Demo: AsyncParsableCommand {
             let report = try await Importer(archive: archive, actor: actor).importFile(file.path)
             let stats = try await archive.statistics()
             let report2 = try await archive.verify()
+            try await archive.recordAudit(
+                action: "archive.verify", actor: actor, detail: .object([("intact", .bool(report2.isIntact)), ("leaves", .int(report2.leaves))]))
             Terminal.out(
                 "Imported \(report.imported) messages (\(report.duplicates) already there); the vault holds \(stats.messages) messages in \(stats.conversations) conversations."
             )

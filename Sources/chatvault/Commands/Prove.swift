@@ -51,8 +51,7 @@ struct VerifyProof: AsyncParsableCommand {
     func run() async throws {
         var valid = false
         try await reportingErrors {
-            let keyText = FileManager.default.fileExists(atPath: key) ? try String(contentsOfFile: key, encoding: .utf8) : key
-            guard let publicKey = PublicKeyText.parse(keyText) else { throw CLIError("\(key): not an Ed25519 public key") }
+            guard let publicKey = PublicKeyText.parse(try KeyArgument.text(key)) else { throw CLIError("\(key): not an Ed25519 public key") }
             guard let data = FileManager.default.contents(atPath: proof) else { throw CLIError("\(proof): cannot read file") }
             let decoded: InclusionProof
             do {
@@ -82,5 +81,13 @@ struct VerifyProof: AsyncParsableCommand {
             }
         }
         if !valid { throw ExitCode(1) }
+    }
+}
+
+/// A `--key` argument: a file holding the key, or the key text itself.
+enum KeyArgument {
+    static func text(_ argument: String) throws -> String {
+        guard FileManager.default.fileExists(atPath: argument) else { return argument }
+        return try String(contentsOfFile: argument, encoding: .utf8)
     }
 }

@@ -14,6 +14,12 @@ struct Verify: AsyncParsableCommand {
 
     @OptionGroup var options: VaultOptions
 
+    @Option(help: "Check signatures with this public key (a file or ed25519:<base64>) instead of the vault's own.")
+    var key: String?
+
+    @Option(help: "A checkpoint saved earlier with `chatvault checkpoint` (repeatable): the log must still produce it.")
+    var witness: [String] = []
+
     @Flag(help: "Print the result as JSON.")
     var json = false
 
@@ -21,8 +27,21 @@ struct Verify: AsyncParsableCommand {
         var intact = false
         try await reportingErrors {
             let archive = try options.openArchive()
+            var trust = VerificationTrust()
+            if let key {
+                guard let publicKey = PublicKeyText.parse(try KeyArgument.text(key)) else { throw CLIError("\(key): not an Ed25519 public key") }
+                trust = VerificationTrust(publicKey: publicKey)
+            }
+            for path in witness {
+                guard let data = FileManager.default.contents(atPath: path) else { throw CLIError("\(path): cannot read file") }
+                do {
+                    trust.witnesses.append(try JSONDecoder().decode(Checkpoint.self, from: data))
+                } catch {
+                    throw CLIError("\(path): not a ChatVault checkpoint (\(error))")
+                }
+            }
             let started = Date()
-            let report = try await archive.verify()
+            let report = try await archive.verify(trust)
             let seconds = Date().timeIntervalSince(started)
             intact = report.isIntact
             do {
