@@ -14,6 +14,7 @@ let package = Package(
         .executable(name: "chatvault", targets: ["chatvault"]),
         .executable(name: "chatvault-bench", targets: ["chatvault-bench"]),
         .library(name: "ChatVaultCore", targets: ["ChatVaultCore"]),
+        .library(name: "ChatVaultRedaction", targets: ["ChatVaultRedaction"]),
         .library(name: "ChatVaultArchive", targets: ["ChatVaultArchive"]),
         .library(name: "ChatVaultIngest", targets: ["ChatVaultIngest"]),
     ],
@@ -21,9 +22,18 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         .target(name: "ChatVaultCore", swiftSettings: upcoming),
+        .target(
+            name: "ChatVaultRedaction",
+            dependencies: [
+                "ChatVaultCore", .product(name: "Yams", package: "Yams"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: upcoming
+        ),
         .target(
             name: "ChatVaultArchive",
             dependencies: [
@@ -36,13 +46,13 @@ let package = Package(
         ),
         .target(
             name: "ChatVaultIngest",
-            dependencies: ["ChatVaultCore", "ChatVaultArchive"],
+            dependencies: ["ChatVaultCore", "ChatVaultRedaction", "ChatVaultArchive"],
             swiftSettings: upcoming
         ),
         .executableTarget(
             name: "chatvault",
             dependencies: [
-                "ChatVaultCore", "ChatVaultArchive", "ChatVaultIngest",
+                "ChatVaultCore", "ChatVaultRedaction", "ChatVaultArchive", "ChatVaultIngest",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: upcoming
@@ -50,7 +60,7 @@ let package = Package(
         .executableTarget(
             name: "chatvault-bench",
             dependencies: [
-                "ChatVaultCore", "ChatVaultArchive", "ChatVaultIngest",
+                "ChatVaultCore", "ChatVaultRedaction", "ChatVaultArchive", "ChatVaultIngest",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -58,6 +68,7 @@ let package = Package(
             swiftSettings: upcoming
         ),
         .testTarget(name: "ChatVaultCoreTests", dependencies: ["ChatVaultCore"], swiftSettings: upcoming),
+        .testTarget(name: "ChatVaultRedactionTests", dependencies: ["ChatVaultCore", "ChatVaultRedaction"], swiftSettings: upcoming),
         .testTarget(
             name: "ChatVaultArchiveTests",
             dependencies: [
@@ -68,7 +79,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ChatVaultIngestTests",
-            dependencies: ["ChatVaultCore", "ChatVaultArchive", "ChatVaultIngest"],
+            dependencies: ["ChatVaultCore", "ChatVaultRedaction", "ChatVaultArchive", "ChatVaultIngest"],
             swiftSettings: upcoming
         ),
         .testTarget(

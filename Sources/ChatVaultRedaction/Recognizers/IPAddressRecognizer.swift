@@ -1,0 +1,83 @@
+import Foundation
+
+/// IPv4 and IPv6 addresses. A dotted quad after a version cue (`version 10.2.3.4`,
+/// `build 4.5.7.180`) is a version number unless an address cue (`ip`, `host`) is nearer.
+enum IPAddressRecognizer {
+    static let versionCues = CueLexicon(["version", "ver", "v", "build", "release", "rel", "firmware", "fw", "patch", "app", "sdk", "os", "kernel"])
+    static let addressCues = CueLexicon([
+        "ip", "ip address", "ipv4", "host", "server", "address", "addr", "from", "ssh", "ping", "whitelist", "allowlist", "subnet", "gateway", "dns",
+        "login", "vpn",
+    ])
+
+    static func scan(_ text: ScannedText, cueWindow: Int, into detections: inout [Detection]) {
+        scanV4(text, cueWindow: cueWindow, into: &detections)
+        scanV6(text, into: &detections)
+    }
+
+    private static func scanV4(_ text: ScannedText, cueWindow: Int, into detections: inout [Detection]) {
+        for run in DigitRun.all(in: text, separators: ["."]) where run.groups.count == 4 {
+            guard !text.isAlnum(at: run.start - 1), !(text.isScalar(run.start - 1, in: ".") && text.isDigit(at: run.start - 2)) else { continue }
+            guard !text.isAlnum(at: run.end), !(text.isScalar(run.end, in: ".") && text.isDigit(at: run.end + 1)) else { continue }
+            let valid = run.groups.allSatisfy { group in
+                guard group.length <= 3 else { return false }
+                if group.length > 1 && text.scalars[group.start] == "0" { return false }
+                let value = (group.start..<group.end).reduce(0) { $0 * 10 + text.digitValue(at: $1) }
+                return value <= 255
+            }
+            guard valid else { continue }
+            if let version = versionCues.distance(before: run.start, in: text, window: 1) {
+                let address = addressCues.distance(before: run.start, in: text, window: cueWindow)
+                guard let address, address < version else { continue }
+            }
+            detections.append(
+                Detection(
+                    start: run.start, end: run.end, type: PIIType.ipAddress.rawValue, rule: PIIType.ipAddress.ruleID, strength: Detection.format))
+        }
+    }
+
+    private static func scanV6(_ text: ScannedText, into detections: inout [Detection]) {
+        let scalars = text.scalars
+        var index = 0
+        while index < scalars.count {
+            guard isHex(scalars[index]) || scalars[index] == ":", text[index - 1] != ":",
+                !(text.isAlnum(at: index - 1))
+            else {
+                index += 1
+                continue
+            }
+            var end = index
+            while end < scalars.count, isHex(scalars[end]) || scalars[end] == ":" { end += 1 }
+            // A trailing colon belongs to the sentence (`on fe80::1: ...` is rare; `host a:b:` is punctuation).
+            var trimmed = end
+            if trimmed - index > 2, scalars[trimmed - 1] == ":", scalars[trimmed - 2] != ":" { trimmed -= 1 }
+            if !text.isAlnum(at: end), isIPv6(Array(scalars[index..<trimmed])) {
+                detections.append(
+                    Detection(
+                        start: index, end: trimmed, type: PIIType.ipAddress.rawValue, rule: PIIType.ipAddress.ruleID, strength: Detection.format))
+            }
+            index = max(end, index + 1)
+        }
+    }
+
+    static func isIPv6(_ scalars: [Unicode.Scalar]) -> Bool {
+        let text = String(String.UnicodeScalarView(scalars))
+        let halves = text.components(separatedBy: "::")
+        guard halves.count <= 2 else { return false }
+        let parts = halves.map { $0.isEmpty ? [] : $0.split(separator: ":", omittingEmptySubsequences: false).map(String.init) }
+        let groups = parts.flatMap { $0 }
+        guard groups.allSatisfy({ !$0.isEmpty && $0.count <= 4 }) else { return false }
+        if halves.count == 1 {
+            guard groups.count == 8 else { return false }
+        } else {
+            guard groups.count <= 7, groups.count >= 1 else { return false }
+            // `12::30` is more likely a typo'd time than an address: ask for a hex letter or a 4-digit group.
+            guard groups.contains(where: { $0.count == 4 || $0.contains(where: \.isLetter) }) else { return false }
+        }
+        return true
+    }
+
+    private static func isHex(_ scalar: Unicode.Scalar) -> Bool {
+        let v = scalar.value
+        return (v >= 0x30 && v <= 0x39) || (v >= 0x41 && v <= 0x46) || (v >= 0x61 && v <= 0x66)
+    }
+}

@@ -1,0 +1,38 @@
+/// US Social Security numbers. `123-45-6789` (dashes or spaces) stands alone; nine bare
+/// digits count only after a cue (`ssn`, `ss#`, `social security`). Both must pass the
+/// SSA rules: area not 000, 666 or 900–999; group not 00; serial not 0000.
+enum SSNRecognizer {
+    static let cues = CueLexicon([
+        "ssn", "ss#", "ss", "ss no", "ssn#", "social security", "social security number", "social security no",
+        "social", "soc sec", "soc. sec.", "tin", "taxpayer id", "tax id", "itin",
+        "numero de seguro social", "número de seguro social", "sozialversicherungsnummer",
+    ])
+
+    static func scan(_ text: ScannedText, cueWindow: Int, into detections: inout [Detection]) {
+        for run in DigitRun.all(in: text, separators: ["-", " "]) {
+            guard run.startsAtBoundary(in: text), run.endsAtBoundary(in: text) else { continue }
+            let lengths = run.groups.map(\.length)
+            let strength: Int
+            if lengths == [3, 2, 4] {
+                let cued = cues.distance(before: run.start, in: text, window: cueWindow) != nil
+                strength = cued ? Detection.format + 1 : Detection.format
+            } else if lengths == [9] {
+                guard cues.distance(before: run.start, in: text, window: cueWindow) != nil else { continue }
+                // Nine digits passing the SSA rules after an SSN cue beat a vaguer account cue.
+                strength = Detection.format
+            } else {
+                continue
+            }
+            guard isValid(run.digits(in: text)) else { continue }
+            detections.append(Detection(start: run.start, end: run.end, type: PIIType.usSSN.rawValue, rule: PIIType.usSSN.ruleID, strength: strength))
+        }
+    }
+
+    static func isValid(_ digits: [Int]) -> Bool {
+        guard digits.count == 9 else { return false }
+        let area = digits[0] * 100 + digits[1] * 10 + digits[2]
+        let group = digits[3] * 10 + digits[4]
+        let serial = digits[5...].reduce(0) { $0 * 10 + $1 }
+        return area != 0 && area != 666 && area < 900 && group != 0 && serial != 0
+    }
+}

@@ -1,0 +1,65 @@
+import ChatVaultCore
+
+extension Redactor {
+    /// Applies each detection's operator and records where the replacements stand.
+    func outcome(for text: ScannedText, detections: [Detection], recognizers: [PIIType: RecognizerSetting], lists: [RecognizerSetting])
+        -> RedactionOutcome
+    {
+        let spans = detections.map { OriginalSpan(start: $0.start, end: $0.end, type: $0.type, rule: $0.rule) }
+        let operators = detections.map { self.operator(for: $0, recognizers: recognizers, lists: lists) }
+        if let dropping = zip(detections, operators).first(where: { $0.1 == .drop })?.0 {
+            let record = Redaction(rule: dropping.rule, type: dropping.type, start: 0, end: 0, operation: .drop)
+            return RedactionOutcome(text: "", redactions: [record], originalSpans: spans, dropMessage: true)
+        }
+        var output = String.UnicodeScalarView()
+        var written = 0
+        var cursor = 0
+        var redactions: [Redaction] = []
+        for (detection, op) in zip(detections, operators) {
+            output.append(contentsOf: text.scalars[cursor..<detection.start])
+            written += detection.start - cursor
+            let replacement = self.replacement(for: detection, operator: op, in: text)
+            output.append(contentsOf: replacement)
+            redactions.append(
+                Redaction(rule: detection.rule, type: detection.type, start: written, end: written + replacement.count, operation: op.operation))
+            written += replacement.count
+            cursor = detection.end
+        }
+        output.append(contentsOf: text.scalars[cursor...])
+        return RedactionOutcome(text: String(output), redactions: redactions, originalSpans: spans, dropMessage: false)
+    }
+
+    private func `operator`(for detection: Detection, recognizers: [PIIType: RecognizerSetting], lists: [RecognizerSetting]) -> RedactionOperator {
+        if let type = PIIType(rawValue: detection.type), detection.rule == type.ruleID {
+            return recognizers[type]?.operator ?? .replace()
+        }
+        if let index = policy.keywordLists.firstIndex(where: { $0.ruleID == detection.rule }) {
+            return lists[index].operator
+        }
+        return .replace()
+    }
+
+    private func replacement(for detection: Detection, operator op: RedactionOperator, in text: ScannedText) -> [Unicode.Scalar] {
+        switch op {
+        case .replace(let label):
+            return Array((label ?? "[REDACTED:\(detection.type)]").unicodeScalars)
+        case .hash:
+            return Array(hasher.token(type: detection.type, value: text.string(detection.start, detection.end)).unicodeScalars)
+        case .drop:
+            return []
+        case .mask(let keep):
+            let value = text.scalars[detection.start..<detection.end]
+            var kept = 0
+            var masked: [Unicode.Scalar] = []
+            for scalar in value.reversed() {
+                if ScannedText.isAlnum(scalar) {
+                    masked.append(kept < keep ? scalar : "•")
+                    kept += 1
+                } else {
+                    masked.append(scalar)
+                }
+            }
+            return masked.reversed()
+        }
+    }
+}

@@ -1,0 +1,94 @@
+/// Words that announce a value (`dob`, `d.o.b.`, `ss#`, `Geburtsdatum`), matched whole-word
+/// and case-insensitively on the tokens of a message. A cue is a sequence of tokens, so
+/// `date of birth` and `d.o.b.` both work; punctuation between the words is ignored.
+struct CueLexicon: Sendable {
+    private var byLastWord: [String: [[String]]] = [:]
+    private var byFirstWord: [String: [[String]]] = [:]
+
+    init(_ phrases: [String]) {
+        for phrase in phrases {
+            let words = ScannedText(phrase).tokens.map(\.folded)
+            guard let last = words.last else { continue }
+            byLastWord[last, default: []].append(words)
+            byFirstWord[words[0], default: []].append(words)
+        }
+    }
+
+    /// Whether a cue ends at token `index`.
+    func endsAt(_ index: Int, in text: ScannedText) -> Bool {
+        guard index >= 0, index < text.tokens.count, let candidates = byLastWord[text.tokens[index].folded] else { return false }
+        for words in candidates where words.count <= index + 1 {
+            var matches = true
+            for (k, word) in words.reversed().enumerated() where text.tokens[index - k].folded != word {
+                matches = false
+                break
+            }
+            if matches { return true }
+        }
+        return false
+    }
+
+    /// Whether a cue starts at token `index`.
+    func startsAt(_ index: Int, in text: ScannedText) -> Bool {
+        guard index >= 0, index < text.tokens.count, let candidates = byFirstWord[text.tokens[index].folded] else { return false }
+        return candidates.contains { words in
+            index + words.count <= text.tokens.count && words.indices.allSatisfy { text.tokens[index + $0].folded == words[$0] }
+        }
+    }
+
+    /// How many tokens stand between the nearest cue and `offset`, looking back at most
+    /// `window` tokens and not across a clause break (` / `, `;`, `|`, a new line, `!`, `?`,
+    /// a full stop before a capital).
+    func distance(before offset: Int, in text: ScannedText, window: Int) -> Int? {
+        let first = text.tokenIndex(atOrAfter: offset) - 1
+        var gap = 0
+        var index = first
+        while index >= 0, gap <= window {
+            let breakEnd = index == first ? offset : text.tokens[index + 1].start
+            if Self.hasClauseBreak(text, from: text.tokens[index].end, to: breakEnd) { return nil }
+            if endsAt(index, in: text) { return gap }
+            gap += 1
+            index -= 1
+        }
+        return nil
+    }
+
+    /// Whether a cue starts within `window` tokens after `offset` (`555 0100 is my cell`).
+    func distance(after offset: Int, in text: ScannedText, window: Int) -> Int? {
+        var index = text.tokenIndex(atOrAfter: offset)
+        var gap = 0
+        var previousEnd = offset
+        while index < text.tokens.count, gap <= window {
+            if Self.hasClauseBreak(text, from: previousEnd, to: text.tokens[index].start) { return nil }
+            // A cue phrase may span several tokens: try every phrase length ending at or after index.
+            for end in index..<min(text.tokens.count, index + 4) where endsAt(end, in: text) {
+                return gap
+            }
+            previousEnd = text.tokens[index].end
+            gap += 1
+            index += 1
+        }
+        return nil
+    }
+
+    static func hasClauseBreak(_ text: ScannedText, from start: Int, to end: Int) -> Bool {
+        guard start < end else { return false }
+        for offset in start..<end {
+            switch text.scalars[offset] {
+            case "\n", "\r", ";", "|", "!", "?", "\u{2022}": return true
+            case "/", "\u{2014}":
+                // A slash or dash standing alone between spaces separates two thoughts.
+                if text.isScalar(offset - 1, in: " ") && text.isScalar(offset + 1, in: " ") { return true }
+            case ".":
+                // A full stop ends a sentence when the next one starts with a capital, unless it
+                // closes an abbreviation (`d.o.b. March`, `no. E123`).
+                if text.isScalar(offset + 1, in: " "), let next = text[offset + 2], next.properties.isUppercase {
+                    let word = text.tokenIndex(atOrAfter: offset) - 1
+                    if word >= 0, text.tokens[word].end == offset, text.tokens[word].end - text.tokens[word].start >= 4 { return true }
+                }
+            default: continue
+            }
+        }
+        return false
+    }
+}

@@ -1,0 +1,103 @@
+/// Calendar dates as people type them: `12/02/1972`, `1972-02-12`, `12.02.72`,
+/// `21 Mar 1962`, `March 9th, 1990`, `9. März 1990`. Returns where the date ends.
+enum DateScanner {
+    static func match(at start: Int, in text: ScannedText) -> Int? {
+        guard text.isAlnum(at: start), !text.isAlnum(at: start - 1) else { return nil }
+        if text.isDigit(at: start) {
+            return numeric(at: start, in: text) ?? dayFirst(at: start, in: text)
+        }
+        return monthFirst(at: start, in: text)
+    }
+
+    /// `dd/mm/yyyy`, `mm-dd-yy`, `yyyy-mm-dd`, one separator kind throughout.
+    private static func numeric(at start: Int, in text: ScannedText) -> Int? {
+        var groups: [(start: Int, end: Int)] = []
+        var index = start
+        var separator: Unicode.Scalar?
+        while groups.count < 3 {
+            let groupStart = index
+            while text.isDigit(at: index), index - groupStart < 4 { index += 1 }
+            guard index > groupStart, !text.isDigit(at: index) else { return nil }
+            groups.append((groupStart, index))
+            if groups.count == 3 { break }
+            guard let next = text[index], "/.-".unicodeScalars.contains(next), separator == nil || separator == next else { return nil }
+            separator = next
+            index += 1
+        }
+        guard !text.isAlnum(at: index), !(text.isScalar(index, in: "/.-:") && text.isDigit(at: index + 1)) else { return nil }
+        let values = groups.map { group in (group.start..<group.end).reduce(0) { $0 * 10 + text.digitValue(at: $1) } }
+        let lengths = groups.map { $0.end - $0.start }
+        if lengths[0] == 4, lengths[1] <= 2, lengths[2] <= 2 {
+            return isYear(values[0]) && isMonth(values[1]) && isDay(values[2]) ? index : nil
+        }
+        guard lengths[0] <= 2, lengths[1] <= 2, lengths[2] == 4 || lengths[2] == 2 else { return nil }
+        guard lengths[2] == 2 || isYear(values[2]) else { return nil }
+        let dayMonth = isDay(values[0]) && isMonth(values[1])
+        let monthDay = isMonth(values[0]) && isDay(values[1])
+        return dayMonth || monthDay ? index : nil
+    }
+
+    /// `21 Mar 1962`, `9th of March, 1990`, `9. März 1990`.
+    private static func dayFirst(at start: Int, in text: ScannedText) -> Int? {
+        guard let first = text.token(startingAt: start) else { return nil }
+        var tokenIndex = first
+        let dayToken = text.tokens[tokenIndex].folded
+        guard let day = dayValue(dayToken), isDay(day) else { return nil }
+        tokenIndex += 1
+        if tokenIndex < text.tokens.count, text.tokens[tokenIndex].folded == "of" { tokenIndex += 1 }
+        guard tokenIndex + 1 < text.tokens.count, month(text.tokens[tokenIndex].folded) != nil else { return nil }
+        let yearToken = text.tokens[tokenIndex + 1]
+        guard let year = Int(yearToken.folded), yearToken.folded.count == 4, isYear(year) else { return nil }
+        guard text.tokens[tokenIndex + 1].start - text.tokens[tokenIndex].end <= 3 else { return nil }
+        return yearToken.end
+    }
+
+    /// `March 9, 1990`, `Mar 9th 1990`, `Jan. 25 1956`.
+    private static func monthFirst(at start: Int, in text: ScannedText) -> Int? {
+        guard let first = text.token(startingAt: start), month(text.tokens[first].folded) != nil, first + 2 < text.tokens.count else { return nil }
+        guard let day = dayValue(text.tokens[first + 1].folded), isDay(day) else { return nil }
+        let yearToken = text.tokens[first + 2]
+        guard let year = Int(yearToken.folded), yearToken.folded.count == 4, isYear(year) else { return nil }
+        guard yearToken.start - text.tokens[first + 1].end <= 3, text.tokens[first + 1].start - text.tokens[first].end <= 3 else { return nil }
+        return yearToken.end
+    }
+
+    private static func dayValue(_ token: String) -> Int? {
+        var digits = Substring(token)
+        for suffix in ["st", "nd", "rd", "th", "er", "o"] where digits.hasSuffix(suffix) {
+            digits = digits.dropLast(suffix.count)
+            break
+        }
+        guard digits.count <= 2 else { return nil }
+        return Int(digits)
+    }
+
+    static func month(_ token: String) -> Int? { months[token] }
+
+    private static func isDay(_ value: Int) -> Bool { value >= 1 && value <= 31 }
+    private static func isMonth(_ value: Int) -> Bool { value >= 1 && value <= 12 }
+    private static func isYear(_ value: Int) -> Bool { value >= 1900 && value <= 2100 }
+
+    /// Month names and abbreviations in English, German, French and Spanish, folded.
+    static let months: [String: Int] = {
+        let names: [[String]] = [
+            ["january", "jan", "januar", "janvier", "enero", "ene"],
+            ["february", "feb", "februar", "fevrier", "fev", "febrero"],
+            ["march", "mar", "marz", "maerz", "mars", "marzo"],
+            ["april", "apr", "avril", "abril", "abr"],
+            ["may", "mai", "mayo"],
+            ["june", "jun", "juni", "juin", "junio"],
+            ["july", "jul", "juli", "juillet", "julio"],
+            ["august", "aug", "aout", "agosto", "ago"],
+            ["september", "sep", "sept", "septembre", "septiembre"],
+            ["october", "oct", "oktober", "okt", "octobre", "octubre"],
+            ["november", "nov", "novembre", "noviembre"],
+            ["december", "dec", "dezember", "dez", "decembre", "diciembre", "dic"],
+        ]
+        var table: [String: Int] = [:]
+        for (index, words) in names.enumerated() {
+            for word in words { table[word] = index + 1 }
+        }
+        return table
+    }()
+}

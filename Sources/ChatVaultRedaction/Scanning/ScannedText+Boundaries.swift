@@ -1,0 +1,20 @@
+extension ScannedText {
+    /// Whether a number starting at `offset` stands on its own on the left, not glued to a
+    /// word or a longer number (`ORD-1234`, `v1.2`, `x12`, `12:30`, `16,800`).
+    func isNumberStart(_ offset: Int) -> Bool {
+        guard let before = self[offset - 1] else { return true }
+        if Self.isAlnum(before) { return false }
+        if "-./_@&=+~".unicodeScalars.contains(before), isAlnum(at: offset - 2) { return false }
+        if ":,".unicodeScalars.contains(before), isDigit(at: offset - 2) { return false }
+        return true
+    }
+
+    /// Whether a number ending at `offset` (exclusive) stands on its own on the right.
+    func isNumberEnd(_ offset: Int) -> Bool {
+        guard let after = self[offset] else { return true }
+        if Self.isAlnum(after) { return false }
+        if "-./_:,@".unicodeScalars.contains(after), isDigit(at: offset + 1) { return false }
+        if "-_@".unicodeScalars.contains(after), isAlnum(at: offset + 1) { return false }
+        return true
+    }
+}
