@@ -54,6 +54,7 @@ let package = Package(
             dependencies: [
                 "ChatVaultCore", "ChatVaultRedaction", "ChatVaultArchive", "ChatVaultIngest",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: upcoming
         ),

@@ -44,7 +44,7 @@ struct Bench: AsyncParsableCommand {
         try? FileManager.default.removeItem(at: vaultURL)
         let vault = try Vault.create(at: vaultURL)
         let archive = try vault.openArchive()
-        let importer = Importer(archive: archive, actor: "bench", batchSize: batchSize)
+        let importer = Importer(archive: archive, redaction: try RedactionStage.forVault(vault), actor: "bench", batchSize: batchSize)
         let importCost = try await Measure.run { _ = try await importer.importFile(corpus.native.path) }
         let stats = try await archive.statistics()
         let vaultBytes = Measure.directorySize(vaultURL)

@@ -89,6 +89,7 @@ struct RawMessageRow: CanonicalMessageFields {
         case .editedFrom: column = 13
         case .reactions: column = 15
         case .attachments: column = 16
+        case .redactions: column = 17
         }
         writer.raw(bytes: statement.bytes(column))
     }

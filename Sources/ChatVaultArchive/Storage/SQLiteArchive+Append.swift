@@ -39,7 +39,7 @@ extension SQLiteArchive {
         let insertMessage = RawStatement(
             try db.cachedStatement(
                 sql:
-                    "INSERT INTO messages (\(StoredMessage.columns)) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT (conversation, source_id) DO NOTHING"
+                    "INSERT INTO messages (\(StoredMessage.columns)) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT (conversation, source_id) DO NOTHING"
             ), in: db)
         let insertParticipant = RawStatement(
             try db.cachedStatement(sql: "INSERT OR IGNORE INTO participants (conversation, handle, display_name) VALUES (?, ?, ?)"), in: db)

@@ -80,11 +80,11 @@ extension SQLiteArchive {
             arguments: StatementArguments(ids))
         for row in rows {
             let stored = StoredMessage(row: row)
-            let platform: String = row[17]
-            let sourceID: String = row[18]
+            let platform: String = row[18]
+            let sourceID: String = row[19]
             let conversation = Conversation(
-                platform: platform, sourceID: sourceID, name: row[19], kind: Conversation.Kind(rawValue: row[20]) ?? .group,
-                isExternal: row[21])
+                platform: platform, sourceID: sourceID, name: row[20], kind: Conversation.Kind(rawValue: row[21]) ?? .group,
+                isExternal: row[22])
             result[stored.id] = (stored.archived(platform: platform, conversationSourceID: sourceID), conversation)
         }
         return result

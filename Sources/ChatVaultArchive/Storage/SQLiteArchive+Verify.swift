@@ -184,7 +184,7 @@ extension SQLiteArchive {
                     arguments: [messageID])
             else { throw ArchiveError.notFound("message \(messageID)") }
             let stored = StoredMessage(row: row)
-            let record = stored.canonicalBytes(platform: row[17], conversationSourceID: row[18])
+            let record = stored.canonicalBytes(platform: row[18], conversationSourceID: row[19])
             guard let latest = try Self.latestCheckpoint(db)?.checkpoint, latest.treeSize > stored.leaf else {
                 throw ArchiveError.corrupt("no checkpoint covers message \(messageID)")
             }

@@ -97,6 +97,7 @@ public final class SQLiteArchive: Archive {
                         deleted INTEGER NOT NULL,
                         reactions TEXT NOT NULL,
                         attachments TEXT NOT NULL,
+                        redactions TEXT NOT NULL,
                         UNIQUE (conversation, source_id)
                     );
                     CREATE TABLE audit_events (

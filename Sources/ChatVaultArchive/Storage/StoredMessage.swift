@@ -7,7 +7,7 @@ import GRDB
 /// column of a stored message changes its leaf hash and `verify` names it.
 struct StoredMessage {
     static let columns =
-        "id, leaf, conversation, source_id, kind, target, sender, sender_name, recipients, sent_at, text, reply_to, thread, edited_from, deleted, reactions, attachments"
+        "id, leaf, conversation, source_id, kind, target, sender, sender_name, recipients, sent_at, text, reply_to, thread, edited_from, deleted, reactions, attachments, redactions"
 
     /// The columns to read a message with ``init(row:)``, each text column as a blob so
     /// that nothing is cut at an embedded U+0000; `table` prefixes them (`m.`).
@@ -37,6 +37,7 @@ struct StoredMessage {
     var deleted: Bool
     var reactions: String
     var attachments: String
+    var redactions: String
 
     init(row: Row) {
         // Text is read as bytes: a C-string read would end at an embedded U+0000.
@@ -59,6 +60,7 @@ struct StoredMessage {
         deleted = row[14]
         reactions = text(15)
         attachments = text(16)
+        redactions = text(17)
     }
 
     init(id: Int64, leaf: Int, conversation: Int64, message: Message) {
@@ -79,6 +81,7 @@ struct StoredMessage {
         deleted = message.deleted
         reactions = ColumnJSON.reactions(message.reactions)
         attachments = ColumnJSON.attachments(message.attachments)
+        redactions = ColumnJSON.redactions(message.redactions)
     }
 
     func canonicalBytes(platform: String, conversationSourceID: String) -> [UInt8] {
@@ -103,6 +106,7 @@ struct StoredMessage {
         statement.bind(15, deleted)
         statement.bind(16, reactions)
         statement.bind(17, attachments)
+        statement.bind(18, redactions)
     }
 
     func archived(platform: String, conversationSourceID: String) -> ArchivedMessage {
@@ -112,7 +116,8 @@ struct StoredMessage {
             sender: Handle(id: sender, displayName: senderName), recipients: ColumnJSON.parseHandles(recipients),
             sentAt: Timestamp(microseconds: sentAt), text: text, replyTo: replyTo, thread: thread,
             editedFrom: ColumnJSON.parseStrings(editedFrom), deleted: deleted,
-            reactions: ColumnJSON.parseReactions(reactions), attachments: ColumnJSON.parseAttachments(attachments))
+            reactions: ColumnJSON.parseReactions(reactions), attachments: ColumnJSON.parseAttachments(attachments),
+            redactions: ColumnJSON.parseRedactions(redactions))
         return ArchivedMessage(id: id, leafIndex: leaf, conversationID: conversation, message: message)
     }
 }
@@ -161,6 +166,28 @@ enum ColumnJSON {
         ).compactText
     }
 
+    static func redactions(_ redactions: [Redaction]) -> String {
+        guard !redactions.isEmpty else { return "[]" }
+        return JSONValue.array(
+            redactions.map { r in
+                .object([
+                    ("field", .string(r.field)), ("rule", .string(r.rule)), ("type", .string(r.type)), ("start", .number(String(r.start))),
+                    ("end", .number(String(r.end))), ("operation", .string(r.operation.rawValue)),
+                ])
+            }
+        ).compactText
+    }
+
+    static func parseRedactions(_ text: String) -> [Redaction] {
+        parse(text).compactMap { item in
+            guard let rule = item["rule"]?.stringValue, let type = item["type"]?.stringValue,
+                let start = item["start"]?.scalarText.flatMap({ Int($0) }), let end = item["end"]?.scalarText.flatMap({ Int($0) }),
+                let operation = item["operation"]?.stringValue.flatMap(Redaction.Operation.init(rawValue:))
+            else { return nil }
+            return Redaction(rule: rule, type: type, start: start, end: end, operation: operation, field: item["field"]?.stringValue ?? "text")
+        }
+    }
+
     private static func parse(_ text: String) -> [JSONValue] {
         guard text != "[]", let value = try? JSONParser().parse(text) else { return [] }
         return value.arrayValue ?? []
@@ -205,7 +232,7 @@ protocol CanonicalMessageFields {
 }
 
 enum MessageTextField { case sourceID, kind, target, sender, senderName, text, replyTo, thread }
-enum MessageJSONField { case recipients, editedFrom, reactions, attachments }
+enum MessageJSONField { case recipients, editedFrom, reactions, attachments, redactions }
 
 extension StoredMessage: CanonicalMessageFields {
     func write(_ field: MessageTextField, to writer: inout JSONWriter) {
@@ -227,6 +254,7 @@ extension StoredMessage: CanonicalMessageFields {
         case .editedFrom: writer.raw(editedFrom)
         case .reactions: writer.raw(reactions)
         case .attachments: writer.raw(attachments)
+        case .redactions: writer.raw(redactions)
         }
     }
 }
@@ -282,6 +310,8 @@ enum CanonicalRecord {
         m.write(.reactions, to: &w)
         w.raw(",\"attachments\":")
         m.write(.attachments, to: &w)
+        w.raw(",\"redactions\":")
+        m.write(.redactions, to: &w)
         w.raw("}")
         return w.bytes
     }

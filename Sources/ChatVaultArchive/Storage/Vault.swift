@@ -11,6 +11,8 @@ public import Foundation
 ///   archive.sqlite         records, index, integrity log, audit trail (+ -wal, -shm)
 ///   keys/checkpoint.key    Ed25519 private key (0600)
 ///   keys/checkpoint.pub    public key, `ed25519:<base64>`
+///   keys/redaction.key     secret for keyed-hash redaction tokens (0600)
+///   policy.yaml            the redaction policy (optional; built-in default otherwise)
 /// ```
 public struct Vault: Sendable {
     public struct Configuration: Sendable, Codable, Equatable {
@@ -36,6 +38,9 @@ public struct Vault: Sendable {
     public var databasePath: String { directory.appendingPathComponent("archive.sqlite").path }
     var privateKeyURL: URL { directory.appendingPathComponent("keys/checkpoint.key") }
     public var publicKeyURL: URL { directory.appendingPathComponent("keys/checkpoint.pub") }
+    var redactionKeyURL: URL { directory.appendingPathComponent("keys/redaction.key") }
+    /// Where the vault's redaction policy lives.
+    public var policyURL: URL { directory.appendingPathComponent("policy.yaml") }
 
     /// Why a vault could not be created or opened.
     public struct Failure: Error, Sendable, CustomStringConvertible {
@@ -58,6 +63,7 @@ public struct Vault: Sendable {
         let vault = Vault(directory: directory, configuration: configuration)
         try writeSecret(key.rawRepresentation.base64EncodedString() + "\n", to: vault.privateKeyURL)
         try (PublicKeyText.format(key.publicKey) + "\n").write(to: vault.publicKeyURL, atomically: true, encoding: .utf8)
+        try writeSecret(SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) }.base64EncodedString() + "\n", to: vault.redactionKeyURL)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         try encoder.encode(configuration).write(to: configURL, options: .atomic)
@@ -88,6 +94,21 @@ public struct Vault: Sendable {
             let key = try? Curve25519.Signing.PrivateKey(rawRepresentation: raw)
         else { throw Failure(description: "\(privateKeyURL.path): missing or unreadable signing key") }
         return CheckpointSigner(origin: configuration.origin, privateKey: key)
+    }
+
+    /// The secret that keys redaction hash tokens, so the same value always maps to the
+    /// same token in this vault and to an unrelated one elsewhere.
+    public func redactionSecret() throws -> [UInt8] {
+        guard let text = try? String(contentsOf: redactionKeyURL, encoding: .utf8),
+            let raw = Data(base64Encoded: text.trimmingCharacters(in: .whitespacesAndNewlines)), raw.count >= 16
+        else { throw Failure(description: "\(redactionKeyURL.path): missing or unreadable redaction secret") }
+        return Array(raw)
+    }
+
+    /// The policy file's text, or `nil` when the vault uses the built-in default.
+    public func policyText() throws -> String? {
+        guard FileManager.default.fileExists(atPath: policyURL.path) else { return nil }
+        return try String(contentsOf: policyURL, encoding: .utf8)
     }
 
     /// Opens the archive database.

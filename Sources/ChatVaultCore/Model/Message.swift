@@ -42,12 +42,14 @@ public struct Message: Sendable, Hashable, Codable {
     public var deleted: Bool
     public var reactions: [Reaction]
     public var attachments: [Attachment]
+    /// What the redactor removed before the message was stored (never the values).
+    public var redactions: [Redaction]
 
     public init(
         platform: String, conversation: String, sourceID: String, kind: Kind = .message, target: String? = nil,
         sender: Handle, recipients: [Handle] = [], sentAt: Timestamp, text: String, replyTo: String? = nil,
         thread: String? = nil, editedFrom: [String] = [], deleted: Bool = false, reactions: [Reaction] = [],
-        attachments: [Attachment] = []
+        attachments: [Attachment] = [], redactions: [Redaction] = []
     ) {
         self.platform = platform
         self.conversation = conversation
@@ -64,6 +66,7 @@ public struct Message: Sendable, Hashable, Codable {
         self.deleted = deleted
         self.reactions = reactions
         self.attachments = attachments
+        self.redactions = redactions
     }
 
     /// The identity used for deduplication: the same platform, conversation and source id

@@ -15,6 +15,8 @@ public struct Redaction: Sendable, Hashable, Codable {
     }
 
     /// The rule that fired, e.g. `pii.credit_card` or `keyword.project-falcon`.
+    /// Which text of the message: `text`, or `edited_from.N` for the N-th earlier version.
+    public var field: String
     public var rule: String
     /// The kind of data: `CREDIT_CARD`, `US_SSN`, `IBAN`, `EMAIL_ADDRESS`, `KEYWORD`, …
     public var type: String
@@ -24,7 +26,8 @@ public struct Redaction: Sendable, Hashable, Codable {
     public var end: Int
     public var operation: Operation
 
-    public init(rule: String, type: String, start: Int, end: Int, operation: Operation) {
+    public init(rule: String, type: String, start: Int, end: Int, operation: Operation, field: String = "text") {
+        self.field = field
         self.rule = rule
         self.type = type
         self.start = start

@@ -14,6 +14,8 @@ public struct Importer: Sendable {
         public var imported = 0
         public var duplicates = 0
         public var rejected = 0
+        /// Values removed by the redactor across the file's messages.
+        public var redactions = 0
         /// The first errors (at most ``Importer/maxReportedErrors``), each naming file and line.
         public var errors: [InputError] = []
 
@@ -32,6 +34,8 @@ public struct Importer: Sendable {
     }
 
     public let archive: any Archive
+    /// Applied to every message before it reaches the archive; `nil` stores text as it arrived.
+    public var redaction: RedactionStage?
     public var actor: String
     public var batchSize: Int
     public var strict: Bool
@@ -39,8 +43,12 @@ public struct Importer: Sendable {
     public var maxLineBytes: Int
     public static let maxReportedErrors = 1000
 
-    public init(archive: any Archive, actor: String, batchSize: Int = 5000, strict: Bool = false, format: ChatVaultJSONL = ChatVaultJSONL()) {
+    public init(
+        archive: any Archive, redaction: RedactionStage?, actor: String, batchSize: Int = 5000, strict: Bool = false,
+        format: ChatVaultJSONL = ChatVaultJSONL()
+    ) {
         self.archive = archive
+        self.redaction = redaction
         self.actor = actor
         self.batchSize = batchSize
         self.strict = strict
@@ -81,7 +89,13 @@ public struct Importer: Sendable {
                 report.record(error)
                 lastLine = line.number
             case .success(let message)?:
-                batch.append(message)
+                if let redaction {
+                    let redacted = redaction.apply(to: message)
+                    report.redactions += redacted.message.redactions.count
+                    batch.append(redacted)
+                } else {
+                    batch.append(message)
+                }
                 lastLine = line.number
                 if batch.count >= batchSize { try await flush() }
             }

@@ -33,13 +33,13 @@ struct Demo: AsyncParsableCommand {
             let file = FileManager.default.temporaryDirectory.appendingPathComponent("chatvault-demo-\(getpid()).jsonl")
             try DemoFixture.jsonl.write(to: file, atomically: true, encoding: .utf8)
             defer { try? FileManager.default.removeItem(at: file) }
-            let report = try await Importer(archive: archive, actor: actor).importFile(file.path)
+            let report = try await Importer(archive: archive, redaction: try RedactionStage.forVault(opened), actor: actor).importFile(file.path)
             let stats = try await archive.statistics()
             let report2 = try await archive.verify()
             try await archive.recordAudit(
                 action: "archive.verify", actor: actor, detail: .object([("intact", .bool(report2.isIntact)), ("leaves", .int(report2.leaves))]))
             Terminal.out(
-                "Imported \(report.imported) messages (\(report.duplicates) already there); the vault holds \(stats.messages) messages in \(stats.conversations) conversations."
+                "Imported \(report.imported) messages (\(report.duplicates) already there, \(report.redactions) personal values redacted before storage); the vault holds \(stats.messages) messages in \(stats.conversations) conversations."
             )
             Terminal.out(
                 "Integrity: \(report2.isIntact ? "intact" : "NOT INTACT"), \(stats.treeSize) leaves, latest signed root \(stats.latestCheckpoint?.root.hexString.prefix(16) ?? "-")…"

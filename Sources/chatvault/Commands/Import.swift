@@ -2,6 +2,7 @@ import ArgumentParser
 import ChatVaultArchive
 import ChatVaultCore
 import ChatVaultIngest
+import ChatVaultRedaction
 
 struct Import: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -41,8 +42,11 @@ struct Import: AsyncParsableCommand {
     func run() async throws {
         var rejected = 0
         try await reportingErrors {
-            let archive = try options.openArchive()
-            let importer = Importer(archive: archive, actor: options.actorName, batchSize: batchSize, strict: strict)
+            let vault = try options.openVault()
+            let archive = try vault.openArchive()
+            let redaction = try RedactionStage.forVault(vault)
+            let importer = Importer(archive: archive, redaction: redaction, actor: options.actorName, batchSize: batchSize, strict: strict)
+            var redactions = 0
             var imported = 0
             var duplicates = 0
             var fileReports: [JSONValue] = []
@@ -60,12 +64,14 @@ struct Import: AsyncParsableCommand {
                     Terminal.err("\(file): nothing imported (--strict and \(report.rejected) bad lines)")
                 }
                 imported += report.imported
+                redactions += report.redactions
                 duplicates += report.duplicates
                 rejected += report.rejected
                 fileReports.append(
                     .object([
                         ("file", .string(file)), ("imported", .int(report.imported)), ("duplicates", .int(report.duplicates)),
-                        ("rejected", .int(report.rejected)), ("errors", .array(report.errors.prefix(20).map { .string($0.description) })),
+                        ("rejected", .int(report.rejected)), ("redactions", .int(report.redactions)),
+                        ("errors", .array(report.errors.prefix(20).map { .string($0.description) })),
                     ]))
             }
             if json {
@@ -74,7 +80,7 @@ struct Import: AsyncParsableCommand {
                         ("imported", .int(imported)), ("duplicates", .int(duplicates)), ("rejected", .int(rejected)), ("files", .array(fileReports)),
                     ]))
             } else {
-                Terminal.out("imported \(imported), duplicates \(duplicates), rejected \(rejected)")
+                Terminal.out("imported \(imported), duplicates \(duplicates), rejected \(rejected); \(redactions) values redacted before storage")
             }
         }
         if rejected > 0 { throw ExitCode(1) }

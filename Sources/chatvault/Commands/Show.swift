@@ -81,6 +81,13 @@ struct Transcript {
                 for reaction in m.reactions {
                     out.append("      " + "\(Terminal.safe(reaction.emoji)) " + reaction.by.map { Terminal.safe($0) }.joined(separator: ", "))
                 }
+                for redaction in m.redactions {
+                    out.append(
+                        "      "
+                            + Terminal.dim(
+                                "redacted \(redaction.type) by \(Terminal.safe(redaction.rule)) (\(redaction.operation.rawValue)) in \(redaction.field)"
+                            ))
+                }
                 for file in m.attachments {
                     var line = "      📎 \(Terminal.safe(file.name))"
                     if let size = file.size { line += " (\(size) bytes)" }

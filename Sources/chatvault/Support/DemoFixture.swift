@@ -1,6 +1,7 @@
 /// The conversations `chatvault demo` archives: a trading desk channel, a chat with an
 /// external client, a WhatsApp group, and IT support — with an edit, a deletion, a
-/// reply thread, reactions, a file and a word hidden with zero-width spaces.
+/// reply thread, reactions, a file, a word hidden with zero-width spaces, and a client
+/// typing a card number, an SSN and a private email (redacted before storage).
 enum DemoFixture {
     static let internalDomains = ["northbank.example"]
 
@@ -17,6 +18,7 @@ enum DemoFixture {
         {"platform":"teams","conversation":"chat-acme-1","conversation_name":"Acme Treasury / Northbank","conversation_kind":"direct","id":"1709291100002","sender":{"id":"mia.chen@northbank.example","name":"Mia Chen"},"recipients":[{"id":"j.miller@acme-corp.example","name":"Jo Miller (Acme)"}],"sent_at":"2024-03-01T11:05:00Z","text":"Confirmed, the wire transfer settled at 10:58 CET. Reference NB-2024-0301-17."}
         {"platform":"teams","conversation":"chat-acme-1","conversation_name":"Acme Treasury / Northbank","conversation_kind":"direct","id":"1709291400003","sender":{"id":"j.miller@acme-corp.example","name":"Jo Miller (Acme)"},"recipients":[{"id":"mia.chen@northbank.example","name":"Mia Chen"}],"sent_at":"2024-03-01T11:10:00Z","text":"Great. Also — is Dan right that the return is guaranteed?"}
         {"platform":"teams","conversation":"chat-acme-1","conversation_name":"Acme Treasury / Northbank","conversation_kind":"direct","id":"1709291700004","sender":{"id":"mia.chen@northbank.example","name":"Mia Chen"},"recipients":[{"id":"j.miller@acme-corp.example","name":"Jo Miller (Acme)"}],"sent_at":"2024-03-01T11:15:00Z","text":"No returns are guaranteed; I'll send our written outlook by email.","reactions":[{"emoji":"🙏","by":["j.miller@acme-corp.example"]}]}
+        {"platform":"teams","conversation":"chat-acme-1","conversation_name":"Acme Treasury / Northbank","conversation_kind":"direct","id":"1709291730006","sender":{"id":"j.miller@acme-corp.example","name":"Jo Miller (Acme)"},"recipients":[{"id":"mia.chen@northbank.example","name":"Mia Chen"}],"sent_at":"2024-03-01T11:15:30Z","text":"For the fee refund just use my card 4111 1111 1111 1111, SSN 123-45-6789 if your form needs it, or mail jo.miller.home@gmail.com"}
         {"platform":"teams","conversation":"chat-acme-1","id":"1709291760005","kind":"reaction","target":"1709291700004","sender":{"id":"j.miller@acme-corp.example","name":"Jo Miller (Acme)"},"sent_at":"2024-03-01T11:16:00Z","text":"🙏"}
         {"platform":"whatsapp","conversation":"+4915100000000-group","conversation_name":"Deal team (personal phones)","conversation_kind":"group","id":"wa-0001","sender":{"id":"+4915100000001","name":"Dan Okafor"},"sent_at":"2024-03-02T19:30:00Z","text":"Moving this here so it stays off the record 😉"}
         {"platform":"whatsapp","conversation":"+4915100000000-group","conversation_name":"Deal team (personal phones)","conversation_kind":"group","id":"wa-0002","sender":{"id":"+4915100000002","name":"Lee (Broker)"},"sent_at":"2024-03-02T19:32:00Z","text":"Understood. Numbers for Monday:\nAcme roll 25m\nBeta swap 10m"}

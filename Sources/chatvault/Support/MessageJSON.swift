@@ -21,6 +21,17 @@ enum MessageJSON {
                     })
             ),
         ]
+        members.append(
+            (
+                "redactions",
+                .array(
+                    m.redactions.map {
+                        .object([
+                            ("field", .string($0.field)), ("rule", .string($0.rule)), ("type", .string($0.type)), ("start", .int($0.start)),
+                            ("end", .int($0.end)), ("operation", .string($0.operation.rawValue)),
+                        ])
+                    })
+            ))
         if let conversation {
             members.append(("conversation_name", .optional(conversation.name)))
             members.append(("external", .bool(conversation.isExternal)))
