@@ -11,7 +11,15 @@ import Foundation
 struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "chatvault-bench",
-        abstract: "Benchmark import, search and verify against same-run baselines.")
+        abstract: "ChatVault's benchmarks, each against a baseline measured in the same run.",
+        subcommands: [ArchiveBench.self, RedactionBench.self],
+        defaultSubcommand: ArchiveBench.self)
+}
+
+struct ArchiveBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "archive",
+        abstract: "Import, search and verify against a plain SQLite FTS5 loader and raw SHA-256.")
 
     @Option(help: "Messages in the generated corpus.")
     var messages = 1_000_000

@@ -28,6 +28,13 @@ enum Measure {
         return Cost(wall: now() - wall0, cpu: cpuSeconds() - cpu0)
     }
 
+    static func runSync(_ body: () -> Void) -> Cost {
+        let wall0 = now()
+        let cpu0 = cpuSeconds()
+        body()
+        return Cost(wall: now() - wall0, cpu: cpuSeconds() - cpu0)
+    }
+
     static func sha256(_ records: [[UInt8]]) {
         var sink: UInt8 = 0
         for record in records {
