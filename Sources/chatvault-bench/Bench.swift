@@ -39,6 +39,9 @@ struct ArchiveBench: AsyncParsableCommand {
     @Flag(help: "Skip the plain-SQLite baseline (faster; ratios are then omitted).")
     var skipBaseline = false
 
+    @Flag(help: "Import without the redaction stage, to measure the archive alone.")
+    var withoutRedaction = false
+
     func run() async throws {
         let workURL = URL(fileURLWithPath: work)
         try FileManager.default.createDirectory(at: workURL, withIntermediateDirectories: true)
@@ -52,7 +55,9 @@ struct ArchiveBench: AsyncParsableCommand {
         try? FileManager.default.removeItem(at: vaultURL)
         let vault = try Vault.create(at: vaultURL)
         let archive = try vault.openArchive()
-        let importer = Importer(archive: archive, redaction: try RedactionStage.forVault(vault), actor: "bench", batchSize: batchSize)
+        let importer = Importer(
+            archive: archive, redaction: withoutRedaction ? nil : try RedactionStage.forVault(vault), actor: "bench", batchSize: batchSize)
+        print("import pipeline: JSONL parse, \(withoutRedaction ? "no redaction" : "redaction (default policy)"), archive")
         let importCost = try await Measure.run { _ = try await importer.importFile(corpus.native.path) }
         let stats = try await archive.statistics()
         let vaultBytes = Measure.directorySize(vaultURL)

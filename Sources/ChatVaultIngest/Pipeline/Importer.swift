@@ -66,42 +66,58 @@ public struct Importer: Sendable {
             }
             if report.rejected > 0 { return report }
         }
-        var batch: [IncomingMessage] = []
-        var firstLine = 1
-        var lastLine = 0
-        func flush() async throws {
-            guard !batch.isEmpty else { return }
-            let receipt = try await archive.append(batch, context: AppendContext(actor: actor, source: "import:\(name):\(firstLine)-\(lastLine)"))
-            report.imported += receipt.stored
-            report.duplicates += receipt.duplicates
-            progress(
-                Progress(
-                    path: path, throughLine: lastLine, stored: receipt.stored, duplicates: receipt.duplicates,
-                    treeSize: receipt.checkpoint?.treeSize ?? 0))
-            batch.removeAll(keepingCapacity: true)
-            firstLine = lastLine + 1
+        // Reading, parsing and redacting the next batch runs on the other core while the
+        // archive makes the current one durable; batches still commit in file order.
+        let source = BatchSource(reader: try LineReader(path: path, maxLineBytes: maxLineBytes))
+        var next = try readBatch(from: source, name: name)
+        while let batch = next {
+            async let following = readBatch(from: source, name: name)
+            for error in batch.errors { report.record(error) }
+            report.redactions += batch.redactions
+            if !batch.messages.isEmpty {
+                let receipt = try await archive.append(
+                    batch.messages, context: AppendContext(actor: actor, source: "import:\(name):\(batch.firstLine)-\(batch.lastLine)"))
+                report.imported += receipt.stored
+                report.duplicates += receipt.duplicates
+                progress(
+                    Progress(
+                        path: path, throughLine: batch.lastLine, stored: receipt.stored, duplicates: receipt.duplicates,
+                        treeSize: receipt.checkpoint?.treeSize ?? 0))
+            }
+            next = try await following
         }
-        var reader = try LineReader(path: path, maxLineBytes: maxLineBytes)
-        while let line = try reader.next() {
+        return report
+    }
+
+    /// One batch ready for the archive, with the lines it covers and the errors met on the way.
+    struct PreparedBatch: Sendable {
+        var messages: [IncomingMessage] = []
+        var errors: [InputError] = []
+        var redactions = 0
+        var firstLine: Int
+        var lastLine: Int
+    }
+
+    /// Reads up to ``batchSize`` messages; `nil` at the end of the file.
+    func readBatch(from source: BatchSource, name: String) throws -> PreparedBatch? {
+        var batch = PreparedBatch(firstLine: source.nextLine, lastLine: source.nextLine - 1)
+        while batch.messages.count < batchSize, let line = try source.reader.next() {
+            batch.lastLine = line.number
             switch parse(line, name: name) {
             case nil: continue
-            case .failure(let error)?:
-                report.record(error)
-                lastLine = line.number
+            case .failure(let error)?: batch.errors.append(error)
             case .success(let message)?:
                 if let redaction {
                     let redacted = redaction.apply(to: message)
-                    report.redactions += redacted.message.redactions.count
-                    batch.append(redacted)
+                    batch.redactions += redacted.message.redactions.count
+                    batch.messages.append(redacted)
                 } else {
-                    batch.append(message)
+                    batch.messages.append(message)
                 }
-                lastLine = line.number
-                if batch.count >= batchSize { try await flush() }
             }
         }
-        try await flush()
-        return report
+        source.nextLine = batch.lastLine + 1
+        return batch.lastLine < batch.firstLine ? nil : batch
     }
 
     private func parse(_ line: LineReader.Line, name: String) -> Result<IncomingMessage, InputError>? {
@@ -119,6 +135,17 @@ public struct Importer: Sendable {
         while let line = try reader.next() {
             if let result = parse(line, name: name) { body(result, line.number) }
         }
+    }
+}
+
+/// The file being imported, handed from one batch read to the next. Only one read runs
+/// at a time (each waits for the previous one), so its state is never shared.
+final class BatchSource: @unchecked Sendable {
+    var reader: LineReader
+    var nextLine = 1
+
+    init(reader: LineReader) {
+        self.reader = reader
     }
 }
 
