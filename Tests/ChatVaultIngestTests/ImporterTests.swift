@@ -61,7 +61,7 @@ import Testing
                 #"{"platform":"slack","conversation":"C1","id":"big","sender":"a","sent_at":"2024-01-01","text":""#
                 + String(repeating: "x", count: 3_000_000) + #""}"#
             try [line(1), huge, line(2)].joined(separator: "\n").write(to: file, atomically: true, encoding: .utf8)
-            let report = try await Importer(archive: archive, redaction: nil, actor: "t", format: format).importFile(file.path)
+            let report = try await Importer(archive: archive, redaction: nil, actor: "t").importFile(file.path, format: format)
             #expect(report.imported == 2)
             #expect(report.errors.map(\.line) == [2])
             #expect(report.errors.first?.reason.contains("line is") == true)

@@ -2,12 +2,25 @@ public import ChatVaultCore
 
 /// ChatVault's native import format: one JSON object per line, one message or event
 /// per object. See `docs/JSONL.md` for the field list.
-public struct ChatVaultJSONL: Sendable {
+public struct ChatVaultJSONL: ImportFormat {
     /// The longest text accepted for one message, in UTF-8 bytes.
     public var maxTextBytes: Int
 
     public init(maxTextBytes: Int = 1 << 20) {
         self.maxTextBytes = maxTextBytes
+    }
+
+    public var name: String { "jsonl" }
+
+    /// Lines longer than this are skipped and reported, never loaded whole.
+    public var maxLineBytes: Int { maxTextBytes * 2 + 64 * 1024 }
+
+    public func open(_ path: String) throws -> any MessageSource {
+        JSONLSource(format: self, path: path, reader: try LineReader(path: path, maxLineBytes: maxLineBytes))
+    }
+
+    public func recognizes(_ path: String) -> Bool {
+        path.hasSuffix(".jsonl") || path.hasSuffix(".ndjson")
     }
 
     /// The message on one line, or the reason it cannot be archived.

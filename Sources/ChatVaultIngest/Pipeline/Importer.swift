@@ -2,10 +2,10 @@ public import ChatVaultArchive
 public import ChatVaultCore
 import Foundation
 
-/// Imports ChatVault JSONL files into an archive in durable batches.
+/// Imports exports into an archive in durable batches.
 ///
-/// A malformed line is reported as `FILE:LINE: reason` and the rest of the file still
-/// imports; in strict mode a file with any bad line imports nothing. Each batch is
+/// A malformed entry is reported as `FILE:LINE: reason` and the rest of the export still
+/// imports; in strict mode an export with any bad entry imports nothing. Each batch is
 /// acknowledged through ``Progress`` only after the archive made it durable, and
 /// re-importing a file adds nothing.
 public struct Importer: Sendable {
@@ -39,36 +39,32 @@ public struct Importer: Sendable {
     public var actor: String
     public var batchSize: Int
     public var strict: Bool
-    public var format: ChatVaultJSONL
-    public var maxLineBytes: Int
     public static let maxReportedErrors = 1000
 
-    public init(
-        archive: any Archive, redaction: RedactionStage?, actor: String, batchSize: Int = 5000, strict: Bool = false,
-        format: ChatVaultJSONL = ChatVaultJSONL()
-    ) {
+    public init(archive: any Archive, redaction: RedactionStage?, actor: String, batchSize: Int = 5000, strict: Bool = false) {
         self.archive = archive
         self.redaction = redaction
         self.actor = actor
         self.batchSize = batchSize
         self.strict = strict
-        self.format = format
-        self.maxLineBytes = format.maxTextBytes * 2 + 64 * 1024
     }
 
-    public func importFile(_ path: String, progress: @Sendable (Progress) -> Void = { _ in }) async throws -> FileReport {
+    public func importFile(
+        _ path: String, format: any ImportFormat = ChatVaultJSONL(), progress: @Sendable (Progress) -> Void = { _ in }
+    ) async throws -> FileReport {
         var report = FileReport(path: path)
         let name = path
         if strict {
-            // Nothing from a file with a bad line may be stored: read it through once first.
-            try forEachMessage(path: path, name: name) { result, _ in
-                if case .failure(let error) = result { report.record(error) }
+            // Nothing from an export with a bad entry may be stored: read it through once first.
+            let source = try format.open(path)
+            while let item = try source.next() {
+                if case .failure(let error) = item.result { report.record(error) }
             }
             if report.rejected > 0 { return report }
         }
         // Reading, parsing and redacting the next batch runs on the other core while the
         // archive makes the current one durable; batches still commit in file order.
-        let source = BatchSource(reader: try LineReader(path: path, maxLineBytes: maxLineBytes))
+        let source = BatchSource(try format.open(path))
         var next = try readBatch(from: source, name: name)
         while let batch = next {
             async let following = readBatch(from: source, name: name)
@@ -101,12 +97,11 @@ public struct Importer: Sendable {
     /// Reads up to ``batchSize`` messages; `nil` at the end of the file.
     func readBatch(from source: BatchSource, name: String) throws -> PreparedBatch? {
         var batch = PreparedBatch(firstLine: source.nextLine, lastLine: source.nextLine - 1)
-        while batch.messages.count < batchSize, let line = try source.reader.next() {
-            batch.lastLine = line.number
-            switch parse(line, name: name) {
-            case nil: continue
-            case .failure(let error)?: batch.errors.append(error)
-            case .success(let message)?:
+        while batch.messages.count < batchSize, let item = try source.source.next() {
+            batch.lastLine = item.position
+            switch item.result {
+            case .failure(let error): batch.errors.append(error)
+            case .success(let message):
                 if let redaction {
                     let redacted = redaction.apply(to: message)
                     batch.redactions += redacted.message.redactions.count
@@ -120,32 +115,16 @@ public struct Importer: Sendable {
         return batch.lastLine < batch.firstLine ? nil : batch
     }
 
-    private func parse(_ line: LineReader.Line, name: String) -> Result<IncomingMessage, InputError>? {
-        switch line {
-        case .tooLong(let number, let length):
-            return .failure(InputError(source: name, line: number, reason: "line is \(length) bytes; the limit is \(maxLineBytes)"))
-        case .text(let number, let bytes):
-            if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { return nil }
-            return bytes.withUnsafeBufferPointer { format.message(from: $0, source: name, line: number) }
-        }
-    }
-
-    private func forEachMessage(path: String, name: String, _ body: (Result<IncomingMessage, InputError>, Int) -> Void) throws {
-        var reader = try LineReader(path: path, maxLineBytes: maxLineBytes)
-        while let line = try reader.next() {
-            if let result = parse(line, name: name) { body(result, line.number) }
-        }
-    }
 }
 
 /// The file being imported, handed from one batch read to the next. Only one read runs
 /// at a time (each waits for the previous one), so its state is never shared.
 final class BatchSource: @unchecked Sendable {
-    var reader: LineReader
+    let source: any MessageSource
     var nextLine = 1
 
-    init(reader: LineReader) {
-        self.reader = reader
+    init(_ source: any MessageSource) {
+        self.source = source
     }
 }
 

@@ -14,14 +14,10 @@ struct Import: AsyncParsableCommand {
             Exit status 1 when any line was rejected.
             """)
 
-    enum Format: String, ExpressibleByArgument, CaseIterable {
-        case jsonl
-    }
-
     @OptionGroup var options: VaultOptions
 
-    @Option(help: "Input format: \(Format.allCases.map(\.rawValue).joined(separator: ", ")).")
-    var format: Format = .jsonl
+    @Option(help: "Input format: auto, \(ImportFormats.names.joined(separator: ", ")).")
+    var format = "auto"
 
     @Flag(help: "Import nothing from a file that has any bad line.")
     var strict = false
@@ -36,6 +32,9 @@ struct Import: AsyncParsableCommand {
     var files: [String]
 
     func validate() throws {
+        guard format == "auto" || ImportFormats.named(format) != nil else {
+            throw ValidationError("--format must be auto or one of: \(ImportFormats.names.joined(separator: ", "))")
+        }
         guard batchSize > 0 && batchSize <= 100_000 else { throw ValidationError("--batch-size must be between 1 and 100000") }
     }
 
@@ -51,7 +50,16 @@ struct Import: AsyncParsableCommand {
             var duplicates = 0
             var fileReports: [JSONValue] = []
             for file in files {
-                let report = try await importer.importFile(file) { progress in
+                let chosen: any ImportFormat
+                if format == "auto" {
+                    guard let detected = ImportFormats.detect(file) else {
+                        throw CLIError("\(file): cannot tell its format; name it with --format (\(ImportFormats.names.joined(separator: ", ")))")
+                    }
+                    chosen = detected
+                } else {
+                    chosen = ImportFormats.named(format)!
+                }
+                let report = try await importer.importFile(file, format: chosen) { progress in
                     Terminal.err(
                         "committed \(progress.path) through line \(progress.throughLine): \(progress.stored) stored, \(progress.duplicates) duplicates (log size \(progress.treeSize))"
                     )
