@@ -14,6 +14,10 @@ public struct Redactor: Sendable {
     private let automaton: KeywordAutomaton
     private let allowList: AllowList
     let hasher: KeyedHash
+    /// The settings when no override applies, worked out once instead of per message.
+    private let baseSettings: EffectiveSettings
+    /// `keyword.<id>` of each list, built once.
+    private let listRuleIDs: [String]
 
     /// - Parameter secret: the vault's key for the hash operator's HMAC.
     public init(policy: RedactionPolicy, secret: [UInt8]) {
@@ -21,43 +25,76 @@ public struct Redactor: Sendable {
         automaton = KeywordAutomaton(lists: policy.keywordLists.map(\.phrases))
         allowList = AllowList(policy.allow)
         hasher = KeyedHash(secret: secret)
+        baseSettings = EffectiveSettings(policy: policy, platform: nil, conversation: nil)
+        listRuleIDs = policy.keywordLists.map(\.ruleID)
     }
 
     /// Redacts one message under the policy, with the overrides for its platform
     /// (`slack`, `teams`…) and conversation applied.
     public func redact(_ text: String, platform: String? = nil, conversation: String? = nil) -> RedactionOutcome {
-        let (recognizers, lists) = policy.effective(platform: platform, conversation: conversation)
-        let scanned = ScannedText(text)
-        let found = detections(in: scanned, recognizers: recognizers, lists: lists)
-        return outcome(for: scanned, detections: found, recognizers: recognizers, lists: lists)
+        let settings = self.settings(platform: platform, conversation: conversation)
+        var scanned: ScannedText?
+        var found: [Detection] = []
+        if settings.anyRecognizer {
+            let prepared = ScannedText(text)
+            scanned = prepared
+            recognize(in: prepared, settings: settings, into: &found)
+        }
+        if !automaton.isEmpty && settings.anyList {
+            keywords(in: text, scanned: scanned, settings: settings, into: &found)
+        }
+        // Most messages hold nothing to redact: hand the text back without rebuilding it.
+        guard !found.isEmpty else { return RedactionOutcome(text: text, redactions: [], originalSpans: [], dropMessage: false) }
+        let prepared = scanned ?? ScannedText(text)
+        if !allowList.isEmpty {
+            found.removeAll { allowList.allows(prepared.string($0.start, $0.end)) }
+        }
+        return outcome(for: prepared, detections: Self.merged(found), recognizers: settings.recognizers, lists: settings.lists)
     }
 
-    /// What the enabled recognizers and lists find, allow-listed values removed and
-    /// overlapping finds merged, in text order.
-    func detections(in text: ScannedText, recognizers: [PIIType: RecognizerSetting], lists: [RecognizerSetting]) -> [Detection] {
-        var found: [Detection] = []
+    private func settings(platform: String?, conversation: String?) -> EffectiveSettings {
+        guard platform != nil || conversation != nil,
+            policy.overrides.contains(where: { $0.applies(platform: platform, conversation: conversation) })
+        else { return baseSettings }
+        return EffectiveSettings(policy: policy, platform: platform, conversation: conversation)
+    }
+
+    /// What the enabled recognizers find, in no particular order.
+    ///
+    /// Each recognizer runs only when the message holds the characters its values need
+    /// (a digit, `@`, `:`, a capital): a decision made for speed, as most chat lines hold
+    /// no number and no address.
+    private func recognize(in text: ScannedText, settings: EffectiveSettings, into found: inout [Detection]) {
         let window = policy.cueWindow
-        func on(_ type: PIIType) -> Bool { recognizers[type]?.enabled ?? false }
-        if on(.emailAddress) { EmailRecognizer.scan(text, into: &found) }
-        if on(.creditCard) { CardRecognizer.scan(text, into: &found) }
-        if on(.iban) { IBANRecognizer.scan(text, into: &found) }
-        if on(.usSSN) { SSNRecognizer.scan(text, cueWindow: window, into: &found) }
-        if on(.phoneNumber) { PhoneRecognizer.scan(text, cueWindow: window, into: &found) }
-        if on(.ipAddress) { IPAddressRecognizer.scan(text, cueWindow: window, into: &found) }
-        if on(.dateOfBirth) { DateOfBirthRecognizer.scan(text, cueWindow: window, into: &found) }
-        if on(.passport) { PassportRecognizer.scan(text, cueWindow: window, into: &found) }
-        if on(.bankAccount) { BankAccountRecognizer.scan(text, cueWindow: window, into: &found) }
-        if on(.person) { PersonRecognizer.scan(text, into: &found) }
-        if !automaton.isEmpty {
-            for match in automaton.matches(in: NormalizedText(text.scalars)) where lists[match.list].enabled {
-                let list = policy.keywordLists[match.list]
-                found.append(Detection(start: match.start, end: match.end, type: list.type, rule: list.ruleID, strength: Detection.keyword))
-            }
+        func on(_ type: PIIType) -> Bool { settings.isOn(type) }
+        // Same order as always: merging keeps the first of two equally sure finds.
+        let digits = text.hasDigit
+        if text.hasAt, on(.emailAddress) { EmailRecognizer.scan(text, into: &found) }
+        if digits, on(.creditCard) { CardRecognizer.scan(text, into: &found) }
+        if digits, on(.iban) { IBANRecognizer.scan(text, into: &found) }
+        if digits, on(.usSSN) { SSNRecognizer.scan(text, cueWindow: window, into: &found) }
+        if digits, on(.phoneNumber) { PhoneRecognizer.scan(text, cueWindow: window, into: &found) }
+        if digits || text.hasColon, on(.ipAddress) { IPAddressRecognizer.scan(text, cueWindow: window, into: &found) }
+        if digits, on(.dateOfBirth) { DateOfBirthRecognizer.scan(text, cueWindow: window, into: &found) }
+        if digits, on(.passport) { PassportRecognizer.scan(text, cueWindow: window, into: &found) }
+        if digits, on(.bankAccount) { BankAccountRecognizer.scan(text, cueWindow: window, into: &found) }
+        if text.hasUppercase, on(.person) { PersonRecognizer.scan(text, into: &found) }
+    }
+
+    /// What the enabled keyword lists find. An ASCII message is read from its UTF-8 bytes;
+    /// any other goes through the normal form of its scalars.
+    private func keywords(in text: String, scanned: ScannedText?, settings: EffectiveSettings, into found: inout [Detection]) {
+        var text = text
+        let matches =
+            text.withUTF8 { automaton.asciiMatches(in: $0) }
+            ?? automaton.matches(in: NormalizedText(scanned?.scalars ?? Array(text.unicodeScalars)))
+        for match in matches where settings.lists[match.list].enabled {
+            let list = policy.keywordLists[match.list]
+            found.append(
+                Detection(
+                    start: match.start, end: match.end, type: list.type, rule: listRuleIDs[match.list], strength: Detection.keyword, list: match.list)
+            )
         }
-        if !allowList.isEmpty {
-            found.removeAll { allowList.allows(text.string($0.start, $0.end)) }
-        }
-        return Self.merged(found)
     }
 
     /// Overlapping finds become one span covering all of them, typed by the surest find,

@@ -27,6 +27,26 @@ struct KeywordAutomatonTests {
         #expect(found(text, policy: Self.policy) == [])
     }
 
+    /// ASCII messages are scanned from their bytes, others through the normal form of their
+    /// scalars; a trailing emoji sends the same words down the second path.
+    @Test func asciiFastPathAgreesWithScalarPath() {
+        let syllables = ["ka", "lo", "mer", "tan", "vi", "Dor", "SEL", "7", "42"]
+        var generator = SplitMix(seed: 7)
+        func word() -> String { (0..<(1 + Int(generator.next() % 3))).map { _ in syllables[Int(generator.next() % 9)] }.joined() }
+        let phrases = (0..<300).map { _ in (0..<(1 + Int(generator.next() % 3))).map { _ in word() }.joined(separator: " ") } + ["kalo*", "vi*"]
+        let redactor = Redactor(policy: RedactionPolicy(recognizers: [:], keywordLists: [KeywordList(id: "k", phrases: phrases)]), secret: [])
+        let separators = [" ", "  ", ", ", "-", " - ", ".", "\n", "'", ""]
+        var matched = 0
+        for _ in 0..<3_000 {
+            let text = (0..<(1 + Int(generator.next() % 8))).map { _ in word() + separators[Int(generator.next() % 9)] }.joined()
+            let ascii = redactor.redact(text).originalSpans
+            let scalar = redactor.redact(text + " \u{1F44D}").originalSpans
+            #expect(ascii == scalar, "\(text.debugDescription)")
+            matched += ascii.count
+        }
+        #expect(matched > 100)
+    }
+
     @Test func tenThousandPhrasesStayCorrectAndFast() {
         let phrases = (0..<10_000).map { "codeword \($0) alpha" }
         let policy = RedactionPolicy(recognizers: [:], keywordLists: [KeywordList(id: "big", phrases: phrases + ["insider tip"])])

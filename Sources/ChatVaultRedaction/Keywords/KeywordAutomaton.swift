@@ -1,5 +1,9 @@
 /// All keyword phrases of a policy compiled into one Aho–Corasick automaton over
 /// normalised scalars: a message is read once, whatever the number of phrases.
+///
+/// Built once per policy (in `Redactor.init`); matching allocates nothing but the result.
+/// States are numbered in breadth-first order, so the shallow states a scan spends most
+/// of its time in sit together in memory.
 struct KeywordAutomaton: Sendable {
     struct Match: Equatable {
         /// Offsets in the original text, end exclusive.
@@ -9,7 +13,7 @@ struct KeywordAutomaton: Sendable {
         var list: Int
     }
 
-    private struct Output: Sendable {
+    struct Output: Sendable {
         var list: Int
         var length: Int
         var isPrefix: Bool
@@ -20,13 +24,20 @@ struct KeywordAutomaton: Sendable {
     private var edgeLabels: [UInt32] = []
     private var edgeTargets: [Int32] = []
     private var failure: [Int32] = []
-    /// Outputs of a state, and the next state along the failure chain that has outputs.
-    private var outputs: [[Output]] = []
-    private var nextOutput: [Int32] = []
-    /// Direct transitions from the root for ASCII, the hot path.
-    private var rootASCII = [Int32](repeating: 0, count: 128)
+    /// The outputs of state s are outputList[outputStart[s]..<outputStart[s+1]].
+    private(set) var outputStart: [Int32] = []
+    private(set) var outputList: [Output] = []
+    /// The first state with outputs among s and its failure chain, and the next one after
+    /// s along that chain; -1 where there is none.
+    private(set) var emitter: [Int32] = []
+    private(set) var nextOutput: [Int32] = []
+    /// The complete transition function for the ASCII symbols of normal form (see
+    /// `AsciiSymbol`), failure links already followed: `dense[s * AsciiSymbol.count + c]`.
+    /// A target that emits is stored as `~target`, so the hot loop tests one sign bit.
+    /// Chosen for speed: one load per byte instead of a search and a failure walk.
+    private(set) var dense: [Int32] = []
 
-    var isEmpty: Bool { outputs.count <= 1 }
+    var isEmpty: Bool { outputList.isEmpty }
 
     /// - Parameter lists: for each keyword list, its phrases.
     init(lists: [[String]]) {
@@ -49,44 +60,78 @@ struct KeywordAutomaton: Sendable {
                 stateOutputs[state].append(Output(list: list, length: pattern.scalars.count, isPrefix: pattern.isPrefix))
             }
         }
-        for row in children {
-            edgeStart.append(Int32(edgeLabels.count))
-            for (label, target) in row.sorted(by: { $0.key < $1.key }) {
-                edgeLabels.append(label)
-                edgeTargets.append(target)
+        // Renumber breadth-first: parents and failure targets then precede their states.
+        var order: [Int32] = [0]
+        var rank = [Int32](repeating: 0, count: children.count)
+        var head = 0
+        while head < order.count {
+            let state = Int(order[head])
+            head += 1
+            for (_, target) in children[state].sorted(by: { $0.key < $1.key }) {
+                rank[Int(target)] = Int32(order.count)
+                order.append(target)
             }
+        }
+        for old in order {
+            edgeStart.append(Int32(edgeLabels.count))
+            for (label, target) in children[Int(old)].sorted(by: { $0.key < $1.key }) {
+                edgeLabels.append(label)
+                edgeTargets.append(rank[Int(target)])
+            }
+            outputStart.append(Int32(outputList.count))
+            outputList.append(contentsOf: stateOutputs[Int(old)])
         }
         edgeStart.append(Int32(edgeLabels.count))
-        outputs = stateOutputs
-        for (label, target) in children[0] where label < 128 { rootASCII[Int(label)] = target }
-        buildFailureLinks(children)
+        outputStart.append(Int32(outputList.count))
+        buildFailureLinks()
+        buildDenseTable()
     }
 
-    private mutating func buildFailureLinks(_ children: [[UInt32: Int32]]) {
-        failure = [Int32](repeating: 0, count: children.count)
-        nextOutput = [Int32](repeating: -1, count: children.count)
-        var queue: [Int32] = Array(children[0].values)
-        var head = 0
-        while head < queue.count {
-            let state = Int(queue[head])
-            head += 1
-            for (label, target) in children[state] {
-                var fallback = Int(failure[state])
-                while fallback != 0, transition(from: fallback, on: label) == nil { fallback = Int(failure[fallback]) }
-                let link = state == 0 ? 0 : (transition(from: fallback, on: label) ?? 0)
-                failure[Int(target)] = Int32(link == Int(target) ? 0 : link)
-                let linked = Int(failure[Int(target)])
-                nextOutput[Int(target)] = outputs[linked].isEmpty ? nextOutput[linked] : Int32(linked)
-                queue.append(target)
+    private func hasOutputs(_ state: Int) -> Bool { outputStart[state] < outputStart[state + 1] }
+
+    private mutating func buildFailureLinks() {
+        let count = edgeStart.count - 1
+        failure = [Int32](repeating: 0, count: count)
+        nextOutput = [Int32](repeating: -1, count: count)
+        emitter = [Int32](repeating: -1, count: count)
+        // Breadth-first numbering: every state's parent and failure target come before it.
+        for state in 0..<count {
+            for edge in Int(edgeStart[state])..<Int(edgeStart[state + 1]) {
+                let label = edgeLabels[edge]
+                let target = Int(edgeTargets[edge])
+                var link = 0
+                if state != 0 {
+                    var fallback = Int(failure[state])
+                    while fallback != 0, transition(from: fallback, on: label) == nil { fallback = Int(failure[fallback]) }
+                    link = transition(from: fallback, on: label) ?? 0
+                }
+                failure[target] = Int32(link)
+                nextOutput[target] = hasOutputs(link) ? Int32(link) : nextOutput[link]
+            }
+            emitter[state] = hasOutputs(state) ? Int32(state) : nextOutput[state]
+        }
+    }
+
+    private mutating func buildDenseTable() {
+        let count = edgeStart.count - 1
+        let width = AsciiSymbol.count
+        var table = [Int32](repeating: 0, count: count * width)
+        for state in 0..<count {
+            for symbol in 0..<width {
+                let label = AsciiSymbol.scalar(symbol)
+                if let target = transition(from: state, on: label) {
+                    table[state * width + symbol] = Int32(target)
+                } else if state != 0 {
+                    table[state * width + symbol] = table[Int(failure[state]) * width + symbol]
+                }
             }
         }
+        for index in table.indices where emitter[Int(table[index])] > 0 { table[index] = ~table[index] }
+        dense = table
     }
 
+    /// The goto function: the trie edge from `state` on `label`, if any.
     private func transition(from state: Int, on label: UInt32) -> Int? {
-        if state == 0, label < 128 {
-            let target = rootASCII[Int(label)]
-            return target != 0 ? Int(target) : nil
-        }
         var low = Int(edgeStart[state])
         var high = Int(edgeStart[state + 1])
         while low < high {
@@ -98,23 +143,30 @@ struct KeywordAutomaton: Sendable {
         return nil
     }
 
+    /// The next state after reading one normalised scalar.
+    private func step(from state: Int, on scalar: UInt32) -> Int {
+        if scalar < 0x80 {
+            let target = dense[state * AsciiSymbol.count + Int(AsciiSymbol.table[Int(scalar)])]
+            return Int(target < 0 ? ~target : target)
+        }
+        var state = state
+        while true {
+            if let next = transition(from: state, on: scalar) { return next }
+            if state == 0 { return 0 }
+            state = Int(failure[state])
+        }
+    }
+
     /// Whole-word matches in `text`, in original offsets, leftmost first.
     func matches(in text: NormalizedText) -> [Match] {
         let scalars = text.scalars
         var result: [Match] = []
         var state = 0
         for (index, scalar) in scalars.enumerated() {
-            while true {
-                if let next = transition(from: state, on: scalar) {
-                    state = next
-                    break
-                }
-                if state == 0 { break }
-                state = Int(failure[state])
-            }
-            var emitting = outputs[state].isEmpty ? Int(nextOutput[state]) : state
+            state = step(from: state, on: scalar)
+            var emitting = Int(emitter[state])
             while emitting > 0 {
-                for output in outputs[emitting] {
+                for output in outputList[Int(outputStart[emitting])..<Int(outputStart[emitting + 1])] {
                     let start = index - output.length + 1
                     guard start == 0 || scalars[start - 1] == NormalizedText.separator else { continue }
                     var end = index + 1

@@ -9,6 +9,7 @@ enum BankAccountRecognizer {
     ])
 
     static func scan(_ text: ScannedText, cueWindow: Int, into detections: inout [Detection]) {
+        guard cues.occurs(in: text) else { return }
         for (index, _) in CuedValue.candidates(in: text, cues: cues, window: cueWindow) {
             let token = text.tokens[index]
             guard !token.hasLetter, text.isNumberStart(token.start) else { continue }

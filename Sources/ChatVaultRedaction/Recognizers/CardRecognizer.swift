@@ -1,8 +1,11 @@
 /// Payment card numbers: 13–19 digits written whole or in groups split by single spaces
 /// or dashes, with a known brand prefix and length, passing the Luhn check.
 enum CardRecognizer {
+    /// Built once: a set literal at the call site was allocated per message.
+    static let runSeparators: Set<Unicode.Scalar> = [" ", "-"]
+
     static func scan(_ text: ScannedText, into detections: inout [Detection]) {
-        for run in DigitRun.all(in: text, separators: [" ", "-"]) {
+        for run in DigitRun.all(in: text, separators: runSeparators) {
             guard run.startsAtBoundary(in: text) else { continue }
             // Whole run first; then a run cut short, as in `4111 1111 1111 1111 12/27`.
             var groupCount = run.groups.count

@@ -9,6 +9,7 @@ enum DateOfBirthRecognizer {
     ])
 
     static func scan(_ text: ScannedText, cueWindow: Int, into detections: inout [Detection]) {
+        guard cues.occurs(in: text) else { return }
         for token in text.tokens where token.hasDigit || !token.hasDigit && token.folded.count >= 3 {
             guard let end = DateScanner.match(at: token.start, in: text) else { continue }
             guard let distance = cues.distance(before: token.start, in: text, window: cueWindow) else { continue }

@@ -18,13 +18,13 @@ enum FirmNames {
         return Set(names.map { $0.split(separator: " ").map(String.init) })
     }()
 
-    static let companySuffixes: Set<String> = [
+    static let companySuffixes: WordSet = [
         "llc", "inc", "ltd", "plc", "corp", "co", "company", "group", "partners", "capital", "securities", "holdings", "bank", "gmbh", "ag",
         "sa", "lp", "llp", "fund", "funds", "advisors", "associates", "management", "financial", "trust", "deal", "account", "family",
     ]
 
     /// Capitalised words that start sentences or name things, not people.
-    static let notNames: Set<String> = [
+    static let notNames: WordSet = [
         "the", "this", "that", "please", "pls", "thanks", "thank", "hi", "hello", "hey", "dear", "team", "client", "customer", "monday",
         "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february", "march", "april", "may", "june",
         "july", "august", "september", "october", "november", "december", "mr", "mrs", "ms", "dr", "street", "avenue", "road", "all", "everyone",

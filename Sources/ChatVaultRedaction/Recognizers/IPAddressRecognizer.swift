@@ -3,6 +3,9 @@ import Foundation
 /// IPv4 and IPv6 addresses. A dotted quad after a version cue (`version 10.2.3.4`,
 /// `build 4.5.7.180`) is a version number unless an address cue (`ip`, `host`) is nearer.
 enum IPAddressRecognizer {
+    /// Built once: a set literal at the call site was allocated per message.
+    static let runSeparators: Set<Unicode.Scalar> = ["."]
+
     static let versionCues = CueLexicon(["version", "ver", "v", "build", "release", "rel", "firmware", "fw", "patch", "app", "sdk", "os", "kernel"])
     static let addressCues = CueLexicon([
         "ip", "ip address", "ipv4", "host", "server", "address", "addr", "from", "ssh", "ping", "whitelist", "allowlist", "subnet", "gateway", "dns",
@@ -10,12 +13,12 @@ enum IPAddressRecognizer {
     ])
 
     static func scan(_ text: ScannedText, cueWindow: Int, into detections: inout [Detection]) {
-        scanV4(text, cueWindow: cueWindow, into: &detections)
-        scanV6(text, into: &detections)
+        if text.hasDigit { scanV4(text, cueWindow: cueWindow, into: &detections) }
+        if text.hasColon { scanV6(text, into: &detections) }
     }
 
     private static func scanV4(_ text: ScannedText, cueWindow: Int, into detections: inout [Detection]) {
-        for run in DigitRun.all(in: text, separators: ["."]) where run.groups.count == 4 {
+        for run in DigitRun.all(in: text, separators: runSeparators) where run.groups.count == 4 {
             guard !text.isAlnum(at: run.start - 1), !(text.isScalar(run.start - 1, in: ".") && text.isDigit(at: run.start - 2)) else { continue }
             guard !text.isAlnum(at: run.end), !(text.isScalar(run.end, in: ".") && text.isDigit(at: run.end + 1)) else { continue }
             let valid = run.groups.allSatisfy { group in
@@ -50,7 +53,9 @@ enum IPAddressRecognizer {
             // A trailing colon belongs to the sentence (`on fe80::1: ...` is rare; `host a:b:` is punctuation).
             var trimmed = end
             if trimmed - index > 2, scalars[trimmed - 1] == ":", scalars[trimmed - 2] != ":" { trimmed -= 1 }
-            if !text.isAlnum(at: end), isIPv6(Array(scalars[index..<trimmed])) {
+            // Fewer than two colons can never be an address; checked first because the full
+            // check builds strings, and most hex-looking runs are ordinary words.
+            if !text.isAlnum(at: end), scalars[index..<trimmed].count(where: { $0 == ":" }) >= 2, isIPv6(Array(scalars[index..<trimmed])) {
                 detections.append(
                     Detection(
                         start: index, end: trimmed, type: PIIType.ipAddress.rawValue, rule: PIIType.ipAddress.ruleID, strength: Detection.format))

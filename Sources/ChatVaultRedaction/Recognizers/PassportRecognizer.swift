@@ -7,6 +7,7 @@ enum PassportRecognizer {
     ])
 
     static func scan(_ text: ScannedText, cueWindow: Int, into detections: inout [Detection]) {
+        guard cues.occurs(in: text) else { return }
         for (index, distance) in CuedValue.candidates(in: text, cues: cues, window: cueWindow) {
             let token = text.tokens[index]
             let length = token.end - token.start

@@ -4,7 +4,7 @@
 /// elsewhere are left alone, and names of financial firms (`Morgan Stanley`,
 /// `Raymond James`) or words before a company suffix (`Bernard LLC`) never count.
 enum PersonRecognizer {
-    static let titles: Set<String> = [
+    static let titles: WordSet = [
         "mr", "mrs", "ms", "miss", "mx", "dr", "prof", "herr", "frau", "sr", "sra", "srta", "mme", "mlle", "sir", "madam",
     ]
     static let introductions = CueLexicon([
@@ -31,7 +31,7 @@ enum PersonRecognizer {
         while index < tokens.count {
             defer { index += 1 }
             var nameStart: Int?
-            if titles.contains(tokens[index].folded), isCapitalized(tokens[index], in: text), index + 1 < tokens.count {
+            if titles.contains(tokens[index]), isCapitalized(tokens[index], in: text), index + 1 < tokens.count {
                 let gap = text.string(tokens[index].end, tokens[index + 1].start)
                 if gap == " " || gap == ". " { nameStart = index + 1 }
             } else if introductions.endsAt(index, in: text) || addressing.endsAt(index, in: text), index + 1 < tokens.count,
@@ -86,7 +86,7 @@ enum PersonRecognizer {
         guard end - start >= minimum else { return nil }
         let words = text.tokens[start..<end].map(\.folded)
         if FirmNames.contains(words) { return nil }
-        if end < text.tokens.count, FirmNames.companySuffixes.contains(text.tokens[end].folded) { return nil }
+        if end < text.tokens.count, FirmNames.companySuffixes.contains(text.tokens[end]) { return nil }
         return end
     }
 
@@ -94,11 +94,11 @@ enum PersonRecognizer {
         guard !token.hasDigit, token.end - token.start >= 2, isCapitalized(token, in: text) else { return false }
         // All capitals is a ticker or an acronym (`TSLA`, `KYC`), not a name.
         let second = text.scalars[token.start + 1]
-        guard second.properties.isLowercase else { return false }
-        return !FirmNames.notNames.contains(token.folded)
+        guard ScannedText.isLowercase(second) else { return false }
+        return !FirmNames.notNames.contains(token)
     }
 
     private static func isCapitalized(_ token: ScannedText.Token, in text: ScannedText) -> Bool {
-        text.scalars[token.start].properties.isUppercase
+        ScannedText.isUppercase(text.scalars[token.start])
     }
 }

@@ -14,7 +14,8 @@ enum PhoneRecognizer {
         var end: Int
         var groups: [Int]
         var international: Bool
-        var separators: Set<Unicode.Scalar>
+        /// Whether a dot separates groups (a set of separators was allocated per number).
+        var dotted: Bool
     }
 
     static func scan(_ text: ScannedText, cueWindow: Int, into detections: inout [Detection]) {
@@ -56,7 +57,7 @@ enum PhoneRecognizer {
             guard text.isDigit(at: index), text.isNumberStart(index) else { return nil }
         }
         var groups: [Int] = []
-        var separators: Set<Unicode.Scalar> = []
+        var dotted = false
         var end = index
         while groups.reduce(0, +) <= 15 {
             var parenthesised = false
@@ -71,13 +72,12 @@ enum PhoneRecognizer {
             if parenthesised {
                 guard text.isScalar(index, in: ")") else { return nil }
                 index += 1
-                separators.insert("(")
             }
             end = index
             if let separator = text[index], " -.".unicodeScalars.contains(separator),
                 text.isDigit(at: index + 1) || (text.isScalar(index + 1, in: "(") && text.isDigit(at: index + 2))
             {
-                separators.insert(separator)
+                dotted = dotted || separator == "."
                 index += 1
             } else if parenthesised, text.isDigit(at: index) {
                 continue
@@ -86,7 +86,7 @@ enum PhoneRecognizer {
             }
         }
         guard !groups.isEmpty else { return nil }
-        return Shape(start: start, end: end, groups: groups, international: international, separators: separators)
+        return Shape(start: start, end: end, groups: groups, international: international, dotted: dotted)
     }
 
     /// A number whose grouping already says "telephone".
@@ -106,7 +106,7 @@ enum PhoneRecognizer {
         if count == 12 && groups.count > 2 { return false }
         guard groups.allSatisfy({ $0 >= 2 }), groups[0] <= 5 else { return false }
         // Dots in a trunk-0 number only in the French pairs style (01.23.45.67.89), not dates.
-        if shape.separators.contains(".") { return groups.allSatisfy { $0 == 2 } }
+        if shape.dotted { return groups.allSatisfy { $0 == 2 } }
         return true
     }
 

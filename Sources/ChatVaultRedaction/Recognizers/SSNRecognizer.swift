@@ -2,6 +2,9 @@
 /// digits count only after a cue (`ssn`, `ss#`, `social security`). Both must pass the
 /// SSA rules: area not 000, 666 or 900–999; group not 00; serial not 0000.
 enum SSNRecognizer {
+    /// Built once: a set literal at the call site was allocated per message.
+    static let runSeparators: Set<Unicode.Scalar> = ["-", " "]
+
     static let cues = CueLexicon([
         "ssn", "ss#", "ss", "ss no", "ssn#", "social security", "social security number", "social security no",
         "social", "soc sec", "soc. sec.", "tin", "taxpayer id", "tax id", "itin",
@@ -9,7 +12,7 @@ enum SSNRecognizer {
     ])
 
     static func scan(_ text: ScannedText, cueWindow: Int, into detections: inout [Detection]) {
-        for run in DigitRun.all(in: text, separators: ["-", " "]) {
+        for run in DigitRun.all(in: text, separators: runSeparators) {
             guard run.startsAtBoundary(in: text), run.endsAtBoundary(in: text) else { continue }
             let lengths = run.groups.map(\.length)
             let strength: Int

@@ -4,6 +4,8 @@
 struct CueLexicon: Sendable {
     private var byLastWord: [String: [[String]]] = [:]
     private var byFirstWord: [String: [[String]]] = [:]
+    private var lastWords = WordSketch.Filter()
+    private var firstWords = WordSketch.Filter()
 
     init(_ phrases: [String]) {
         for phrase in phrases {
@@ -11,12 +13,16 @@ struct CueLexicon: Sendable {
             guard let last = words.last else { continue }
             byLastWord[last, default: []].append(words)
             byFirstWord[words[0], default: []].append(words)
+            lastWords.insert(last)
+            firstWords.insert(words[0])
         }
     }
 
     /// Whether a cue ends at token `index`.
     func endsAt(_ index: Int, in text: ScannedText) -> Bool {
-        guard index >= 0, index < text.tokens.count, let candidates = byLastWord[text.tokens[index].folded] else { return false }
+        guard index >= 0, index < text.tokens.count, lastWords.mayContain(text.tokens[index].sketch),
+            let candidates = byLastWord[text.tokens[index].folded]
+        else { return false }
         for words in candidates where words.count <= index + 1 {
             var matches = true
             for (k, word) in words.reversed().enumerated() where text.tokens[index - k].folded != word {
@@ -28,9 +34,17 @@ struct CueLexicon: Sendable {
         return false
     }
 
+    /// Whether any cue occurs in `text`. Recognizers that need a cue ask this first: the
+    /// sketch filter answers it for most messages without hashing a word.
+    func occurs(in text: ScannedText) -> Bool {
+        text.tokens.indices.contains { endsAt($0, in: text) }
+    }
+
     /// Whether a cue starts at token `index`.
     func startsAt(_ index: Int, in text: ScannedText) -> Bool {
-        guard index >= 0, index < text.tokens.count, let candidates = byFirstWord[text.tokens[index].folded] else { return false }
+        guard index >= 0, index < text.tokens.count, firstWords.mayContain(text.tokens[index].sketch),
+            let candidates = byFirstWord[text.tokens[index].folded]
+        else { return false }
         return candidates.contains { words in
             index + words.count <= text.tokens.count && words.indices.allSatisfy { text.tokens[index + $0].folded == words[$0] }
         }
@@ -82,7 +96,7 @@ struct CueLexicon: Sendable {
             case ".":
                 // A full stop ends a sentence when the next one starts with a capital, unless it
                 // closes an abbreviation (`d.o.b. March`, `no. E123`).
-                if text.isScalar(offset + 1, in: " "), let next = text[offset + 2], next.properties.isUppercase {
+                if text.isScalar(offset + 1, in: " "), let next = text[offset + 2], ScannedText.isUppercase(next) {
                     let word = text.tokenIndex(atOrAfter: offset) - 1
                     if word >= 0, text.tokens[word].end == offset, text.tokens[word].end - text.tokens[word].start >= 4 { return true }
                 }

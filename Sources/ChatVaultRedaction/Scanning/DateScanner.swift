@@ -45,7 +45,7 @@ enum DateScanner {
         guard let day = dayValue(dayToken), isDay(day) else { return nil }
         tokenIndex += 1
         if tokenIndex < text.tokens.count, text.tokens[tokenIndex].folded == "of" { tokenIndex += 1 }
-        guard tokenIndex + 1 < text.tokens.count, month(text.tokens[tokenIndex].folded) != nil else { return nil }
+        guard tokenIndex + 1 < text.tokens.count, month(text.tokens[tokenIndex]) != nil else { return nil }
         let yearToken = text.tokens[tokenIndex + 1]
         guard let year = Int(yearToken.folded), yearToken.folded.count == 4, isYear(year) else { return nil }
         guard text.tokens[tokenIndex + 1].start - text.tokens[tokenIndex].end <= 3 else { return nil }
@@ -54,7 +54,7 @@ enum DateScanner {
 
     /// `March 9, 1990`, `Mar 9th 1990`, `Jan. 25 1956`.
     private static func monthFirst(at start: Int, in text: ScannedText) -> Int? {
-        guard let first = text.token(startingAt: start), month(text.tokens[first].folded) != nil, first + 2 < text.tokens.count else { return nil }
+        guard let first = text.token(startingAt: start), month(text.tokens[first]) != nil, first + 2 < text.tokens.count else { return nil }
         guard let day = dayValue(text.tokens[first + 1].folded), isDay(day) else { return nil }
         let yearToken = text.tokens[first + 2]
         guard let year = Int(yearToken.folded), yearToken.folded.count == 4, isYear(year) else { return nil }
@@ -62,17 +62,35 @@ enum DateScanner {
         return yearToken.end
     }
 
+    /// `9`, `21st`, `9th`, `1er`, `9o` as a number. Read from the UTF-8 bytes without
+    /// building substrings, as it is tried on every number of a message.
     private static func dayValue(_ token: String) -> Int? {
-        var digits = Substring(token)
-        for suffix in ["st", "nd", "rd", "th", "er", "o"] where digits.hasSuffix(suffix) {
-            digits = digits.dropLast(suffix.count)
+        var bytes = token.utf8[...]
+        guard bytes.count <= 4, let first = bytes.first, first >= 0x30 && first <= 0x39 else { return nil }
+        for suffix in ordinalSuffixes where bytes.suffix(suffix.count).elementsEqual(suffix) {
+            bytes = bytes.dropLast(suffix.count)
             break
         }
-        guard digits.count <= 2 else { return nil }
-        return Int(digits)
+        guard bytes.count <= 2, !bytes.isEmpty else { return nil }
+        var value = 0
+        for byte in bytes {
+            guard byte >= 0x30 && byte <= 0x39 else { return nil }
+            value = value * 10 + Int(byte - 0x30)
+        }
+        return value
     }
 
-    static func month(_ token: String) -> Int? { months[token] }
+    private static let ordinalSuffixes: [[UInt8]] = ["st", "nd", "rd", "th", "er", "o"].map { Array($0.utf8) }
+
+    static func month(_ token: ScannedText.Token) -> Int? {
+        monthSketches.mayContain(token.sketch) ? months[token.folded] : nil
+    }
+
+    private static let monthSketches: WordSketch.Filter = {
+        var filter = WordSketch.Filter()
+        for word in months.keys { filter.insert(word) }
+        return filter
+    }()
 
     private static func isDay(_ value: Int) -> Bool { value >= 1 && value <= 31 }
     private static func isMonth(_ value: Int) -> Bool { value >= 1 && value <= 12 }

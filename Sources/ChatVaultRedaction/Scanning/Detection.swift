@@ -8,6 +8,8 @@ struct Detection: Sendable, Equatable {
     var rule: String
     /// How sure the recognizer is: a checksum beats a format, a format beats a cue.
     var strength: Int
+    /// For a keyword find, the index of its list in the policy; -1 for a recognizer's.
+    var list: Int = -1
 
     static let checksum = 3
     static let format = 2

@@ -10,43 +10,84 @@ struct ScannedText {
         var folded: String
         var hasDigit: Bool
         var hasLetter: Bool
+        /// `WordSketch.of(folded.utf8)`, for quick rejection by word sets and cue lexicons.
+        var sketch: Int
     }
 
     let scalars: [Unicode.Scalar]
     let tokens: [Token]
+    /// Which characters occur, so recognizers whose values need them can be skipped.
+    let hasDigit: Bool
+    let hasAt: Bool
+    let hasColon: Bool
+    let hasUppercase: Bool
 
     init(_ text: String) {
-        self.init(scalars: Array(text.unicodeScalars))
+        var text = text
+        // Most messages are ASCII: one byte is one scalar, so skip the UTF-8 decoder.
+        let ascii = text.withUTF8 { bytes -> [Unicode.Scalar]? in
+            bytes.contains { $0 >= 0x80 } ? nil : bytes.map { Unicode.Scalar($0) }
+        }
+        self.init(scalars: ascii ?? Array(text.unicodeScalars))
     }
 
     init(scalars: [Unicode.Scalar]) {
         self.scalars = scalars
         var tokens: [Token] = []
+        var hasDigit = false
+        var hasAt = false
+        var hasColon = false
+        var hasUppercase = false
+        // One buffer for every ASCII token's folded bytes: no allocation per word.
+        var ascii: [UInt8] = []
+        ascii.reserveCapacity(32)
         var index = 0
         let count = scalars.count
         while index < count {
-            guard Self.isAlnum(scalars[index]) else {
+            let scalar = scalars[index]
+            guard Self.isAlnum(scalar) else {
+                if scalar == "@" {
+                    hasAt = true
+                } else if scalar == ":" {
+                    hasColon = true
+                } else if scalar.value >= 0x80, scalar.properties.isUppercase {
+                    hasUppercase = true
+                }
                 index += 1
                 continue
             }
             let start = index
-            var folded = String.UnicodeScalarView()
-            var hasDigit = false
-            var hasLetter = false
+            var tokenHasDigit = false
+            var tokenHasLetter = false
+            ascii.removeAll(keepingCapacity: true)
+            var folded: String.UnicodeScalarView?
             while index < count, Self.isAlnum(scalars[index]) {
                 let scalar = scalars[index]
-                if scalar.value < 0x80 {
-                    if Self.isDigit(scalar) { hasDigit = true } else { hasLetter = true }
-                    folded.append(scalar.value >= 0x41 && scalar.value <= 0x5A ? Unicode.Scalar(scalar.value + 32)! : scalar)
+                let v = scalar.value
+                if v < 0x80 {
+                    if Self.isDigit(scalar) { tokenHasDigit = true } else { tokenHasLetter = true }
+                    let isUpper = v >= 0x41 && v <= 0x5A
+                    if isUpper { hasUppercase = true }
+                    let lower = UInt8(isUpper ? v + 32 : v)
+                    if folded == nil { ascii.append(lower) } else { folded!.append(Unicode.Scalar(lower)) }
                 } else {
-                    hasLetter = true
-                    folded.append(contentsOf: Self.fold(scalar))
+                    tokenHasLetter = true
+                    if scalar.properties.isUppercase { hasUppercase = true }
+                    if folded == nil { folded = String.UnicodeScalarView(String(decoding: ascii, as: UTF8.self).unicodeScalars) }
+                    folded!.append(contentsOf: Self.fold(scalar))
                 }
                 index += 1
             }
-            tokens.append(Token(start: start, end: index, folded: String(folded), hasDigit: hasDigit, hasLetter: hasLetter))
+            hasDigit = hasDigit || tokenHasDigit
+            let text = folded.map(String.init) ?? String(decoding: ascii, as: UTF8.self)
+            let sketch = folded == nil ? WordSketch.of(ascii) : WordSketch.of(text.utf8)
+            tokens.append(Token(start: start, end: index, folded: text, hasDigit: tokenHasDigit, hasLetter: tokenHasLetter, sketch: sketch))
         }
         self.tokens = tokens
+        self.hasDigit = hasDigit
+        self.hasAt = hasAt
+        self.hasColon = hasColon
+        self.hasUppercase = hasUppercase
     }
 
     var count: Int { scalars.count }
@@ -94,6 +135,16 @@ struct ScannedText {
         let v = scalar.value
         if v < 0x80 { return (v >= 0x30 && v <= 0x39) || (v >= 0x41 && v <= 0x5A) || (v >= 0x61 && v <= 0x7A) }
         return scalar.properties.isAlphabetic && !scalar.properties.isDefaultIgnorableCodePoint
+    }
+
+    /// `properties.isUppercase`, answered without a table lookup for ASCII.
+    static func isUppercase(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.value < 0x80 ? scalar.value >= 0x41 && scalar.value <= 0x5A : scalar.properties.isUppercase
+    }
+
+    /// `properties.isLowercase`, answered without a table lookup for ASCII.
+    static func isLowercase(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.value < 0x80 ? scalar.value >= 0x61 && scalar.value <= 0x7A : scalar.properties.isLowercase
     }
 
     static func isSpace(_ scalar: Unicode.Scalar) -> Bool {
