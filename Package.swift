@@ -23,6 +23,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
     ],
     targets: [
         .target(name: "ChatVaultCore", swiftSettings: upcoming),
@@ -46,7 +47,11 @@ let package = Package(
         ),
         .target(
             name: "ChatVaultIngest",
-            dependencies: ["ChatVaultCore", "ChatVaultRedaction", "ChatVaultArchive"],
+            dependencies: [
+                "ChatVaultCore", "ChatVaultRedaction", "ChatVaultArchive",
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
             swiftSettings: upcoming
         ),
         .executableTarget(
@@ -80,7 +85,10 @@ let package = Package(
         ),
         .testTarget(
             name: "ChatVaultIngestTests",
-            dependencies: ["ChatVaultCore", "ChatVaultRedaction", "ChatVaultArchive", "ChatVaultIngest"],
+            dependencies: [
+                "ChatVaultCore", "ChatVaultRedaction", "ChatVaultArchive", "ChatVaultIngest",
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ],
             swiftSettings: upcoming
         ),
         .testTarget(

@@ -11,7 +11,8 @@ import Testing
     }
 
     @Test func dedupKeyIsPlatformConversationAndSourceID() {
-        let base = Message(platform: "slack", conversation: "C1", sourceID: "1", sender: Handle(id: "a"), sentAt: Timestamp(microseconds: 0), text: "x")
+        let base = Message(
+            platform: "slack", conversation: "C1", sourceID: "1", sender: Handle(id: "a"), sentAt: Timestamp(microseconds: 0), text: "x")
         var edited = base
         edited.text = "changed"
         edited.sentAt = Timestamp(microseconds: 99)

@@ -61,9 +61,11 @@ extension SQLiteArchive {
                 canonical: CanonicalRecord.conversation(id: id, platform: platform, sourceID: sourceID, name: name, kind: row[5]))
         }
 
+        var derived = DerivedData()
         let messages = RawStatement(try db.makeStatement(sql: "SELECT \(StoredMessage.columns) FROM messages"), in: db)
         while try messages.next() {
             let row = RawMessageRow(statement: messages)
+            derived.observe(row)
             guard let conversation = conversations[row.conversation] else {
                 problem("message", row.id, row.leaf, "its conversation \(row.conversation) is missing")
                 continue
@@ -117,7 +119,7 @@ extension SQLiteArchive {
                 problem(name, Int64(witness.treeSize), nil, "the log no longer produces the witnessed root: it was rewritten")
             }
         }
-        problems += try derivedDataProblems(db: db)
+        for derivedProblem in try derived.problems(db: db) { problem(derivedProblem.recordKind, derivedProblem.recordID, nil, derivedProblem.reason) }
         if lastSize < log.count {
             problem("log", nil, lastSize, "\(log.count - lastSize) leaves are not covered by any signed checkpoint")
         }
@@ -129,49 +131,6 @@ extension SQLiteArchive {
         var frontier = MerkleFrontier()
         for leaf in 0..<size { frontier.append(log.hash(leaf)) }
         return frontier.root
-    }
-
-    /// Checks what is derived from the hashed records and not hashed itself: the search
-    /// index covers every message, conversation counters and participants match the messages.
-    static func derivedDataProblems(db: Database) throws -> [VerificationReport.Problem] {
-        var problems: [VerificationReport.Problem] = []
-        let unindexed = try Int64.fetchAll(
-            db, sql: "SELECT id FROM messages WHERE id NOT IN (SELECT id FROM message_index_docsize) ORDER BY id LIMIT 100")
-        for id in unindexed {
-            problems.append(
-                .init(recordKind: "message", recordID: id, leafIndex: nil, reason: "missing from the search index (it would not be found)"))
-        }
-        let indexed = try Int.fetchOne(db, sql: "SELECT count(*) FROM message_index_docsize") ?? 0
-        let messages = try Int.fetchOne(db, sql: "SELECT count(*) FROM messages") ?? 0
-        if indexed > messages {
-            problems.append(.init(recordKind: "index", recordID: nil, leafIndex: nil, reason: "\(indexed - messages) index entries have no message"))
-        }
-        let counters = try Row.fetchAll(
-            db,
-            sql: """
-                SELECT c.id FROM conversations c
-                LEFT JOIN (SELECT conversation, count(*) AS n, min(sent_at) AS first, max(sent_at) AS last FROM messages GROUP BY conversation) m
-                    ON m.conversation = c.id
-                WHERE c.message_count != coalesce(m.n, 0) OR c.first_at IS NOT m.first OR c.last_at IS NOT m.last
-                LIMIT 100
-                """)
-        for row in counters {
-            problems.append(
-                .init(recordKind: "conversation", recordID: row[0], leafIndex: nil, reason: "its message count or dates do not match its messages"))
-        }
-        let missingParticipants = try Row.fetchAll(
-            db,
-            sql: """
-                SELECT DISTINCT m.conversation, m.sender FROM messages m
-                WHERE NOT EXISTS (SELECT 1 FROM participants p WHERE p.conversation = m.conversation AND p.handle = m.sender)
-                LIMIT 100
-                """)
-        for row in missingParticipants {
-            let sender: String = row[1]
-            problems.append(
-                .init(recordKind: "conversation", recordID: row[0], leafIndex: nil, reason: "participant \(sender) is missing from its list"))
-        }
-        return problems
     }
 
     public func inclusionProof(messageID: Int64) async throws -> InclusionProof {

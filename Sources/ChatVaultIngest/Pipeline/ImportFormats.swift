@@ -1,7 +1,9 @@
 /// The formats `chatvault import --format` knows, and detection for `--format auto`.
 public enum ImportFormats {
     /// Every format, in the order `auto` tries them (the most specific first).
-    public static let all: [any ImportFormat] = [ChatVaultJSONL()]
+    public static let all: [any ImportFormat] = [
+        MattermostExport(), SlackExport(), WhatsAppExport(), TeamsExport(), ChatVaultJSONL(),
+    ]
 
     public static var names: [String] { all.map(\.name) }
 

@@ -18,6 +18,9 @@ public struct Importer: Sendable {
         public var redactions = 0
         /// The first errors (at most ``Importer/maxReportedErrors``), each naming file and line.
         public var errors: [InputError] = []
+        /// What was stored, by kind (``EventKinds``): `messages`, `edits`, `deletes`,
+        /// `reactions`, `joins`, `leaves`, `system`, `files`. Duplicates are not counted.
+        public var kinds: [String: Int] = EventKinds.empty
 
         public init(path: String) {
             self.path = path
@@ -75,6 +78,7 @@ public struct Importer: Sendable {
                     batch.messages, context: AppendContext(actor: actor, source: "import:\(name):\(batch.firstLine)-\(batch.lastLine)"))
                 report.imported += receipt.stored
                 report.duplicates += receipt.duplicates
+                try await EventKinds.count(stored: receipt, of: batch.messages, in: archive, into: &report.kinds)
                 progress(
                     Progress(
                         path: path, throughLine: batch.lastLine, stored: receipt.stored, duplicates: receipt.duplicates,

@@ -25,6 +25,9 @@ struct Import: AsyncParsableCommand {
     @Option(name: .customLong("batch-size"), help: "Messages per durable batch.")
     var batchSize = 5000
 
+    @Option(name: .customLong("date-order"), help: "WhatsApp dates: auto, day-first or month-first.")
+    var dateOrder = "auto"
+
     @Flag(help: "Print the result as JSON.")
     var json = false
 
@@ -34,6 +37,9 @@ struct Import: AsyncParsableCommand {
     func validate() throws {
         guard format == "auto" || ImportFormats.named(format) != nil else {
             throw ValidationError("--format must be auto or one of: \(ImportFormats.names.joined(separator: ", "))")
+        }
+        guard WhatsAppExport.DateOrder(rawValue: dateOrder) != nil else {
+            throw ValidationError("--date-order must be auto, day-first or month-first")
         }
         guard batchSize > 0 && batchSize <= 100_000 else { throw ValidationError("--batch-size must be between 1 and 100000") }
     }
@@ -49,8 +55,9 @@ struct Import: AsyncParsableCommand {
             var imported = 0
             var duplicates = 0
             var fileReports: [JSONValue] = []
+            var kinds = EventKinds.empty
             for file in files {
-                let chosen: any ImportFormat
+                var chosen: any ImportFormat
                 if format == "auto" {
                     guard let detected = ImportFormats.detect(file) else {
                         throw CLIError("\(file): cannot tell its format; name it with --format (\(ImportFormats.names.joined(separator: ", ")))")
@@ -58,6 +65,9 @@ struct Import: AsyncParsableCommand {
                     chosen = detected
                 } else {
                     chosen = ImportFormats.named(format)!
+                }
+                if chosen is WhatsAppExport, let order = WhatsAppExport.DateOrder(rawValue: dateOrder) {
+                    chosen = WhatsAppExport(dateOrder: order)
                 }
                 let report = try await importer.importFile(file, format: chosen) { progress in
                     Terminal.err(
@@ -75,22 +85,29 @@ struct Import: AsyncParsableCommand {
                 redactions += report.redactions
                 duplicates += report.duplicates
                 rejected += report.rejected
+                kinds.merge(report.kinds, uniquingKeysWith: +)
                 fileReports.append(
                     .object([
                         ("file", .string(file)), ("imported", .int(report.imported)), ("duplicates", .int(report.duplicates)),
-                        ("rejected", .int(report.rejected)), ("redactions", .int(report.redactions)),
+                        ("rejected", .int(report.rejected)), ("redactions", .int(report.redactions)), ("kinds", Self.json(report.kinds)),
                         ("errors", .array(report.errors.prefix(20).map { .string($0.description) })),
                     ]))
             }
             if json {
                 Terminal.json(
                     .object([
-                        ("imported", .int(imported)), ("duplicates", .int(duplicates)), ("rejected", .int(rejected)), ("files", .array(fileReports)),
+                        ("imported", .int(imported)), ("duplicates", .int(duplicates)), ("rejected", .int(rejected)), ("kinds", Self.json(kinds)),
+                        ("files", .array(fileReports)),
                     ]))
             } else {
                 Terminal.out("imported \(imported), duplicates \(duplicates), rejected \(rejected); \(redactions) values redacted before storage")
             }
         }
         if rejected > 0 { throw ExitCode(1) }
+    }
+
+    /// Counts per event kind in the documented order.
+    static func json(_ kinds: [String: Int]) -> JSONValue {
+        .object(EventKinds.names.map { ($0, .int(kinds[$0] ?? 0)) })
     }
 }
