@@ -87,7 +87,7 @@ let package = Package(
             name: "ChatVaultIngestTests",
             dependencies: [
                 "ChatVaultCore", "ChatVaultRedaction", "ChatVaultArchive", "ChatVaultIngest",
-                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"), .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: upcoming
         ),

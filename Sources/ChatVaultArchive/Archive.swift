@@ -33,6 +33,9 @@ public protocol Archive: Sendable {
 
     func message(id: Int64) async throws -> ArchivedMessage?
 
+    /// The stored content of an attachment, by its SHA-256; `nil` if the archive has none.
+    func attachment(sha256: String) async throws -> [UInt8]?
+
     /// Audit events, newest first.
     func auditTrail(limit: Int) async throws -> [AuditEvent]
 

@@ -150,3 +150,51 @@ import Testing
         }
     }
 }
+
+@Suite struct AttachmentStoreTests {
+    @Test func contentIsStoredOnceByHashAndVerified() async throws {
+        let vault = try TemporaryVault()
+        defer { vault.remove() }
+        let archive = try vault.archive()
+        let content = Array("quarterly numbers attached".utf8)
+        let sha256 = BlobDigest.hex(content)
+        func message(_ id: String) -> IncomingMessage {
+            var m = incoming(id, text: "see file")
+            m.message.attachments = [Attachment(name: "q1.txt", sha256: sha256, size: Int64(content.count), mediaType: "text/plain")]
+            m.contents = [sha256: content]
+            return m
+        }
+        _ = try await archive.append([message("m1"), message("m2")], context: testContext)
+        #expect(try await archive.attachment(sha256: sha256) == content)
+        let file = vault.directory.appendingPathComponent("blobs/\(sha256.prefix(2))/\(sha256)")
+        #expect(FileManager.default.fileExists(atPath: file.path))
+        let report = try await archive.verify()
+        #expect(report.isIntact, "\(report.problems)")
+        #expect(report.recordsChecked == report.leaves)
+
+        // Shared twice, recorded once.
+        let db = try DatabaseQueue(path: vault.vault.databasePath)
+        #expect(try await db.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM blobs") } == 1)
+
+        try Data("quarterly numbers altered!".utf8).write(to: file)
+        #expect(try await archive.verify().problems.contains { $0.recordKind == "attachment" && $0.reason.contains("altered") })
+        try FileManager.default.removeItem(at: file)
+        #expect(try await archive.verify().problems.contains { $0.recordKind == "attachment" && $0.reason.contains("missing") })
+    }
+
+    @Test func contentThatDoesNotMatchItsHashIsRefused() async throws {
+        let vault = try TemporaryVault()
+        defer { vault.remove() }
+        var m = incoming("m1", text: "x")
+        m.contents = [String(repeating: "0", count: 64): [1, 2, 3]]
+        await #expect(throws: ArchiveError.self) { try await vault.archive().append([m], context: testContext) }
+        #expect(try await vault.archive().statistics().messages == 0)
+    }
+}
+
+/// SHA-256 in hex, computed independently of the archive's own code.
+enum BlobDigest {
+    static func hex(_ bytes: [UInt8]) -> String {
+        SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
+    }
+}

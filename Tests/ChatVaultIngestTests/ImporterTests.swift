@@ -2,6 +2,7 @@ import ChatVaultArchive
 import ChatVaultCore
 import ChatVaultIngest
 import ChatVaultRedaction
+import Crypto
 import Foundation
 import Testing
 
@@ -140,6 +141,37 @@ final class LockedLines: @unchecked Sendable {
             try RedactionStage.forVault(vault)
         } throws: { error in
             "\(error)".hasPrefix("\(vault.policyURL.path):3:")
+        }
+    }
+}
+
+@Suite struct AttachmentRedactionTests {
+    @Test func textAttachmentsAreRedactedIndexedAndStoredRedacted() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("chatvault-att-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let vault = try Vault.create(at: directory)
+        let archive = try vault.openArchive()
+        let original = Array("Invoice for Acme. Pay with card 4111 1111 1111 1111 by Friday.".utf8)
+        let sha256 = SHA256.hash(data: original).map { String(format: "%02x", $0) }.joined()
+        var message = IncomingMessage(
+            message: Message(
+                platform: "whatsapp", conversation: "c", sourceID: "1", sender: Handle(id: "client"), sentAt: Timestamp(microseconds: 0),
+                text: "see attached", attachments: [Attachment(name: "invoice.txt", sha256: sha256, size: Int64(original.count))]),
+            origin: "test", contents: [sha256: original])
+        message = try RedactionStage.forVault(vault).apply(to: message)
+        _ = try await archive.append([message], context: AppendContext(actor: "t", source: "t"))
+
+        let stored = try #require(try await archive.search(SearchRequest(query: SearchQuery.parse("invoice"))).hits.first?.message.message)
+        let attachment = try #require(stored.attachments.first)
+        #expect(attachment.redacted && attachment.sha256 != sha256)
+        #expect(stored.redactions.contains { $0.field == "attachment.0" && $0.type == "CREDIT_CARD" })
+        let content = try #require(try await archive.attachment(sha256: attachment.sha256!))
+        #expect(String(decoding: content, as: UTF8.self).contains("•••• •••• •••• 1111"))
+        #expect(try await archive.attachment(sha256: sha256) == nil, "the original file is not stored")
+        #expect(try await archive.verify().isIntact)
+        for name in FileManager.default.enumerator(atPath: directory.path)?.compactMap({ $0 as? String }) ?? [] {
+            let data = (try? Data(contentsOf: directory.appendingPathComponent(name))) ?? Data()
+            #expect(data.range(of: Data("4111 1111 1111 1111".utf8)) == nil, "card number found in \(name)")
         }
     }
 }

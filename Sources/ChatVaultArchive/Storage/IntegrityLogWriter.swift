@@ -8,12 +8,14 @@ enum LeafKind: UInt8, CaseIterable {
     case conversation = 1
     case message = 2
     case audit = 3
+    case blob = 4
 
     var name: String {
         switch self {
         case .conversation: return "conversation"
         case .message: return "message"
         case .audit: return "audit"
+        case .blob: return "attachment"
         }
     }
 }
@@ -74,6 +76,18 @@ struct IntegrityLogWriter {
             kind: .conversation, ref: id,
             record: CanonicalRecord.conversation(id: id, platform: platform, sourceID: sourceID, name: name, kind: kind.rawValue))
         return id
+    }
+
+    /// Records an attachment's content hash once; a second message sharing it adds nothing.
+    mutating func appendBlob(sha256: String, size: Int) throws {
+        let insert = RawStatement(try db.cachedStatement(sql: "INSERT OR IGNORE INTO blobs (sha256, size, leaf) VALUES (?, ?, ?)"), in: db)
+        insert.bind(1, sha256)
+        insert.bind(2, size)
+        insert.bind(3, self.size)
+        try insert.run()
+        guard db.changesCount > 0 else { return }
+        let id = db.lastInsertedRowID
+        appendLeaf(kind: .blob, ref: id, record: CanonicalRecord.blob(id: id, sha256: sha256, size: size))
     }
 
     mutating func appendAudit(action: String, actor: String, detail: JSONValue, at time: Timestamp) throws -> AuditEvent {

@@ -5,7 +5,13 @@ import GRDB
 
 extension SQLiteArchive {
     public func append(_ batch: [IncomingMessage], context: AppendContext) async throws -> AppendReceipt {
-        try await database.writeWithoutTransaction { db in
+        // Attachment contents are on disk before any message that names them commits.
+        let contents = batch.flatMap(\.contents)
+        if !contents.isEmpty {
+            guard let blobs else { throw ArchiveError(description: "this archive keeps no attachment contents") }
+            for (sha256, bytes) in contents { try blobs.write(bytes, sha256: sha256) }
+        }
+        return try await database.writeWithoutTransaction { db in
             var receipt: AppendReceipt!
             try db.inTransaction(.immediate) {
                 var log = try IntegrityLogWriter(db: db, signer: self.signer)
@@ -82,6 +88,10 @@ extension SQLiteArchive {
                 conversationIDs[conversationKey] = conversationID
             }
 
+            // Attachment records first: the message's leaf index is taken just below.
+            for (sha256, bytes) in incoming.contents.sorted(by: { $0.key < $1.key }) {
+                try log.appendBlob(sha256: sha256, size: bytes.count)
+            }
             let id = try Self.allocateID(sentAt: message.sentAt, maxIDInSlot: maxIDInSlot)
             let stored = StoredMessage(id: id, leaf: log.size, conversation: conversationID, message: message)
             stored.bind(to: insertMessage)
@@ -110,7 +120,7 @@ extension SQLiteArchive {
                 stats[conversationID] = (1, sentAt, sentAt)
             }
             indexRows.append(
-                (id, Self.indexBody(message), Self.metaTokens(conversationID: conversationID, sender: message.sender, cache: &tokenCache)))
+                (id, Self.indexBody(incoming), Self.metaTokens(conversationID: conversationID, sender: message.sender, cache: &tokenCache)))
         }
 
         // FTS5 flushes its pending data whenever a rowid goes backwards; sorted inserts flush once.
@@ -164,10 +174,11 @@ extension SQLiteArchive {
         }
     }
 
-    /// The normalised text that is indexed: the text and every earlier version of it.
-    static func indexBody(_ message: Message) -> String {
-        var body = SearchText.normalize(message.text)
-        for earlier in message.editedFrom {
+    /// The normalised text that is indexed: the text, every earlier version of it, and
+    /// the (redacted) text of its attachments.
+    static func indexBody(_ incoming: IncomingMessage) -> String {
+        var body = SearchText.normalize(incoming.message.text)
+        for earlier in incoming.message.editedFrom + incoming.attachmentText {
             body += "\n" + SearchText.normalize(earlier)
         }
         return body

@@ -86,6 +86,14 @@ extension SQLiteArchive {
         try await database.read { db in try Self.loadMessages(ids: [id], db: db)[id]?.0 }
     }
 
+    public func attachment(sha256: String) async throws -> [UInt8]? {
+        let known = try await database.read { db in
+            try Bool.fetchOne(db, sql: "SELECT 1 FROM blobs WHERE sha256 = ?", arguments: [sha256.lowercased()]) ?? false
+        }
+        guard known, let blobs else { return nil }
+        return try blobs.read(sha256.lowercased())
+    }
+
     public func auditTrail(limit: Int) async throws -> [AuditEvent] {
         try await database.read { db in
             try Row.fetchAll(db, sql: "SELECT id, leaf, at, actor, action, detail FROM audit_events ORDER BY id DESC LIMIT ?", arguments: [limit]).map

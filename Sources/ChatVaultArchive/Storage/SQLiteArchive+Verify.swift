@@ -12,11 +12,13 @@ extension SQLiteArchive {
         let origin = signer.origin
         return try await database.read { db in
             try Self.verify(
-                db: db, publicKey: try Curve25519.Signing.PublicKey(rawRepresentation: keyBytes), origin: origin, witnesses: trust.witnesses)
+                db: db, publicKey: try Curve25519.Signing.PublicKey(rawRepresentation: keyBytes), origin: origin, witnesses: trust.witnesses, blobs: self.blobs)
         }
     }
 
-    static func verify(db: Database, publicKey: Curve25519.Signing.PublicKey, origin: String, witnesses: [Checkpoint]) throws
+    static func verify(
+        db: Database, publicKey: Curve25519.Signing.PublicKey, origin: String, witnesses: [Checkpoint], blobs: BlobStore?
+    ) throws
         -> VerificationReport
     {
         var problems: [VerificationReport.Problem] = []
@@ -73,6 +75,24 @@ extension SQLiteArchive {
             check(
                 .message, id: row.id, leaf: row.leaf,
                 canonical: CanonicalRecord.message(row, conversationFields: conversation))
+        }
+
+        let blobCursor = try Row.fetchCursor(db, sql: "SELECT id, leaf, sha256, size FROM blobs")
+        while let row = try blobCursor.next() {
+            let id: Int64 = row[0]
+            let sha256: String = row[2]
+            let size: Int = row[3]
+            check(.blob, id: id, leaf: row[1], canonical: CanonicalRecord.blob(id: id, sha256: sha256, size: size))
+            // The content itself: its name is its hash, so rehashing it proves it unchanged.
+            guard let store = blobs else { continue }
+            guard let content = try store.read(sha256) else {
+                problem("attachment", id, row[1], "the content file \(sha256) is missing")
+                continue
+            }
+            bytes += content.count
+            if content.count != size || BlobStore.digest(content) != sha256 {
+                problem("attachment", id, row[1], "the content file \(sha256) was altered")
+            }
         }
 
         let auditCursor = try Row.fetchCursor(db, sql: "SELECT id, leaf, at, actor, action, detail FROM audit_events")

@@ -1,5 +1,5 @@
 public import ChatVaultCore
-import Foundation
+public import Foundation
 import GRDB
 
 /// The embedded archive: one SQLite database in WAL mode with an FTS5 index.
@@ -13,10 +13,12 @@ public final class SQLiteArchive: Archive {
     /// Company domains; a participant with an address outside them makes a conversation external.
     let internalDomains: Set<String>
     let clock: @Sendable () -> Timestamp
+    /// Where attachment contents are kept; `nil` for an archive that stores none.
+    let blobs: BlobStore?
 
     /// Opens (creating if needed) the archive database at `path`.
     public init(
-        path: String, signer: CheckpointSigner, internalDomains: Set<String> = [],
+        path: String, signer: CheckpointSigner, internalDomains: Set<String> = [], blobDirectory: URL? = nil,
         clock: @escaping @Sendable () -> Timestamp = { Timestamp.now() }
     ) throws {
         var configuration = Configuration()
@@ -35,6 +37,7 @@ public final class SQLiteArchive: Archive {
         self.signer = signer
         self.internalDomains = Set(internalDomains.map { $0.lowercased() })
         self.clock = clock
+        self.blobs = blobDirectory.map(BlobStore.init(directory:))
         try Self.migrator.migrate(database)
     }
 
@@ -99,6 +102,12 @@ public final class SQLiteArchive: Archive {
                         attachments TEXT NOT NULL,
                         redactions TEXT NOT NULL,
                         UNIQUE (conversation, source_id)
+                    );
+                    CREATE TABLE blobs (
+                        id INTEGER PRIMARY KEY,
+                        sha256 TEXT NOT NULL UNIQUE,
+                        size INTEGER NOT NULL,
+                        leaf INTEGER NOT NULL UNIQUE
                     );
                     CREATE TABLE audit_events (
                         id INTEGER PRIMARY KEY,

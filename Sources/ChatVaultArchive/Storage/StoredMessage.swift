@@ -160,7 +160,7 @@ enum ColumnJSON {
                 .object([
                     ("name", .string(a.name)), ("sha256", a.sha256.map(JSONValue.string) ?? .null),
                     ("size", a.size.map { .number(String($0)) } ?? .null),
-                    ("media_type", a.mediaType.map(JSONValue.string) ?? .null),
+                    ("media_type", a.mediaType.map(JSONValue.string) ?? .null), ("redacted", .bool(a.redacted)),
                 ])
             }
         ).compactText
@@ -214,7 +214,7 @@ enum ColumnJSON {
             item["name"]?.stringValue.map {
                 Attachment(
                     name: $0, sha256: item["sha256"]?.stringValue, size: item["size"]?.scalarText.flatMap { Int64($0) },
-                    mediaType: item["media_type"]?.stringValue)
+                    mediaType: item["media_type"]?.stringValue, redacted: item["redacted"]?.boolValue ?? false)
             }
         }
     }
@@ -326,6 +326,18 @@ enum CanonicalRecord {
         w.writeOptional(name)
         w.raw(",\"kind\":")
         w.writeString(kind)
+        w.raw("}")
+        return w.bytes
+    }
+
+    static func blob(id: Int64, sha256: String, size: Int) -> [UInt8] {
+        var w = JSONWriter()
+        w.raw("{\"v\":1,\"type\":\"attachment\",\"id\":")
+        w.integer(id)
+        w.raw(",\"sha256\":")
+        w.writeString(sha256)
+        w.raw(",\"size\":")
+        w.integer(Int64(size))
         w.raw("}")
         return w.bytes
     }

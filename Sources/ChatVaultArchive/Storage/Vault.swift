@@ -12,6 +12,7 @@ public import Foundation
 ///   keys/checkpoint.key    Ed25519 private key (0600)
 ///   keys/checkpoint.pub    public key, `ed25519:<base64>`
 ///   keys/redaction.key     secret for keyed-hash redaction tokens (0600)
+///   blobs/ab/abcdef…       attachment contents, named by their SHA-256
 ///   policy.yaml            the redaction policy (optional; built-in default otherwise)
 /// ```
 public struct Vault: Sendable {
@@ -113,7 +114,9 @@ public struct Vault: Sendable {
 
     /// Opens the archive database.
     public func openArchive(clock: @escaping @Sendable () -> Timestamp = { Timestamp.now() }) throws -> SQLiteArchive {
-        try SQLiteArchive(path: databasePath, signer: signer(), internalDomains: Set(configuration.internalDomains), clock: clock)
+        try SQLiteArchive(
+            path: databasePath, signer: signer(), internalDomains: Set(configuration.internalDomains),
+            blobDirectory: directory.appendingPathComponent("blobs"), clock: clock)
     }
 
     private static func writeSecret(_ text: String, to url: URL) throws {

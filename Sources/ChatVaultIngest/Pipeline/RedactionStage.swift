@@ -1,6 +1,7 @@
 public import ChatVaultArchive
 public import ChatVaultCore
 public import ChatVaultRedaction
+import Crypto
 import Foundation
 
 /// The pipeline stage that censors a message before anything of it is written: its
@@ -45,8 +46,42 @@ public struct RedactionStage: Sendable {
             result.message.text = ""
             result.message.editedFrom = result.message.editedFrom.map { _ in "" }
             result.message.attachments = []
+            result.contents = [:]
         }
+        redactAttachments(of: &result, into: &redactions)
         result.message.redactions = message.redactions + redactions
         return result
+    }
+
+    /// Text attachments are read like messages: their text is redacted and indexed, and
+    /// when anything was found the stored file is the redacted text, not the original.
+    /// Binary files (images, PDFs) are stored as shared; their content is not scanned.
+    private func redactAttachments(of incoming: inout IncomingMessage, into redactions: inout [Redaction]) {
+        let message = incoming.message
+        for (index, attachment) in message.attachments.enumerated() {
+            guard attachment.isText, let sha256 = attachment.sha256, let bytes = incoming.contents[sha256] else { continue }
+            let raw = String(decoding: bytes, as: UTF8.self)
+            let isHTML = (attachment.mediaType ?? "").lowercased().contains("html") || attachment.name.lowercased().hasSuffix(".htm")
+                || attachment.name.lowercased().hasSuffix(".html")
+            let text = isHTML ? HTMLText.text(raw) : raw
+            let outcome = redactor.redact(text, platform: message.platform, conversation: message.conversation)
+            incoming.attachmentText.append(outcome.dropMessage ? "" : outcome.text)
+            guard !outcome.redactions.isEmpty else { continue }
+            let stored = Array((outcome.dropMessage ? "" : outcome.text).utf8)
+            let storedHash = Array(SHA256.hash(data: stored)).map { String(format: "%02x", $0) }.joined()
+            incoming.contents[sha256] = nil
+            incoming.contents[storedHash] = stored
+            var replaced = attachment
+            replaced.sha256 = storedHash
+            replaced.size = Int64(stored.count)
+            replaced.mediaType = "text/plain"
+            replaced.redacted = true
+            incoming.message.attachments[index] = replaced
+            redactions += outcome.redactions.map { redaction in
+                var moved = redaction
+                moved.field = "attachment.\(index)"
+                return moved
+            }
+        }
     }
 }

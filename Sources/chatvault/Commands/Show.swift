@@ -91,7 +91,8 @@ struct Transcript {
                 for file in m.attachments {
                     var line = "      📎 \(Terminal.safe(file.name))"
                     if let size = file.size { line += " (\(size) bytes)" }
-                    if let hash = file.sha256 { line += Terminal.dim(" sha256:\(hash.prefix(16))…") }
+                    if let hash = file.sha256 { line += Terminal.dim(" sha256:\(hash)") }
+                    if file.redacted { line += Terminal.dim(" (stored redacted)") }
                     out.append(line)
                 }
             case .edit:

@@ -56,7 +56,16 @@ struct TeamsMessageMapper {
             delete.attachments = []
             events.append(delete)
         }
-        return .success(events.map { IncomingMessage(message: $0, conversationName: nil, conversationKind: kind, origin: origin) })
+        // The body's HTML is kept as an attachment with its content, stored once by hash.
+        var contents: [String: [UInt8]] = [:]
+        if let html = message.attachments.first(where: { $0.name == "body.html" }), let sha256 = html.sha256 {
+            contents[sha256] = Array(content.utf8)
+        }
+        return .success(
+            events.map { event in
+                let carried = contents.filter { key, _ in event.attachments.contains { $0.sha256 == key } }
+                return IncomingMessage(message: event, conversationName: nil, conversationKind: kind, origin: origin, contents: carried)
+            })
     }
 
     static func conversation(of item: JSONValue, fallback: String) -> (String, Conversation.Kind?) {

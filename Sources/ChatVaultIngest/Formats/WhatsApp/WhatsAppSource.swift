@@ -58,16 +58,22 @@ final class WhatsAppSource: MessageSource {
             platform: "whatsapp", conversation: conversation, sourceID: sourceID, kind: line.kind,
             sender: Handle(id: line.sender, displayName: line.sender == WhatsAppLine.system ? "WhatsApp" : line.sender), sentAt: sentAt,
             text: line.text, deleted: line.deleted)
-        message.attachments = line.attachments.map(attachment)
+        var contents: [String: [UInt8]] = [:]
+        message.attachments = line.attachments.map { name in
+            let (attachment, bytes) = self.attachment(name)
+            if let bytes, let sha256 = attachment.sha256 { contents[sha256] = bytes }
+            return attachment
+        }
         return IncomingMessage(
-            message: message, conversationName: conversation, conversationKind: chat.isGroup ? .group : .direct, origin: "\(chat.source):\(line)")
+            message: message, conversationName: conversation, conversationKind: chat.isGroup ? .group : .direct, origin: "\(chat.source):\(line)",
+            contents: contents)
     }
 
-    /// The attachment named `name`, with its hash and size when the zip holds the file.
-    private func attachment(_ name: String) -> Attachment {
-        guard let media, media.paths.contains(name), let bytes = try? media.read(name) else { return Attachment(name: name) }
+    /// The attachment named `name`, with its hash, size and content when the zip holds the file.
+    private func attachment(_ name: String) -> (Attachment, [UInt8]?) {
+        guard let media, media.paths.contains(name), let bytes = try? media.read(name) else { return (Attachment(name: name), nil) }
         let digest = SHA256.hash(data: bytes)
         let hex = digest.map { byte in String(byte, radix: 16).count == 1 ? "0" + String(byte, radix: 16) : String(byte, radix: 16) }.joined()
-        return Attachment(name: name, sha256: hex, size: Int64(bytes.count))
+        return (Attachment(name: name, sha256: hex, size: Int64(bytes.count), mediaType: MediaType.guess(name)), Array(bytes))
     }
 }
