@@ -4,7 +4,7 @@ import Foundation
 
 /// A signed statement of the integrity log's state: "this vault's tree had `treeSize`
 /// leaves with root `root` at `time`". One is written at the end of every committed
-/// batch; any later change to a covered record breaks either its leaf or this root.
+/// batch and after every audit event; any later change to a covered record breaks either its leaf or this root.
 public struct Checkpoint: Sendable, Hashable, Codable {
     /// The vault's identity, so a checkpoint of one vault cannot vouch for another.
     public var origin: String

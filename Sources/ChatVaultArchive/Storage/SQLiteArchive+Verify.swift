@@ -12,7 +12,8 @@ extension SQLiteArchive {
         let origin = signer.origin
         return try await database.read { db in
             try Self.verify(
-                db: db, publicKey: try Curve25519.Signing.PublicKey(rawRepresentation: keyBytes), origin: origin, witnesses: trust.witnesses, blobs: self.blobs)
+                db: db, publicKey: try Curve25519.Signing.PublicKey(rawRepresentation: keyBytes), origin: origin, witnesses: trust.witnesses,
+                blobs: self.blobs)
         }
     }
 

@@ -54,7 +54,7 @@ public struct Vault: Sendable {
         let configURL = directory.appendingPathComponent("config.json")
         // Any piece of an earlier vault means this is not a fresh start: a new key would
         // make every existing checkpoint unverifiable.
-        for piece in ["config.json", "archive.sqlite", "keys/checkpoint.key", "keys/checkpoint.pub"]
+        for piece in ["config.json", "archive.sqlite", "keys/checkpoint.key", "keys/checkpoint.pub", "keys/redaction.key", "policy.yaml", "blobs"]
         where fileManager.fileExists(atPath: directory.appendingPathComponent(piece).path) {
             throw Failure(description: "\(directory.path) already holds a vault (found \(piece)); choose another directory")
         }

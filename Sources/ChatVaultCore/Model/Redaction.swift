@@ -14,9 +14,10 @@ public struct Redaction: Sendable, Hashable, Codable {
         case drop
     }
 
-    /// The rule that fired, e.g. `pii.credit_card` or `keyword.project-falcon`.
-    /// Which text of the message: `text`, or `edited_from.N` for the N-th earlier version.
+    /// Which text of the message: `text`, `edited_from.N` for the N-th earlier version, or
+    /// `attachment.N` for the text of the N-th attachment.
     public var field: String
+    /// The rule that fired, e.g. `pii.credit_card` or `keyword.project-falcon`.
     public var rule: String
     /// The kind of data: `CREDIT_CARD`, `US_SSN`, `IBAN`, `EMAIL_ADDRESS`, `KEYWORD`, …
     public var type: String

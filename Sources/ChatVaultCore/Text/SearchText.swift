@@ -49,8 +49,10 @@ public enum SearchText {
         }
     }
 
-    /// Whether a scalar vanishes in the normal form: default-ignorable and format
-    /// characters (zero-width, bidi controls, soft hyphen) and combining marks (diacritics).
+    /// Whether a scalar is invisible or a combining mark: default-ignorable and format
+    /// characters (zero-width, bidi controls, soft hyphen) and combining marks. (The normal
+    /// form drops the invisible ones always, and marks only as accents on Latin, Greek and
+    /// Cyrillic letters.)
     @inlinable
     public static func isInvisibleOrMark(_ scalar: Unicode.Scalar) -> Bool {
         if scalar.value < 0x80 { return false }

@@ -61,7 +61,8 @@ public struct RedactionStage: Sendable {
         for (index, attachment) in message.attachments.enumerated() {
             guard attachment.isText, let sha256 = attachment.sha256, let bytes = incoming.contents[sha256] else { continue }
             let raw = String(decoding: bytes, as: UTF8.self)
-            let isHTML = (attachment.mediaType ?? "").lowercased().contains("html") || attachment.name.lowercased().hasSuffix(".htm")
+            let isHTML =
+                (attachment.mediaType ?? "").lowercased().contains("html") || attachment.name.lowercased().hasSuffix(".htm")
                 || attachment.name.lowercased().hasSuffix(".html")
             let text = isHTML ? HTMLText.text(raw) : raw
             let outcome = redactor.redact(text, platform: message.platform, conversation: message.conversation)
