@@ -26,6 +26,11 @@ struct WhatsAppLine {
     }
 
     private mutating func noteMediaAndDeletion() {
+        // Every marker fits on a short first line; most messages are ruled out at once.
+        guard let first = text.utf8.first,
+            first == UInt8(ascii: "<") || first == UInt8(ascii: "T") || first == UInt8(ascii: "t")
+                || first == UInt8(ascii: "Y") || first == UInt8(ascii: "y") || first == UInt8(ascii: " ") || text.contains(" (file attached)")
+        else { return }
         let trimmed = text.trimmingSpaces
         let lower = trimmed.lowercased()
         if lower == "this message was deleted" || lower == "you deleted this message" || lower == "this message was deleted." {
@@ -65,6 +70,10 @@ struct WhatsAppLine {
 
 extension StringProtocol {
     var trimmingSpaces: String {
-        String(drop(while: { $0 == " " }).reversed().drop(while: { $0 == " " }).reversed())
+        var start = startIndex
+        var end = endIndex
+        while start < end, self[start] == " " { start = index(after: start) }
+        while end > start, self[index(before: end)] == " " { end = index(before: end) }
+        return String(self[start..<end])
     }
 }

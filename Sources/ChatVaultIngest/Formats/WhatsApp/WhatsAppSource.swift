@@ -1,3 +1,4 @@
+import ChatVaultArchive
 import ChatVaultCore
 import Crypto
 
@@ -47,13 +48,13 @@ final class WhatsAppSource: MessageSource {
         return nil
     }
 
-    private func message(_ body: String, at sentAt: Timestamp, line: Int) -> IncomingMessage {
+    private func message(_ body: String, at sentAt: Timestamp, line number: Int) -> IncomingMessage {
         let line = WhatsAppLine(body)
         let minute = sentAt.microseconds / 60_000_000
         let ordinal = perMinute[minute, default: 0]
         perMinute[minute] = ordinal + 1
         let digest = SHA256.hash(data: Array("\(sentAt.microseconds)|\(line.sender)|\(ordinal)".utf8))
-        let sourceID = digest.prefix(16).map { String($0, radix: 16).count == 1 ? "0" + String($0, radix: 16) : String($0, radix: 16) }.joined()
+        let sourceID = Array(digest.prefix(16)).hexString
         var message = Message(
             platform: "whatsapp", conversation: conversation, sourceID: sourceID, kind: line.kind,
             sender: Handle(id: line.sender, displayName: line.sender == WhatsAppLine.system ? "WhatsApp" : line.sender), sentAt: sentAt,
@@ -65,7 +66,7 @@ final class WhatsAppSource: MessageSource {
             return attachment
         }
         return IncomingMessage(
-            message: message, conversationName: conversation, conversationKind: chat.isGroup ? .group : .direct, origin: "\(chat.source):\(line)",
+            message: message, conversationName: conversation, conversationKind: chat.isGroup ? .group : .direct, origin: "\(chat.source):\(number)",
             contents: contents)
     }
 
@@ -73,7 +74,7 @@ final class WhatsAppSource: MessageSource {
     private func attachment(_ name: String) -> (Attachment, [UInt8]?) {
         guard let media, media.paths.contains(name), let bytes = try? media.read(name) else { return (Attachment(name: name), nil) }
         let digest = SHA256.hash(data: bytes)
-        let hex = digest.map { byte in String(byte, radix: 16).count == 1 ? "0" + String(byte, radix: 16) : String(byte, radix: 16) }.joined()
+        let hex = Array(digest).hexString
         return (Attachment(name: name, sha256: hex, size: Int64(bytes.count), mediaType: MediaType.guess(name)), Array(bytes))
     }
 }
