@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "ChatVaultCore", targets: ["ChatVaultCore"]),
         .library(name: "ChatVaultRedaction", targets: ["ChatVaultRedaction"]),
         .library(name: "ChatVaultArchive", targets: ["ChatVaultArchive"]),
+        .library(name: "ChatVaultExport", targets: ["ChatVaultExport"]),
         .library(name: "ChatVaultIngest", targets: ["ChatVaultIngest"]),
     ],
     dependencies: [
@@ -46,6 +47,11 @@ let package = Package(
             swiftSettings: upcoming
         ),
         .target(
+            name: "ChatVaultExport",
+            dependencies: ["ChatVaultCore", "ChatVaultArchive", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: upcoming
+        ),
+        .target(
             name: "ChatVaultIngest",
             dependencies: [
                 "ChatVaultCore", "ChatVaultRedaction", "ChatVaultArchive",
@@ -57,7 +63,7 @@ let package = Package(
         .executableTarget(
             name: "chatvault",
             dependencies: [
-                "ChatVaultCore", "ChatVaultRedaction", "ChatVaultArchive", "ChatVaultIngest",
+                "ChatVaultCore", "ChatVaultRedaction", "ChatVaultArchive", "ChatVaultIngest", "ChatVaultExport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
@@ -66,7 +72,7 @@ let package = Package(
         .executableTarget(
             name: "chatvault-bench",
             dependencies: [
-                "ChatVaultCore", "ChatVaultRedaction", "ChatVaultArchive", "ChatVaultIngest",
+                "ChatVaultCore", "ChatVaultRedaction", "ChatVaultArchive", "ChatVaultIngest", "ChatVaultExport",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -74,6 +80,11 @@ let package = Package(
             swiftSettings: upcoming
         ),
         .testTarget(name: "ChatVaultCoreTests", dependencies: ["ChatVaultCore"], swiftSettings: upcoming),
+        .testTarget(
+            name: "ChatVaultExportTests",
+            dependencies: ["ChatVaultCore", "ChatVaultArchive", "ChatVaultExport", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: upcoming
+        ),
         .testTarget(name: "ChatVaultRedactionTests", dependencies: ["ChatVaultCore", "ChatVaultRedaction"], swiftSettings: upcoming),
         .testTarget(
             name: "ChatVaultArchiveTests",

@@ -93,3 +93,15 @@ import Testing
         #expect(PublicKeyText.parse(PublicKeyText.format(signer.publicKey))?.rawRepresentation == signer.publicKey.rawRepresentation)
     }
 }
+
+@Suite struct MerkleLevelsTests {
+    @Test(arguments: [1, 2, 3, 5, 7, 8, 9, 31, 33, 64, 100])
+    func levelsGiveTheRFCRootAndPaths(size: Int) {
+        let hashes = (0..<size).map { MerkleTree.leafHash(Array("leaf \($0)".utf8)) }
+        let levels = MerkleLevels(leafHashes: hashes)
+        #expect(levels.root == MerkleTree.root(ofLeafHashes: hashes))
+        for index in 0..<size {
+            #expect(levels.inclusionPath(index: index) == MerkleTree.inclusionPath(index: index, leafHashes: hashes[...]))
+        }
+    }
+}

@@ -23,11 +23,15 @@ public struct SearchRequest: Sendable, Hashable {
     public var order: Order
     public var limit: Int
     public var offset: Int
+    /// Only messages with a greater archive id: keyset paging for long walks (exports),
+    /// which unlike an offset costs nothing per page already seen.
+    public var afterID: Int64?
 
     public init(
         query: SearchQuery?, sender: String? = nil, conversation: String? = nil, after: Timestamp? = nil,
-        before: Timestamp? = nil, order: Order = .newest, limit: Int = 50, offset: Int = 0
+        before: Timestamp? = nil, order: Order = .newest, limit: Int = 50, offset: Int = 0, afterID: Int64? = nil
     ) {
+        self.afterID = afterID
         self.query = query
         self.sender = sender
         self.conversation = conversation

@@ -15,7 +15,8 @@ extension SQLiteArchive {
             guard !matches.isEmpty else { throw SearchError("no conversation matches \"\(reference)\"") }
             conversationIDs = matches.map(\.id)
         }
-        let lowID = request.after.map { $0.milliseconds << 12 } ?? Int64.min
+        var lowID = request.after.map { $0.milliseconds << 12 } ?? Int64.min
+        if let afterID = request.afterID { lowID = max(lowID, afterID &+ 1) }
         let highID = request.before.map { ($0.milliseconds << 12) - 1 } ?? Int64.max
 
         var filters: [String] = []

@@ -1,0 +1,82 @@
+public import ChatVaultCore
+import GRDB
+
+/// Inclusion proofs for many messages against one checkpoint: the tree is built once,
+/// then each proof costs O(log n). Exports prove every message they contain.
+public protocol InclusionProofSession: Sendable {
+    /// The checkpoint every proof of the session is against.
+    var checkpoint: Checkpoint { get }
+    /// Proofs of the given messages, in the order given, leaving out any the checkpoint
+    /// does not cover (stored after it).
+    func proofs(messageIDs: [Int64]) async throws -> [InclusionProof]
+}
+
+/// An archive that can prove many messages against one checkpoint cheaply.
+public protocol ProofSessionProviding: Sendable {
+    func proofSession() async throws -> any InclusionProofSession
+}
+
+public final class ProofSession: InclusionProofSession {
+    public let checkpoint: Checkpoint
+    let levels: MerkleLevels
+    let archive: SQLiteArchive
+
+    init(checkpoint: Checkpoint, levels: MerkleLevels, archive: SQLiteArchive) {
+        self.checkpoint = checkpoint
+        self.levels = levels
+        self.archive = archive
+    }
+
+    /// Proofs of the given messages, in the order given; messages newer than the session's
+    /// checkpoint cannot be proven by it and are an error.
+    public func proofs(messageIDs: [Int64]) async throws -> [InclusionProof] {
+        let latest = checkpoint
+        let levels = levels
+        return try await archive.database.read { db in
+            var proofs: [InclusionProof] = []
+            proofs.reserveCapacity(messageIDs.count)
+            for chunk in stride(from: 0, to: messageIDs.count, by: 500).map({ Array(messageIDs[$0..<min($0 + 500, messageIDs.count)]) }) {
+                let rows = try Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT \(StoredMessage.selection(table: "m.")), c.platform, c.source_id
+                        FROM messages m JOIN conversations c ON c.id = m.conversation
+                        WHERE m.id IN (\(chunk.map { _ in "?" }.joined(separator: ",")))
+                        """,
+                    arguments: StatementArguments(chunk))
+                var byID: [Int64: InclusionProof] = [:]
+                for row in rows {
+                    let stored = StoredMessage(row: row)
+                    guard stored.leaf < latest.treeSize else { continue }
+                    let record = stored.canonicalBytes(platform: row[18], conversationSourceID: row[19])
+                    byID[stored.id] = InclusionProof(
+                        recordKind: "message", recordID: stored.id, record: String(decoding: record, as: UTF8.self), leafIndex: stored.leaf,
+                        leafHash: levels.levels[0][stored.leaf], auditPath: levels.inclusionPath(index: stored.leaf), checkpoint: latest)
+                }
+                for id in chunk {
+                    if let proof = byID[id] { proofs.append(proof) }
+                }
+            }
+            return proofs
+        }
+    }
+}
+
+extension SQLiteArchive: ProofSessionProviding {
+    /// A proof session at the latest checkpoint.
+    public func proofSession() async throws -> any InclusionProofSession {
+        let (checkpoint, levels) = try await database.read { db -> (Checkpoint, MerkleLevels) in
+            guard let latest = try Self.latestCheckpoint(db)?.checkpoint else { throw ArchiveError.corrupt("the vault has no checkpoint") }
+            let log = try LoadedLog(db: db)
+            guard log.gaps.isEmpty, log.count >= latest.treeSize else {
+                throw ArchiveError.corrupt("leaves are missing from the log; run `chatvault verify`")
+            }
+            let levels = MerkleLevels(leafHashes: (0..<latest.treeSize).map { log.hash($0) })
+            guard levels.root == latest.root else {
+                throw ArchiveError.corrupt("the log does not produce the latest signed root; run `chatvault verify`")
+            }
+            return (latest, levels)
+        }
+        return ProofSession(checkpoint: checkpoint, levels: levels, archive: self)
+    }
+}

@@ -1,0 +1,101 @@
+public import ChatVaultArchive
+public import ChatVaultCore
+import Crypto
+public import Foundation
+
+/// Writes the messages a search selects to a folder in one of the ``ExportFormat``s,
+/// with a manifest and an inclusion proof for every message, so the recipient can check
+/// the export offline with `chatvault verify-export`.
+///
+/// Messages are read in pages by id (keyset paging) and written as they come, so an
+/// export of millions of messages runs in bounded memory and reports progress.
+public struct Exporter: Sendable {
+    public typealias Source = any Archive & ProofSessionProviding
+
+    public let archive: Source
+    public var format: ExportFormat
+    public var actor: String
+    public var pageSize = 2000
+
+    public init(archive: Source, format: ExportFormat, actor: String) {
+        self.archive = archive
+        self.format = format
+        self.actor = actor
+    }
+
+    public struct Summary: Sendable {
+        public var messages: Int
+        public var conversations: Int
+        public var files: Int
+        public var manifest: ExportManifest
+    }
+
+    public func run(
+        _ selection: SearchRequest, description: [String: String], to directory: URL, progress: @Sendable (Int) -> Void = { _ in }
+    ) async throws -> Summary {
+        let fileManager = FileManager.default
+        if fileManager.fileExists(atPath: directory.path), !((try? fileManager.contentsOfDirectory(atPath: directory.path)) ?? []).isEmpty {
+            throw ExportError("\(directory.path) is not empty; choose a new folder for the export")
+        }
+        try fileManager.createDirectory(at: directory, withIntermediateDirectories: true)
+        let session = try await archive.proofSession()
+        var writer = ExportWriter(directory: directory, format: format)
+        var request = selection
+        request.order = .oldest
+        request.limit = pageSize
+        request.offset = 0
+        var count = 0
+        let titles = TitleCache()
+        while true {
+            let page = try await archive.search(request)
+            let ids = page.hits.map(\.message.id)
+            guard let last = ids.last else { break }
+            // Messages stored after the session's checkpoint cannot be proven by it; the
+            // export is the selection as of that checkpoint.
+            let proofs = try await session.proofs(messageIDs: ids)
+            for proof in proofs {
+                guard let record = ExportRecord(record: proof.record) else { throw ExportError("message \(proof.recordID): unreadable record") }
+                let title = try await title(of: record, cache: titles)
+                try await writer.add(record, proof: proof, title: title, attachment: { sha in try await archive.attachment(sha256: sha) })
+            }
+            count += proofs.count
+            progress(count)
+            if !page.hasMore { break }
+            request.afterID = last
+        }
+        try await writer.finish(attachment: { sha in try await archive.attachment(sha256: sha) })
+
+        var files: [ExportManifest.File] = []
+        for path in writer.paths.sorted() {
+            files.append(try ExportVerifier.describe(directory.appendingPathComponent(path), as: path))
+        }
+        let manifest = ExportManifest(
+            exportFormat: format.rawValue, createdAt: Timestamp.now().iso8601, exportedBy: actor, selection: description, messages: count,
+            conversations: writer.conversationCount, checkpoint: session.checkpoint, files: files)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        try encoder.encode(manifest).write(to: directory.appendingPathComponent("manifest.json"))
+        return Summary(messages: count, conversations: writer.conversationCount, files: files.count, manifest: manifest)
+    }
+
+    private func title(of record: ExportRecord, cache: TitleCache) async throws -> String {
+        if let known = cache.title(record.conversationKey) { return known }
+        let name = try await archive.conversations(matching: record.conversationKey).first?.conversation.name ?? record.conversationKey
+        cache.store(record.conversationKey, name)
+        return name
+    }
+}
+
+/// Conversation names seen during one export.
+final class TitleCache: @unchecked Sendable {
+    private let lock = NSLock()
+    private var titles: [String: String] = [:]
+
+    func title(_ key: String) -> String? { lock.withLock { titles[key] } }
+    func store(_ key: String, _ title: String) { lock.withLock { titles[key] = title } }
+}
+
+public struct ExportError: Error, CustomStringConvertible, Sendable {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}
