@@ -12,11 +12,10 @@ struct ExportWriter {
     private var htmlFiles: [String: String] = [:]
     private var openDays: [String: EMLDocument] = [:]
     private var conversations = Set<String>()
-    private let encoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return encoder
-    }()
+    /// Output waiting to be appended, by path: files are opened once per flush, not per message.
+    private var pending: [String: Data] = [:]
+    private var pendingBytes = 0
+    private var checkpointJSON: [UInt8]?
 
     init(directory: URL, format: ExportFormat) {
         self.directory = directory
@@ -29,9 +28,7 @@ struct ExportWriter {
         _ record: ExportRecord, proof: InclusionProof, title: String, attachment: (String) async throws -> [UInt8]?
     ) async throws {
         conversations.insert(record.conversationKey)
-        var proofLine = try encoder.encode(proof)
-        proofLine.append(0x0A)
-        try append(proofLine, to: "proofs.jsonl")
+        try append(Data(proofLine(proof)), to: "proofs.jsonl")
         switch format {
         case .jsonl:
             try append(Data((proof.record + "\n").utf8), to: "messages.jsonl")
@@ -65,6 +62,39 @@ struct ExportWriter {
         for document in openDays.values.sorted(by: { $0.key < $1.key }) { try write(document) }
         openDays.removeAll()
         if paths.isEmpty { try append(Data(), to: "proofs.jsonl") }
+        try flush()
+    }
+
+    /// The proof as one JSON line, in the shape `InclusionProof`'s `Codable` reads, written
+    /// directly: an export writes one per message.
+    private mutating func proofLine(_ proof: InclusionProof) throws -> [UInt8] {
+        if checkpointJSON == nil {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            checkpointJSON = Array(try encoder.encode(proof.checkpoint))
+        }
+        var w = JSONWriter(reservingCapacity: proof.record.utf8.count + 1500)
+        w.raw("{\"audit_path\":[")
+        for (index, node) in proof.auditPath.enumerated() {
+            if index > 0 { w.raw(",") }
+            w.writeString(node.hexString)
+        }
+        w.raw("],\"checkpoint\":")
+        checkpointJSON!.withUnsafeBufferPointer { w.raw(bytes: $0) }
+        w.raw(",\"format\":")
+        w.writeString(proof.format)
+        w.raw(",\"leaf_hash\":")
+        w.writeString(proof.leafHash.hexString)
+        w.raw(",\"leaf_index\":")
+        w.integer(Int64(proof.leafIndex))
+        w.raw(",\"record\":")
+        w.writeString(proof.record)
+        w.raw(",\"record_id\":")
+        w.integer(proof.recordID)
+        w.raw(",\"record_kind\":")
+        w.writeString(proof.recordKind)
+        w.raw("}\n")
+        return w.bytes
     }
 
     private mutating func write(_ document: EMLDocument) throws {
@@ -72,16 +102,27 @@ struct ExportWriter {
     }
 
     private mutating func append(_ data: Data, to path: String) throws {
-        let url = directory.appendingPathComponent(path)
         if !paths.contains(path) {
+            let url = directory.appendingPathComponent(path)
             try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
             FileManager.default.createFile(atPath: url.path, contents: nil)
             paths.insert(path)
         }
-        let handle = try FileHandle(forWritingTo: url)
-        defer { try? handle.close() }
-        try handle.seekToEnd()
-        try handle.write(contentsOf: data)
+        pending[path, default: Data()].append(data)
+        pendingBytes += data.count
+        if pendingBytes > 8 << 20 { try flush() }
+    }
+
+    /// Appends everything pending to its file.
+    mutating func flush() throws {
+        for (path, data) in pending where !data.isEmpty {
+            let handle = try FileHandle(forWritingTo: directory.appendingPathComponent(path))
+            defer { try? handle.close() }
+            try handle.seekToEnd()
+            try handle.write(contentsOf: data)
+        }
+        pending.removeAll(keepingCapacity: true)
+        pendingBytes = 0
     }
 
     /// A file name for a conversation key: safe characters, plus a hash so two keys

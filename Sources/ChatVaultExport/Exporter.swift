@@ -55,7 +55,7 @@ public struct Exporter: Sendable {
             let proofs = try await session.proofs(messageIDs: ids)
             for proof in proofs {
                 guard let record = ExportRecord(record: proof.record) else { throw ExportError("message \(proof.recordID): unreadable record") }
-                let title = try await title(of: record, cache: titles)
+                let title = format == .jsonl ? "" : try await title(of: record, cache: titles)
                 try await writer.add(record, proof: proof, title: title, attachment: { sha in try await archive.attachment(sha256: sha) })
             }
             count += proofs.count

@@ -58,6 +58,11 @@ extension SQLiteArchive {
         let loaded = try Self.loadMessages(ids: ids, db: db)
         let hits = ids.compactMap { id -> SearchHit? in
             guard let (message, conversation) = loaded[id] else { return nil }
+            guard request.query != nil else {
+                // Nothing to highlight: the opening of the text is the snippet.
+                let opening = String(message.message.text.prefix(200)).replacing("\n", with: " ")
+                return SearchHit(message: message, conversation: conversation, snippet: Snippet(segments: [.init(text: opening, isMatch: false)]))
+            }
             let texts = [message.message.text] + message.message.editedFrom
             let snippets = texts.map { Snippet.make(text: $0, query: request.query) }
             let snippet = snippets.first(where: { $0.segments.contains(where: \.isMatch) }) ?? snippets[0]
