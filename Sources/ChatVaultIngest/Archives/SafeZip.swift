@@ -56,6 +56,17 @@ public final class SafeZip {
         try self.init(archive: archive, name: path, limits: limits, depth: 0)
     }
 
+    /// Opens a zip held in memory (an attachment, say) under the same rules.
+    public convenience init(data: [UInt8], name: String, limits: Limits = Limits()) throws(InputError) {
+        let archive: ZIPFoundation.Archive
+        do {
+            archive = try ZIPFoundation.Archive(data: Data(data), accessMode: .read)
+        } catch {
+            throw InputError(source: name, reason: "not a readable zip archive (truncated or damaged): \(error)")
+        }
+        try self.init(archive: archive, name: name, limits: limits, depth: 0)
+    }
+
     private init(archive: ZIPFoundation.Archive, name: String, limits: Limits, depth: Int) throws(InputError) {
         self.archive = archive
         self.name = name

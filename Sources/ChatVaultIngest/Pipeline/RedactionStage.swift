@@ -53,21 +53,30 @@ public struct RedactionStage: Sendable {
         return result
     }
 
-    /// Text attachments are read like messages: their text is redacted and indexed, and
-    /// when anything was found the stored file is the redacted text, not the original.
-    /// Binary files (images, PDFs) are stored as shared; their content is not scanned.
+    /// Attachments are read like messages: their text is redacted and indexed. A text file
+    /// with findings is stored as its redacted text, not the original. Text read out of a
+    /// binary file (Word, Excel, PowerPoint, PDF) is redacted and indexed; the file itself
+    /// is kept as shared (see docs/REDACTION.md).
     private func redactAttachments(of incoming: inout IncomingMessage, into redactions: inout [Redaction]) {
         let message = incoming.message
         for (index, attachment) in message.attachments.enumerated() {
-            guard attachment.isText, let sha256 = attachment.sha256, let bytes = incoming.contents[sha256] else { continue }
-            let raw = String(decoding: bytes, as: UTF8.self)
-            let isHTML =
-                (attachment.mediaType ?? "").lowercased().contains("html") || attachment.name.lowercased().hasSuffix(".htm")
-                || attachment.name.lowercased().hasSuffix(".html")
-            let text = isHTML ? HTMLText.text(raw) : raw
+            guard let sha256 = attachment.sha256, let bytes = incoming.contents[sha256], let content = DocumentText.read(attachment, bytes: bytes)
+            else { continue }
+            let text: String
+            let isText: Bool
+            switch content {
+            case .text(let value): (text, isText) = (value, true)
+            case .extracted(let value): (text, isText) = (value, false)
+            }
             let outcome = redactor.redact(text, platform: message.platform, conversation: message.conversation)
             incoming.attachmentText.append(outcome.dropMessage ? "" : outcome.text)
             guard !outcome.redactions.isEmpty else { continue }
+            redactions += outcome.redactions.map { redaction in
+                var moved = redaction
+                moved.field = isText ? "attachment.\(index)" : "attachment.\(index).text"
+                return moved
+            }
+            guard isText else { continue }
             let stored = Array((outcome.dropMessage ? "" : outcome.text).utf8)
             let storedHash = Array(SHA256.hash(data: stored)).map { String(format: "%02x", $0) }.joined()
             incoming.contents[sha256] = nil
@@ -78,11 +87,6 @@ public struct RedactionStage: Sendable {
             replaced.mediaType = "text/plain"
             replaced.redacted = true
             incoming.message.attachments[index] = replaced
-            redactions += outcome.redactions.map { redaction in
-                var moved = redaction
-                moved.field = "attachment.\(index)"
-                return moved
-            }
         }
     }
 }
