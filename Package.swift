@@ -18,6 +18,7 @@ let package = Package(
         .library(name: "ChatVaultArchive", targets: ["ChatVaultArchive"]),
         .library(name: "ChatVaultExport", targets: ["ChatVaultExport"]),
         .library(name: "ChatVaultIngest", targets: ["ChatVaultIngest"]),
+        .library(name: "ChatVaultPolicy", targets: ["ChatVaultPolicy"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
@@ -32,6 +33,14 @@ let package = Package(
             name: "ChatVaultRedaction",
             dependencies: [
                 "ChatVaultCore", .product(name: "Yams", package: "Yams"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: upcoming
+        ),
+        .target(
+            name: "ChatVaultPolicy",
+            dependencies: [
+                "ChatVaultCore", "ChatVaultRedaction", .product(name: "Yams", package: "Yams"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: upcoming
@@ -54,7 +63,7 @@ let package = Package(
         .target(
             name: "ChatVaultIngest",
             dependencies: [
-                "ChatVaultCore", "ChatVaultRedaction", "ChatVaultArchive",
+                "ChatVaultCore", "ChatVaultRedaction", "ChatVaultPolicy", "ChatVaultArchive",
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
@@ -63,7 +72,7 @@ let package = Package(
         .executableTarget(
             name: "chatvault",
             dependencies: [
-                "ChatVaultCore", "ChatVaultRedaction", "ChatVaultArchive", "ChatVaultIngest", "ChatVaultExport",
+                "ChatVaultCore", "ChatVaultRedaction", "ChatVaultPolicy", "ChatVaultArchive", "ChatVaultIngest", "ChatVaultExport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
@@ -72,10 +81,23 @@ let package = Package(
         .executableTarget(
             name: "chatvault-bench",
             dependencies: [
-                "ChatVaultCore", "ChatVaultRedaction", "ChatVaultArchive", "ChatVaultIngest", "ChatVaultExport",
+                "ChatVaultCore", "ChatVaultRedaction", "ChatVaultPolicy", "ChatVaultArchive", "ChatVaultIngest", "ChatVaultExport",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: upcoming
+        ),
+        .executableTarget(
+            name: "chatvault-fuzz",
+            dependencies: ["ChatVaultCore", "ChatVaultIngest"],
+            swiftSettings: upcoming
+        ),
+        .testTarget(
+            name: "ChatVaultPolicyTests",
+            dependencies: [
+                "ChatVaultCore", "ChatVaultRedaction", "ChatVaultPolicy", "ChatVaultArchive", "ChatVaultIngest",
+                .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: upcoming
         ),

@@ -13,8 +13,13 @@ public import Crypto
 /// - every read that a person asks for is recorded with ``recordAudit(action:actor:detail:)``
 ///   by the caller, and audit events are leaves like messages.
 public protocol Archive: Sendable {
-    /// Stores a batch atomically and durably.
-    func append(_ batch: [IncomingMessage], context: AppendContext) async throws -> AppendReceipt
+    /// Stores a batch and the policy alerts raised on it, atomically and durably. Each
+    /// alert is stored only when its message is stored by this batch (a re-imported
+    /// message adds no alert), and is a leaf of the integrity log like the message.
+    func append(_ batch: [IncomingMessage], alerts: [Alert], context: AppendContext) async throws -> AppendReceipt
+
+    /// Stored alerts, newest first: those in `state` (any when `nil`) raised by `rule` (any when `nil`).
+    func alerts(state: Alert.State?, rule: String?, limit: Int) async throws -> [StoredAlert]
 
     /// Adds an event to the audit trail (and the integrity log), with a checkpoint.
     @discardableResult
@@ -49,6 +54,11 @@ public protocol Archive: Sendable {
 }
 
 extension Archive {
+    /// Stores a batch atomically and durably, with no alerts.
+    public func append(_ batch: [IncomingMessage], context: AppendContext) async throws -> AppendReceipt {
+        try await append(batch, alerts: [], context: context)
+    }
+
     /// Verifies with the vault's own key and no outside checkpoints.
     public func verify() async throws -> VerificationReport {
         try await verify(VerificationTrust())

@@ -42,3 +42,15 @@ import Testing
         }
     }
 }
+
+@Suite struct BatchBoundaryTests {
+    /// A post and its edit share a line; a batch ending between them must not lose the edit.
+    @Test(arguments: [1, 2, 3, 4]) func eventsSharingALineSurviveBatchBoundaries(batchSize: Int) async throws {
+        try await Fixtures.with { fixtures, archive in
+            let path = try fixtures.file("export.jsonl", Array(MattermostExportTests.lines.joined(separator: "\n").utf8))
+            let importer = Importer(archive: archive, redaction: nil, actor: "test", batchSize: batchSize)
+            let report = try await importer.importFile(path, format: MattermostExport())
+            #expect(report.imported == 6 && report.rejected == 2)
+        }
+    }
+}

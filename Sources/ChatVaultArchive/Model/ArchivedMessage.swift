@@ -65,11 +65,14 @@ public struct AppendReceipt: Sendable, Hashable {
     public var duplicates: Int
     /// The checkpoint signed at the end of the batch.
     public var checkpoint: Checkpoint?
+    /// Archive ids of the alerts stored with the batch.
+    public var alertIDs: [Int64]
 
-    public init(storedIDs: [Int64], duplicates: Int, checkpoint: Checkpoint?) {
+    public init(storedIDs: [Int64], duplicates: Int, checkpoint: Checkpoint?, alertIDs: [Int64] = []) {
         self.storedIDs = storedIDs
         self.duplicates = duplicates
         self.checkpoint = checkpoint
+        self.alertIDs = alertIDs
     }
 
     public var stored: Int { storedIDs.count }

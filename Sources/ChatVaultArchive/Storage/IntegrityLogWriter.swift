@@ -9,6 +9,7 @@ enum LeafKind: UInt8, CaseIterable {
     case message = 2
     case audit = 3
     case blob = 4
+    case alert = 5
 
     var name: String {
         switch self {
@@ -16,6 +17,7 @@ enum LeafKind: UInt8, CaseIterable {
         case .message: return "message"
         case .audit: return "audit"
         case .blob: return "attachment"
+        case .alert: return "alert"
         }
     }
 }

@@ -4,7 +4,7 @@ import Foundation
 import GRDB
 
 extension SQLiteArchive {
-    public func append(_ batch: [IncomingMessage], context: AppendContext) async throws -> AppendReceipt {
+    public func append(_ batch: [IncomingMessage], alerts: [Alert], context: AppendContext) async throws -> AppendReceipt {
         // Attachment contents are on disk before any message that names them commits.
         let contents = batch.flatMap(\.contents)
         if !contents.isEmpty {
@@ -15,7 +15,7 @@ extension SQLiteArchive {
             var receipt: AppendReceipt!
             try db.inTransaction(.immediate) {
                 var log = try IntegrityLogWriter(db: db, signer: self.signer)
-                receipt = try self.append(batch, context: context, db: db, log: &log)
+                receipt = try self.append(batch, alerts: alerts, context: context, db: db, log: &log)
                 return .commit
             }
             return receipt
@@ -36,7 +36,7 @@ extension SQLiteArchive {
         }
     }
 
-    private func append(_ batch: [IncomingMessage], context: AppendContext, db: Database, log: inout IntegrityLogWriter) throws
+    private func append(_ batch: [IncomingMessage], alerts: [Alert], context: AppendContext, db: Database, log: inout IntegrityLogWriter) throws
         -> AppendReceipt
     {
         let findConversation = RawStatement(
@@ -144,14 +144,16 @@ extension SQLiteArchive {
             ])
         }
 
-        let detail = JSONValue.object([
+        let alertIDs = alerts.isEmpty ? [] : try Self.storeAlerts(alerts, storedIDs: Set(storedIDs), db: db, log: &log)
+        var detail = JSONValue.object([
             ("source", .string(context.source)), ("stored", .number(String(storedIDs.count))),
             ("duplicates", .number(String(duplicates))),
         ])
+        if !alertIDs.isEmpty, case .object(let fields) = detail { detail = .object(fields + [("alerts", .number(String(alertIDs.count)))]) }
         let now = clock()
         _ = try log.appendAudit(action: "archive.append", actor: context.actor, detail: detail, at: now)
         let checkpoint = try log.checkpoint(at: now)
-        return AppendReceipt(storedIDs: storedIDs, duplicates: duplicates, checkpoint: checkpoint)
+        return AppendReceipt(storedIDs: storedIDs, duplicates: duplicates, checkpoint: checkpoint, alertIDs: alertIDs)
     }
 
     func isExternal(_ handle: Handle) -> Bool {

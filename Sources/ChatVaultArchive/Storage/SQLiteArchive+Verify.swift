@@ -102,6 +102,16 @@ extension SQLiteArchive {
             check(.audit, id: id, leaf: row[1], canonical: CanonicalRecord.audit(id: id, at: row[2], actor: row[3], action: row[4], detail: row[5]))
         }
 
+        let alertCursor = try Row.fetchCursor(
+            db, sql: "SELECT id, leaf, message_id, rule, severity, action, policy_version, raised_at, detail FROM alerts")
+        while let row = try alertCursor.next() {
+            let id: Int64 = row[0]
+            let alert = AlertRow(
+                messageID: row[2], leaf: row[1], rule: row[3], severity: row[4], action: row[5], policyVersion: row[6], raisedAt: row[7],
+                detail: row[8])
+            check(.alert, id: id, leaf: alert.leaf, canonical: alert.canonical(id: id))
+        }
+
         for leaf in 0..<log.count where !covered[leaf] && !log.isGap(leaf) {
             let owner = log.owner(leaf)
             problem(LeafKind(rawValue: owner.kind)?.name ?? "record", owner.ref, leaf, "the record was deleted")

@@ -117,6 +117,22 @@ public final class SQLiteArchive: Archive {
                         action TEXT NOT NULL,
                         detail TEXT NOT NULL
                     );
+                    -- Policy alerts: the leaf covers every column but state, which the review
+                    -- workflow changes (each change is an audit event).
+                    CREATE TABLE alerts (
+                        id INTEGER PRIMARY KEY,
+                        leaf INTEGER NOT NULL UNIQUE,
+                        message_id INTEGER NOT NULL REFERENCES messages(id),
+                        rule TEXT NOT NULL,
+                        severity TEXT NOT NULL,
+                        action TEXT NOT NULL,
+                        state TEXT NOT NULL,
+                        policy_version TEXT NOT NULL,
+                        raised_at INTEGER NOT NULL,
+                        detail TEXT NOT NULL
+                    );
+                    CREATE INDEX alerts_state ON alerts(state, id);
+                    CREATE INDEX alerts_rule ON alerts(rule, id);
                     -- The index holds normalised text; it never reads content back (snippets are
                     -- made from the stored text), so its content table is a view of empty strings.
                     CREATE VIEW message_index_content AS SELECT id, '' AS body, '' AS meta FROM messages;

@@ -73,9 +73,15 @@ public struct Message: Sendable, Hashable, Codable {
     /// is the same message, however often it is imported.
     public var dedupKey: DedupKey { DedupKey(platform: platform, conversation: conversation, sourceID: sourceID) }
 
-    public struct DedupKey: Sendable, Hashable {
+    public struct DedupKey: Sendable, Hashable, Codable {
         public var platform: String
         public var conversation: String
         public var sourceID: String
+
+        public init(platform: String, conversation: String, sourceID: String) {
+            self.platform = platform
+            self.conversation = conversation
+            self.sourceID = sourceID
+        }
     }
 }

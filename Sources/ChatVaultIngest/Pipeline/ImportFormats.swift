@@ -2,7 +2,8 @@
 public enum ImportFormats {
     /// Every format, in the order `auto` tries them (the most specific first).
     public static let all: [any ImportFormat] = [
-        MattermostExport(), SlackExport(), WhatsAppExport(), TeamsExport(), ChatVaultJSONL(),
+        MattermostExport(), SlackExport(), WhatsAppExport(), TeamsExport(), DiscordExport(), TelegramExport(), IRCExport(), CSVExport(),
+        ChatVaultJSONL(),
     ]
 
     public static var names: [String] { all.map(\.name) }

@@ -39,21 +39,43 @@ public struct Importer: Sendable {
     public let archive: any Archive
     /// Applied to every message before it reaches the archive; `nil` stores text as it arrived.
     public var redaction: RedactionStage?
+    /// Evaluates the IM-use policy after redaction; `nil` uses the redaction stage's vault policy, if any.
+    public var policy: PolicyStage?
     public var actor: String
     public var batchSize: Int
     public var strict: Bool
     public static let maxReportedErrors = 1000
 
-    public init(archive: any Archive, redaction: RedactionStage?, actor: String, batchSize: Int = 5000, strict: Bool = false) {
+    public init(
+        archive: any Archive, redaction: RedactionStage?, policy: PolicyStage? = nil, actor: String, batchSize: Int = 5000, strict: Bool = false
+    ) {
         self.archive = archive
         self.redaction = redaction
+        self.policy = policy ?? redaction?.policy
         self.actor = actor
         self.batchSize = batchSize
         self.strict = strict
     }
 
+    /// Imports one file and records what happened as an `archive.import` audit event,
+    /// also when the file is refused as a whole (the refusal is rethrown after).
     public func importFile(
         _ path: String, format: any ImportFormat = ChatVaultJSONL(), progress: @Sendable (Progress) -> Void = { _ in }
+    ) async throws -> FileReport {
+        var report = FileReport(path: path)
+        do {
+            report = try await importing(path, format: format, progress: progress)
+        } catch let refusal as InputError {
+            report.record(refusal)
+            try await recordSummary(of: report, format: format.name, refused: true)
+            throw refusal
+        }
+        try await recordSummary(of: report, format: format.name, refused: false)
+        return report
+    }
+
+    private func importing(
+        _ path: String, format: any ImportFormat, progress: @Sendable (Progress) -> Void
     ) async throws -> FileReport {
         var report = FileReport(path: path)
         let name = path
@@ -75,7 +97,8 @@ public struct Importer: Sendable {
             report.redactions += batch.redactions
             if !batch.messages.isEmpty {
                 let receipt = try await archive.append(
-                    batch.messages, context: AppendContext(actor: actor, source: "import:\(name):\(batch.firstLine)-\(batch.lastLine)"))
+                    batch.messages, alerts: batch.alerts,
+                    context: AppendContext(actor: actor, source: "import:\(name):\(batch.firstLine)-\(batch.lastLine)"))
                 report.imported += receipt.stored
                 report.duplicates += receipt.duplicates
                 try await EventKinds.count(stored: receipt, of: batch.messages, in: archive, into: &report.kinds)
@@ -94,6 +117,7 @@ public struct Importer: Sendable {
         var messages: [IncomingMessage] = []
         var errors: [InputError] = []
         var redactions = 0
+        var alerts: [Alert] = []
         var firstLine: Int
         var lastLine: Int
     }
@@ -101,22 +125,28 @@ public struct Importer: Sendable {
     /// Reads up to ``batchSize`` messages; `nil` at the end of the file.
     func readBatch(from source: BatchSource, name: String) throws -> PreparedBatch? {
         var batch = PreparedBatch(firstLine: source.nextLine, lastLine: source.nextLine - 1)
+        var read = false
         while batch.messages.count < batchSize, let item = try source.source.next() {
+            // One entry can yield several events at the same position (a post and its
+            // edit); a batch that starts on the second of them still covers that position.
+            if !read { batch.firstLine = min(batch.firstLine, item.position) }
+            read = true
             batch.lastLine = item.position
             switch item.result {
             case .failure(let error): batch.errors.append(error)
             case .success(let message):
+                var prepared = message
                 if let redaction {
-                    let redacted = redaction.apply(to: message)
-                    batch.redactions += redacted.message.redactions.count
-                    batch.messages.append(redacted)
-                } else {
-                    batch.messages.append(message)
+                    prepared = redaction.apply(to: message)
+                    batch.redactions += prepared.message.redactions.count
                 }
+                if let policy { batch.alerts += policy.apply(to: &prepared) }
+                batch.messages.append(prepared)
             }
         }
+        guard read else { return nil }
         source.nextLine = batch.lastLine + 1
-        return batch.lastLine < batch.firstLine ? nil : batch
+        return batch
     }
 
 }

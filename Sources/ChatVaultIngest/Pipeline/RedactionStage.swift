@@ -10,9 +10,13 @@ import Foundation
 /// the values.
 public struct RedactionStage: Sendable {
     public let redactor: Redactor
+    /// The vault's IM-use policy stage, found with the redaction policy in the same file,
+    /// so an importer built from the vault's stages also raises alerts.
+    public var policy: PolicyStage?
 
-    public init(redactor: Redactor) {
+    public init(redactor: Redactor, policy: PolicyStage? = nil) {
         self.redactor = redactor
+        self.policy = policy
     }
 
     /// The vault's stage: its policy file (or the built-in default) and its secret.
@@ -23,7 +27,7 @@ public struct RedactionStage: Sendable {
         } else {
             policy = .default
         }
-        return RedactionStage(redactor: Redactor(policy: policy, secret: try vault.redactionSecret()))
+        return RedactionStage(redactor: Redactor(policy: policy, secret: try vault.redactionSecret()), policy: try PolicyStage.forVault(vault))
     }
 
     public func apply(to incoming: IncomingMessage) -> IncomingMessage {

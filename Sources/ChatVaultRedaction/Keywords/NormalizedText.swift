@@ -8,7 +8,7 @@ import Foundation
 /// hyphens, direction marks), a few Cyrillic and Greek look-alikes mapped to Latin, and
 /// every run of spaces and punctuation becomes one space. So `Ｐ​ｒｏｊｅｃｔ—Fаlcon` reads
 /// `project falcon`, and a match still points at what a person sees in the original.
-struct NormalizedText {
+package struct NormalizedText {
     static let separator: UInt32 = 0x20
 
     private(set) var scalars: [UInt32] = []
@@ -63,7 +63,7 @@ struct NormalizedText {
     }
 
     /// Cyrillic and Greek letters drawn like Latin ones, after lowercasing.
-    static let lookAlikes: [UInt32: UInt32] = {
+    package static let lookAlikes: [UInt32: UInt32] = {
         let pairs: [(Character, Character)] = [
             ("а", "a"), ("в", "b"), ("е", "e"), ("ё", "e"), ("к", "k"), ("м", "m"), ("н", "h"), ("о", "o"), ("р", "p"), ("с", "c"),
             ("т", "t"), ("у", "y"), ("х", "x"), ("і", "i"), ("ј", "j"), ("ѕ", "s"), ("ԁ", "d"), ("һ", "h"), ("ӏ", "l"),

@@ -1,14 +1,18 @@
-import Yams
+package import Yams
 
 /// Turns YAML nodes into policy values, with the line of the node in every error.
-struct PolicyYAMLReader {
-    var source: String
+package struct PolicyYAMLReader {
+    package var source: String
 
-    func error(_ node: Node?, _ reason: String) -> PolicyError {
+    package init(source: String) {
+        self.source = source
+    }
+
+    package func error(_ node: Node?, _ reason: String) -> PolicyError {
         PolicyError(source: source, line: node?.mark?.line, reason: reason)
     }
 
-    static func policyError(from error: YamlError, yaml: String, source: String) -> PolicyError {
+    package static func policyError(from error: YamlError, yaml: String, source: String) -> PolicyError {
         switch error {
         case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _), .composer(_, let problem, let mark, _):
             return PolicyError(source: source, line: mark.line, reason: "not valid YAML: \(problem)")
@@ -22,22 +26,22 @@ struct PolicyYAMLReader {
         }
     }
 
-    func mapping(_ node: Node, what: String) throws -> Node.Mapping {
+    package func mapping(_ node: Node, what: String) throws -> Node.Mapping {
         guard let mapping = node.mapping else { throw error(node, "\(what) must be a mapping of keys to values") }
         return mapping
     }
 
-    func sequence(_ node: Node, what: String) throws -> [Node] {
+    package func sequence(_ node: Node, what: String) throws -> [Node] {
         guard let sequence = node.sequence else { throw error(node, "\(what) must be a list") }
         return Array(sequence)
     }
 
-    func string(_ node: Node, what: String) throws -> String {
+    package func string(_ node: Node, what: String) throws -> String {
         guard let scalar = node.scalar else { throw error(node, "\(what) must be a single value") }
         return scalar.string
     }
 
-    func bool(_ node: Node) -> Bool? {
+    package func bool(_ node: Node) -> Bool? {
         guard let text = node.scalar?.string.lowercased() else { return nil }
         switch text {
         case "true", "yes", "on", "enabled": return true

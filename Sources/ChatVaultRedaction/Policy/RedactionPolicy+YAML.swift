@@ -1,6 +1,16 @@
 import Yams
 
 extension RedactionPolicy {
+    /// The top-level keys of the redaction part of a policy file.
+    public static let redactionKeys: Set<String> = ["version", "cue_window", "recognizers", "keywords", "allow", "overrides"]
+
+    /// The top-level keys of the IM-use part of the same file (rules, lexicons, walls…), which
+    /// this loader skips: one policy file per vault holds both parts.
+    public static let useKeys: Set<String> = [
+        "lexicons", "rules", "walls", "disclaimers", "approved_contacts", "personal_use", "sampling", "hours", "time_zone",
+        "company_domains", "directory",
+    ]
+
     /// Reads a policy file. Recognizers the file does not mention keep their defaults.
     /// - Parameter source: the file name used in errors, `policy.yaml:12: reason`.
     /// - Throws: ``PolicyError`` naming the line of the first problem.
@@ -41,6 +51,8 @@ extension RedactionPolicy {
                 policy.allow = try reader.sequence(value, what: "allow").map { try reader.string($0, what: "an allowed value") }
             case "overrides":
                 policy.overrides = try reader.sequence(value, what: "overrides").map(reader.override)
+            case _ where Self.useKeys.contains(name):
+                continue  // the IM-use part of the same file (ChatVaultPolicy reads it)
             default:
                 throw reader.error(key, "unknown key '\(name)'; expected version, cue_window, recognizers, keywords, allow or overrides")
             }

@@ -28,6 +28,12 @@ struct Import: AsyncParsableCommand {
     @Option(name: .customLong("date-order"), help: "WhatsApp dates: auto, day-first or month-first.")
     var dateOrder = "auto"
 
+    @Option(
+        name: .customLong("csv-map"),
+        help: "CSV columns: FIELD=COLUMN pairs (sent_at, sender, text, conversation, id, …) or a JSON object; unnamed fields use common header names."
+    )
+    var csvMap: String?
+
     @Flag(help: "Print the result as JSON.")
     var json = false
 
@@ -40,6 +46,13 @@ struct Import: AsyncParsableCommand {
         }
         guard WhatsAppExport.DateOrder(rawValue: dateOrder) != nil else {
             throw ValidationError("--date-order must be auto, day-first or month-first")
+        }
+        if let csvMap {
+            do {
+                _ = try CSVMapping(spec: csvMap)
+            } catch {
+                throw ValidationError(error.description)
+            }
         }
         guard batchSize > 0 && batchSize <= 100_000 else { throw ValidationError("--batch-size must be between 1 and 100000") }
     }
@@ -68,6 +81,9 @@ struct Import: AsyncParsableCommand {
                 }
                 if chosen is WhatsAppExport, let order = WhatsAppExport.DateOrder(rawValue: dateOrder) {
                     chosen = WhatsAppExport(dateOrder: order)
+                }
+                if chosen is CSVExport, let csvMap {
+                    chosen = CSVExport(mapping: try CSVMapping(spec: csvMap))
                 }
                 let report = try await importer.importFile(file, format: chosen) { progress in
                     Terminal.err(

@@ -1,14 +1,15 @@
 import ArgumentParser
 import ChatVaultArchive
 import ChatVaultCore
+import ChatVaultPolicy
 import ChatVaultRedaction
 import Crypto
 import Foundation
 
 struct Policy: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "The vault's redaction policy: what is censored before anything is written.",
-        subcommands: [Show.self, Check.self, Set.self])
+        abstract: "The vault's policy: what is censored before anything is written, and the IM-use rules that raise alerts.",
+        subcommands: [Show.self, Check.self, Set.self, Test.self, Backtest.self])
 
     struct Show: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Print the active policy.")
@@ -25,10 +26,13 @@ struct Policy: AsyncParsableCommand {
                 let policy = try text.map { try RedactionPolicy.load(yaml: $0, source: vault.policyURL.path) } ?? .default
                 try await vault.openArchive().recordAudit(action: "policy.show", actor: options.actorName, detail: .object([]))
                 let summary = PolicySummary(policy: policy, source: text == nil ? "built-in default" : vault.policyURL.path)
+                let use = try text.map { try UsePolicy.load(yaml: $0, source: vault.policyURL.path) } ?? UsePolicy()
                 if json {
-                    Terminal.json(summary.json)
+                    guard case .object(let fields) = summary.json else { return }
+                    Terminal.json(.object(fields + [("use", UsePolicySummary(policy: use).json)]))
                 } else {
                     summary.lines.forEach(Terminal.out)
+                    UsePolicySummary(policy: use).lines.forEach(Terminal.out)
                     if let text {
                         Terminal.out("")
                         Terminal.out("--- \(vault.policyURL.path)")
@@ -48,7 +52,9 @@ struct Policy: AsyncParsableCommand {
         func run() async throws {
             try await reportingErrors {
                 let policy = try PolicyFile.load(file)
+                let use = try PolicyFile.loadUse(file)
                 PolicySummary(policy: policy, source: file).lines.forEach(Terminal.out)
+                UsePolicySummary(policy: use).lines.forEach(Terminal.out)
                 Terminal.out("ok: \(file) is a valid policy")
             }
         }
@@ -67,6 +73,7 @@ struct Policy: AsyncParsableCommand {
             try await reportingErrors {
                 let vault = try options.openVault()
                 _ = try PolicyFile.load(file)
+                _ = try PolicyFile.loadUse(file)
                 let data = try Data(contentsOf: URL(fileURLWithPath: file))
                 // The change is recorded before it takes effect, so the trail never misses one.
                 try await vault.openArchive().recordAudit(
@@ -80,10 +87,19 @@ struct Policy: AsyncParsableCommand {
 }
 
 enum PolicyFile {
-    static func load(_ path: String) throws -> RedactionPolicy {
+    static func text(_ path: String) throws -> String {
         guard let data = FileManager.default.contents(atPath: path) else { throw CLIError("\(path): cannot read file") }
         guard let text = String(data: data, encoding: .utf8) else { throw CLIError("\(path): not UTF-8 text") }
-        return try RedactionPolicy.load(yaml: text, source: path)
+        return text
+    }
+
+    static func load(_ path: String) throws -> RedactionPolicy {
+        try RedactionPolicy.load(yaml: try text(path), source: path)
+    }
+
+    /// The IM-use part of the same file.
+    static func loadUse(_ path: String) throws -> UsePolicy {
+        try UsePolicy.load(yaml: try text(path), source: path)
     }
 }
 
