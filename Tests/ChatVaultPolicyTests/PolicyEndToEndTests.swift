@@ -117,6 +117,30 @@ import Testing
         #expect(try await archive.verify().isIntact)
     }
 
+    @Test func aWallIsBreachedAcrossImports() async throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("chatvault-policy-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let vault = try Vault.create(at: root.appendingPathComponent("vault"))
+        try Self.policy.write(to: vault.policyURL, atomically: true, encoding: .utf8)
+        let directory = try Directory.load(text: Self.people, source: "people.csv")
+        try JSONEncoder().encode(directory.people).write(to: PolicyStage.directoryURL(of: vault))
+        let archive = try vault.openArchive()
+        // Research speaks in a group one day; trading joins it in a later export.
+        let monday = root.appendingPathComponent("monday.jsonl")
+        try
+            #"{"platform":"slack","conversation":"G7","conversation_kind":"group","id":"1","sender":"U1","sent_at":"2024-03-04T16:00:00Z","text":"note draft ready"}"#
+            .write(to: monday, atomically: true, encoding: .utf8)
+        let tuesday = root.appendingPathComponent("tuesday.jsonl")
+        try #"{"platform":"slack","conversation":"G7","id":"2","sender":"U2","sent_at":"2024-03-05T16:00:00Z","text":"morning"}"#
+            .write(to: tuesday, atomically: true, encoding: .utf8)
+        for file in [monday, tuesday] {
+            _ = try await Importer(archive: archive, redaction: try RedactionStage.forVault(vault), actor: "test").importFile(file.path)
+        }
+        let walls = try await archive.alerts(state: .open, rule: "wall.research-trading", limit: 10)
+        #expect(walls.count == 1)
+        #expect(walls.first?.alert.message.sourceID == "2")
+    }
+
     @Test func verifyNamesAnAlteredAlert() async throws {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("chatvault-policy-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: root) }

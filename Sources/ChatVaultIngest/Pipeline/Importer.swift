@@ -90,7 +90,7 @@ public struct Importer: Sendable {
         // Reading, parsing and redacting the next batch runs on the other core while the
         // archive makes the current one durable; batches still commit in file order.
         let source = BatchSource(try format.open(path))
-        var next = try readBatch(from: source, name: name)
+        var next = try await readBatch(from: source, name: name)
         while let batch = next {
             async let following = readBatch(from: source, name: name)
             for error in batch.errors { report.record(error) }
@@ -123,7 +123,7 @@ public struct Importer: Sendable {
     }
 
     /// Reads up to ``batchSize`` messages; `nil` at the end of the file.
-    func readBatch(from source: BatchSource, name: String) throws -> PreparedBatch? {
+    func readBatch(from source: BatchSource, name: String) async throws -> PreparedBatch? {
         var batch = PreparedBatch(firstLine: source.nextLine, lastLine: source.nextLine - 1)
         var read = false
         while batch.messages.count < batchSize, let item = try source.source.next() {
@@ -140,7 +140,15 @@ public struct Importer: Sendable {
                     prepared = redaction.apply(to: message)
                     batch.redactions += prepared.message.redactions.count
                 }
-                if let policy { batch.alerts += policy.apply(to: &prepared) }
+                if let policy {
+                    // Walls and contact rules look at everyone a conversation ever had,
+                    // including people archived by earlier imports.
+                    if policy.needsHistory(of: prepared.message) {
+                        let known = try await archive.conversations(matching: prepared.message.platform + ":" + prepared.message.conversation)
+                        policy.remember(prepared.message, participants: known.first?.conversation.participants ?? [])
+                    }
+                    batch.alerts += policy.apply(to: &prepared)
+                }
                 batch.messages.append(prepared)
             }
         }

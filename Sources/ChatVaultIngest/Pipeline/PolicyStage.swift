@@ -47,6 +47,20 @@ public final class PolicyStage: @unchecked Sendable {
         return digest.prefix(8).reduce(0) { $0 << 8 | UInt64($1) }
     }
 
+    /// Whether the stage has not seen the message's conversation in this run yet.
+    public func needsHistory(of message: Message) -> Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return !evaluator.knows(platform: message.platform, conversation: message.conversation)
+    }
+
+    /// Adds the participants the archive already holds for the message's conversation.
+    public func remember(_ message: Message, participants: [Handle]) {
+        lock.lock()
+        defer { lock.unlock() }
+        evaluator.remember(platform: message.platform, conversation: message.conversation, participants: participants)
+    }
+
     /// Evaluates one (already redacted) message; masks what `redact` rules matched.
     public func apply(to incoming: inout IncomingMessage) -> [Alert] {
         lock.lock()

@@ -47,6 +47,20 @@ public struct PolicyEvaluator: Sendable {
     }
 
     /// The alerts `message` raises, in rule order, then walls, contacts, personal use and sampling.
+    /// Whether a conversation has been seen (evaluated or remembered) by this evaluator.
+    public func knows(platform: String, conversation: String) -> Bool {
+        conversations[platform + ":" + conversation] != nil
+    }
+
+    /// Seeds a conversation with participants known from earlier imports, so a wall is
+    /// breached when someone new joins people archived before.
+    public mutating func remember(platform: String, conversation: String, participants handles: [Handle]) {
+        let key = platform + ":" + conversation
+        var state = conversations.removeValue(forKey: key) ?? ConversationState()
+        for handle in handles { state.add(participant(handle, platform: platform)) }
+        conversations[key] = state
+    }
+
     public mutating func evaluate(_ message: Message, conversationKind: Conversation.Kind? = nil) -> [Alert] {
         let conversationKey = message.platform + ":" + message.conversation
         // Taken out of the dictionary so updating it does not copy its tables.
