@@ -2,6 +2,7 @@ import ChatVaultArchive
 import ChatVaultCore
 import Crypto
 import Foundation
+import GRDB
 
 /// A fresh vault in a temporary directory, removed by the caller.
 struct TemporaryVault {
@@ -36,3 +37,12 @@ func incoming(
 }
 
 let testContext = AppendContext(actor: "tester", source: "unit-test")
+
+/// Direct access to a vault's database, for tests that play another program changing it.
+struct DatabaseQueueForTests {
+    let queue: DatabaseQueue
+
+    static func open(_ path: String) throws -> DatabaseQueueForTests { DatabaseQueueForTests(queue: try DatabaseQueue(path: path)) }
+
+    func execute(_ sql: String) throws { try queue.write { try $0.execute(sql: sql) } }
+}

@@ -10,6 +10,7 @@ enum LeafKind: UInt8, CaseIterable {
     case audit = 3
     case blob = 4
     case alert = 5
+    case tombstone = 6
 
     var name: String {
         switch self {
@@ -18,6 +19,7 @@ enum LeafKind: UInt8, CaseIterable {
         case .audit: return "audit"
         case .blob: return "attachment"
         case .alert: return "alert"
+        case .tombstone: return "tombstone"
         }
     }
 }
@@ -90,6 +92,17 @@ struct IntegrityLogWriter {
         guard db.changesCount > 0 else { return }
         let id = db.lastInsertedRowID
         appendLeaf(kind: .blob, ref: id, record: CanonicalRecord.blob(id: id, sha256: sha256, size: size))
+    }
+
+    /// Records that a message's content was disposed of; the message's own leaf stays.
+    mutating func appendTombstone(messageID: Int64, messageLeaf: Int, at time: Timestamp, rule: String, disposition: Int64) throws {
+        try db.execute(
+            sql: "INSERT INTO tombstones (message_id, leaf, message_leaf, disposed_at, rule, disposition) VALUES (?, ?, ?, ?, ?, ?)",
+            arguments: [messageID, size, messageLeaf, time.microseconds, rule, disposition])
+        appendLeaf(
+            kind: .tombstone, ref: messageID,
+            record: CanonicalRecord.tombstone(
+                messageID: messageID, messageLeaf: messageLeaf, at: time.microseconds, rule: rule, disposition: disposition))
     }
 
     mutating func appendAudit(action: String, actor: String, detail: JSONValue, at time: Timestamp) throws -> AuditEvent {

@@ -119,6 +119,11 @@ extension SQLiteArchive {
             } else {
                 stats[conversationID] = (1, sentAt, sentAt)
             }
+            if !incoming.attachmentText.isEmpty {
+                try db.execute(
+                    sql: "INSERT INTO message_extras (id, attachment_text) VALUES (?, ?)",
+                    arguments: [id, incoming.attachmentText.joined(separator: "\n")])
+            }
             indexRows.append(
                 (id, Self.indexBody(incoming), Self.metaTokens(conversationID: conversationID, sender: message.sender, cache: &tokenCache)))
         }

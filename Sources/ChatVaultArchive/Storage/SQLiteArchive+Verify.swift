@@ -112,6 +112,28 @@ extension SQLiteArchive {
             check(.alert, id: id, leaf: alert.leaf, canonical: alert.canonical(id: id))
         }
 
+        // Disposed messages: the tombstone is a leaf of its own, and it accounts for the
+        // message's leaf, whose content retention removed.
+        let tombstones = try Row.fetchCursor(db, sql: "SELECT message_id, leaf, message_leaf, disposed_at, rule, disposition FROM tombstones")
+        while let row = try tombstones.next() {
+            let messageID: Int64 = row[0]
+            let messageLeaf: Int = row[2]
+            check(
+                .tombstone, id: messageID, leaf: row[1],
+                canonical: CanonicalRecord.tombstone(messageID: messageID, messageLeaf: messageLeaf, at: row[3], rule: row[4], disposition: row[5]))
+            if messageLeaf >= 0, messageLeaf < log.count {
+                let owner = log.owner(messageLeaf)
+                if owner.kind == LeafKind.message.rawValue && owner.ref == messageID {
+                    if covered[messageLeaf] {
+                        problem("message", messageID, messageLeaf, "is both disposed of and still stored")
+                    }
+                    covered[messageLeaf] = true
+                } else {
+                    problem("tombstone", messageID, messageLeaf, "names a leaf that is not its message's")
+                }
+            }
+        }
+
         for leaf in 0..<log.count where !covered[leaf] && !log.isGap(leaf) {
             let owner = log.owner(leaf)
             problem(LeafKind(rawValue: owner.kind)?.name ?? "record", owner.ref, leaf, "the record was deleted")

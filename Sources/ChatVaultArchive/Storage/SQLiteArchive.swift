@@ -119,6 +119,57 @@ public final class SQLiteArchive: Archive {
                     );
                     -- Policy alerts: the leaf covers every column but state, which the review
                     -- workflow changes (each change is an audit event).
+                    -- What the index holds beyond the message's own text (redacted attachment
+                    -- text), so that disposition can remove the message's index entry exactly.
+                    CREATE TABLE message_extras (
+                        id INTEGER PRIMARY KEY,
+                        attachment_text TEXT NOT NULL
+                    );
+                    -- Retention rules, one row per version: a change adds a row, never edits one.
+                    CREATE TABLE retention_rules (
+                        id INTEGER PRIMARY KEY,
+                        name TEXT NOT NULL,
+                        platform TEXT,
+                        conversation TEXT,
+                        person TEXT,
+                        period_days INTEGER NOT NULL,
+                        effective_from INTEGER NOT NULL,
+                        set_by TEXT NOT NULL
+                    );
+                    CREATE TABLE legal_holds (
+                        id INTEGER PRIMARY KEY,
+                        name TEXT NOT NULL,
+                        kind TEXT NOT NULL,
+                        value TEXT NOT NULL,
+                        from_at INTEGER,
+                        to_at INTEGER,
+                        created_by TEXT NOT NULL,
+                        created_at INTEGER NOT NULL,
+                        state TEXT NOT NULL,
+                        release_proposed_by TEXT,
+                        released_by TEXT,
+                        released_at INTEGER
+                    );
+                    CREATE TABLE dispositions (
+                        id INTEGER PRIMARY KEY,
+                        proposed_by TEXT NOT NULL,
+                        proposed_at INTEGER NOT NULL,
+                        candidates INTEGER NOT NULL,
+                        state TEXT NOT NULL,
+                        approved_by TEXT,
+                        approved_at INTEGER,
+                        disposed INTEGER
+                    );
+                    -- A disposed message: its content is gone, its leaf stays, and this record
+                    -- (itself a leaf) says when and under which rule it went.
+                    CREATE TABLE tombstones (
+                        message_id INTEGER PRIMARY KEY,
+                        leaf INTEGER NOT NULL UNIQUE,
+                        message_leaf INTEGER NOT NULL UNIQUE,
+                        disposed_at INTEGER NOT NULL,
+                        rule TEXT NOT NULL,
+                        disposition INTEGER NOT NULL
+                    );
                     CREATE TABLE alerts (
                         id INTEGER PRIMARY KEY,
                         leaf INTEGER NOT NULL UNIQUE,

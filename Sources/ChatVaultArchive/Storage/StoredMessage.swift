@@ -342,6 +342,22 @@ enum CanonicalRecord {
         return w.bytes
     }
 
+    static func tombstone(messageID: Int64, messageLeaf: Int, at: Int64, rule: String, disposition: Int64) -> [UInt8] {
+        var w = JSONWriter()
+        w.raw("{\"v\":1,\"type\":\"tombstone\",\"message\":")
+        w.integer(messageID)
+        w.raw(",\"message_leaf\":")
+        w.integer(Int64(messageLeaf))
+        w.raw(",\"at\":")
+        w.timestamp(Timestamp(microseconds: at))
+        w.raw(",\"rule\":")
+        w.writeString(rule)
+        w.raw(",\"disposition\":")
+        w.integer(disposition)
+        w.raw("}")
+        return w.bytes
+    }
+
     static func audit(id: Int64, at: Int64, actor: String, action: String, detail: String) -> [UInt8] {
         var w = JSONWriter()
         w.raw("{\"v\":1,\"type\":\"audit\",\"id\":\(id),\"at\":\"\(Timestamp(microseconds: at).iso8601)\",\"actor\":")

@@ -1,0 +1,326 @@
+public import ChatVaultCore
+import Foundation
+import GRDB
+
+extension SQLiteArchive {
+    // MARK: Rules
+
+    /// Adds a version of a retention rule (an audit event says whether it shortened one).
+    public func setRetentionRule(_ rule: RetentionRule, actor: String) async throws {
+        guard rule.periodDays > 0 else { throw RetentionError("a retention period must be at least one day") }
+        let now = clock()
+        let previous = try await retentionRules().first { $0.name == rule.name }
+        try await database.write { db in
+            try db.execute(
+                sql: "INSERT INTO retention_rules (name, platform, conversation, person, period_days, effective_from, set_by) VALUES (?,?,?,?,?,?,?)",
+                arguments: [rule.name, rule.platform, rule.conversation, rule.person, rule.periodDays, now.microseconds, actor])
+        }
+        try await recordAudit(
+            action: "retention.rule.set", actor: actor,
+            detail: .object([
+                ("name", .string(rule.name)), ("period_days", .number(String(rule.periodDays))),
+                ("previous_days", previous.map { .number(String($0.periodDays)) } ?? .null),
+                ("shortened", .bool((previous?.periodDays ?? Int.max) > rule.periodDays && previous != nil)),
+                ("platform", rule.platform.map(JSONValue.string) ?? .null), ("conversation", rule.conversation.map(JSONValue.string) ?? .null),
+                ("person", rule.person.map(JSONValue.string) ?? .null),
+            ]))
+    }
+
+    /// The current version of each rule.
+    public func retentionRules() async throws -> [RetentionRule] {
+        try await allRuleVersions().reduce(into: [String: RetentionRule]()) { $0[$1.name] = $1 }.values.sorted { $0.name < $1.name }
+    }
+
+    func allRuleVersions() async throws -> [RetentionRule] {
+        try await database.read { db in
+            try Row.fetchAll(
+                db,
+                sql:
+                    "SELECT name, platform, conversation, person, period_days, effective_from, set_by FROM retention_rules ORDER BY effective_from, id"
+            ).map {
+                RetentionRule(
+                    name: $0[0], platform: $0[1], conversation: $0[2], person: $0[3], periodDays: $0[4],
+                    effectiveFrom: Timestamp(microseconds: $0[5]),
+                    setBy: $0[6])
+            }
+        }
+    }
+
+    // MARK: Holds
+
+    @discardableResult
+    public func createHold(
+        name: String, kind: LegalHold.Kind, value: String, from: Timestamp?, to: Timestamp?, actor: String
+    ) async throws -> LegalHold {
+        if kind == .query, SearchQuery.parse(value).flatMap(FTS5Match.expression) == nil {
+            throw RetentionError("the hold's query \"\(value)\" has no word to look for")
+        }
+        let now = clock()
+        let id = try await database.write { db -> Int64 in
+            try db.execute(
+                sql: "INSERT INTO legal_holds (name, kind, value, from_at, to_at, created_by, created_at, state) VALUES (?,?,?,?,?,?,?, 'active')",
+                arguments: [name, kind.rawValue, value, from?.microseconds, to?.microseconds, actor, now.microseconds])
+            return db.lastInsertedRowID
+        }
+        try await recordAudit(
+            action: "hold.create", actor: actor,
+            detail: .object([("hold", .number(String(id))), ("name", .string(name)), ("kind", .string(kind.rawValue)), ("value", .string(value))]))
+        return try await holds().first { $0.id == id }!
+    }
+
+    public func holds() async throws -> [LegalHold] {
+        try await database.read { db in
+            try Row.fetchAll(
+                db,
+                sql:
+                    "SELECT id, name, kind, value, from_at, to_at, created_by, created_at, state, release_proposed_by, released_by FROM legal_holds ORDER BY id"
+            ).map { row in
+                let from: Int64? = row[4]
+                let to: Int64? = row[5]
+                return LegalHold(
+                    id: row[0], name: row[1], kind: LegalHold.Kind(rawValue: row[2]) ?? .query, value: row[3], from: from.map(Timestamp.init),
+                    to: to.map(Timestamp.init), createdBy: row[6], createdAt: Timestamp(microseconds: row[7]),
+                    state: LegalHold.State(rawValue: row[8]) ?? .active, releaseProposedBy: row[9], releasedBy: row[10])
+            }
+        }
+    }
+
+    /// The first call proposes the release; a second officer's call releases the hold.
+    @discardableResult
+    public func releaseHold(id: Int64, actor: String) async throws -> LegalHold {
+        guard let hold = try await holds().first(where: { $0.id == id }) else { throw RetentionError("no hold \(id)") }
+        switch hold.state {
+        case .released:
+            throw RetentionError("hold \(id) is already released")
+        case .active:
+            try await database.write { db in
+                try db.execute(
+                    sql: "UPDATE legal_holds SET state = 'release_proposed', release_proposed_by = ? WHERE id = ?", arguments: [actor, id])
+            }
+            try await recordAudit(action: "hold.release.propose", actor: actor, detail: .object([("hold", .number(String(id)))]))
+        case .releaseProposed:
+            guard hold.releaseProposedBy != actor else {
+                throw RetentionError("hold \(id): its release was proposed by \(actor); a second officer must confirm it")
+            }
+            try await database.write { db in
+                try db.execute(
+                    sql: "UPDATE legal_holds SET state = 'released', released_by = ?, released_at = ? WHERE id = ?",
+                    arguments: [actor, clock().microseconds, id])
+            }
+            try await recordAudit(action: "hold.release", actor: actor, detail: .object([("hold", .number(String(id)))]))
+        }
+        return try await holds().first { $0.id == id }!
+    }
+
+    /// Ids of the messages a hold covers now.
+    public func messagesHeld(by hold: LegalHold) async throws -> Set<Int64> {
+        try await database.read { db in try Self.held(by: hold, db: db) }
+    }
+
+    static func held(by hold: LegalHold, db: Database) throws -> Set<Int64> {
+        let low = hold.from.map { $0.milliseconds << 12 } ?? Int64.min
+        let high = hold.to.map { ($0.milliseconds << 12) - 1 } ?? Int64.max
+        switch hold.kind {
+        case .query:
+            guard let body = SearchQuery.parse(hold.value).flatMap(FTS5Match.expression) else { return [] }
+            return Set(
+                try Int64.fetchAll(
+                    db, sql: "SELECT rowid FROM message_index WHERE message_index MATCH ? AND rowid BETWEEN ? AND ?",
+                    arguments: ["body : " + body, low, high]))
+        case .conversation:
+            let ids = try conversations(matching: hold.value, db: db).map(\.id)
+            guard !ids.isEmpty else { return [] }
+            return Set(
+                try Int64.fetchAll(
+                    db, sql: "SELECT id FROM messages WHERE conversation IN (\(ids.map { _ in "?" }.joined(separator: ","))) AND id BETWEEN ? AND ?",
+                    arguments: StatementArguments(ids) + [low, high]))
+        case .person:
+            let pattern = "%\"id\":" + JSONValue.string(hold.value).compactText + "%"
+            return Set(
+                try Int64.fetchAll(
+                    db, sql: "SELECT id FROM messages WHERE (sender = ? OR recipients LIKE ? ESCAPE '\\') AND id BETWEEN ? AND ?",
+                    arguments: [hold.value, pattern.replacing("_", with: "\\_"), low, high]))
+        }
+    }
+
+    // MARK: Disposition
+
+    /// What a disposition at `cutoff` would remove: messages whose period (by the rules as
+    /// they applied when each was stored, lengthened by any later version) has ended and
+    /// that no active hold covers.
+    public func dispositionPlan(cutoff: Timestamp) async throws -> DispositionPlan {
+        let versions = try await allRuleVersions()
+        return try await database.read { db in try Self.plan(cutoff: cutoff, versions: versions, db: db) }
+    }
+
+    static func plan(cutoff: Timestamp, versions: [RetentionRule], db: Database) throws -> DispositionPlan {
+        var plan = DispositionPlan(cutoff: cutoff, expired: [], rules: [:], held: 0)
+        guard !versions.isEmpty else { return plan }
+        let byName = Dictionary(grouping: versions, by: \.name)
+        // When each leaf was stored: the time of the first checkpoint that covers it.
+        let checkpoints = try Row.fetchAll(db, sql: "SELECT tree_size, at FROM checkpoints ORDER BY tree_size").map {
+            (Int($0[0] as Int64), Int64($0[1] as Int64))
+        }
+        func storedAt(_ leaf: Int) -> Int64 {
+            var low = 0
+            var high = checkpoints.count
+            while low < high {
+                let mid = (low + high) / 2
+                if checkpoints[mid].0 > leaf { high = mid } else { low = mid + 1 }
+            }
+            return low < checkpoints.count ? checkpoints[low].1 : Int64.max
+        }
+        var keys: [Int64: (platform: String, sourceID: String)] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT id, platform, source_id FROM conversations") { keys[row[0]] = (row[1], row[2]) }
+        let holds = try Row.fetchAll(db, sql: "SELECT id, name, kind, value, from_at, to_at FROM legal_holds WHERE state != 'released'")
+        var held = Set<Int64>()
+        for row in holds {
+            let from: Int64? = row[4]
+            let to: Int64? = row[5]
+            let hold = LegalHold(
+                id: row[0], name: row[1], kind: LegalHold.Kind(rawValue: row[2]) ?? .query, value: row[3], from: from.map(Timestamp.init),
+                to: to.map(Timestamp.init), createdBy: "", createdAt: Timestamp(microseconds: 0), state: .active)
+            held.formUnion(try Self.held(by: hold, db: db))
+        }
+        let rows = try Row.fetchCursor(db, sql: "SELECT id, leaf, conversation, sender, recipients, sent_at FROM messages ORDER BY id")
+        while let row = try rows.next() {
+            let id: Int64 = row[0]
+            let stored = storedAt(row[1])
+            let conversation = keys[row[2]] ?? ("", "")
+            let sender: String = row[3]
+            let recipients = ColumnJSON.parseHandles(row[4]).map(\.id)
+            let sentAt: Int64 = row[5]
+            var best: (days: Int, rule: String)?
+            for (name, history) in byName {
+                let matching = history.filter { version in
+                    (version.platform == nil || version.platform == conversation.platform)
+                        && (version.conversation == nil || version.conversation == conversation.sourceID
+                            || version.conversation == conversation.platform + ":" + conversation.sourceID)
+                        && (version.person == nil || version.person == sender || recipients.contains(version.person!))
+                }
+                guard !matching.isEmpty else { continue }
+                // The version in force when the record was stored (or the first, for records
+                // older than the rule), lengthened by any later version, never shortened.
+                let inForce = matching.last { $0.effectiveFrom.microseconds <= stored } ?? matching[0]
+                let later = matching.filter { $0.effectiveFrom.microseconds > stored }.map(\.periodDays).max() ?? 0
+                let days = max(inForce.periodDays, later)
+                if best == nil || days > best!.days { best = (days, name) }
+            }
+            guard let best else { continue }
+            let expiresAt = sentAt + Int64(best.days) * 86_400_000_000
+            guard expiresAt <= cutoff.microseconds else { continue }
+            if held.contains(id) {
+                plan.held += 1
+            } else {
+                plan.expired.append(id)
+                plan.rules[id] = best.rule
+            }
+        }
+        return plan
+    }
+
+    /// Proposes a disposition at the current time; nothing is deleted until another
+    /// officer approves it.
+    public func proposeDisposition(actor: String) async throws -> Disposition {
+        let now = clock()
+        let plan = try await dispositionPlan(cutoff: now)
+        let id = try await database.write { db -> Int64 in
+            try db.execute(
+                sql: "INSERT INTO dispositions (proposed_by, proposed_at, candidates, state) VALUES (?, ?, ?, 'proposed')",
+                arguments: [actor, now.microseconds, plan.expired.count])
+            return db.lastInsertedRowID
+        }
+        try await recordAudit(
+            action: "retention.propose", actor: actor,
+            detail: .object([
+                ("disposition", .number(String(id))), ("candidates", .number(String(plan.expired.count))), ("held", .number(String(plan.held))),
+            ]))
+        return Disposition(id: id, proposedBy: actor, proposedAt: now, candidates: plan.expired.count, state: .proposed)
+    }
+
+    /// Carries out a proposed disposition. The approver must not be the proposer. Holds
+    /// are checked again now: a hold placed since the proposal still protects.
+    public func approveDisposition(id: Int64, actor: String) async throws -> Disposition {
+        guard
+            let row = try await database.read({ db in
+                try Row.fetchOne(db, sql: "SELECT proposed_by, proposed_at, state FROM dispositions WHERE id = ?", arguments: [id])
+            })
+        else { throw RetentionError("no disposition \(id)") }
+        let proposedBy: String = row[0]
+        let cutoff = Timestamp(microseconds: row[1])
+        guard (row[2] as String) == "proposed" else { throw RetentionError("disposition \(id) is already completed") }
+        guard proposedBy != actor else {
+            throw RetentionError("disposition \(id) was proposed by \(actor); a second officer must approve it (two-person rule)")
+        }
+        let versions = try await allRuleVersions()
+        let now = clock()
+        let disposed = try await database.writeWithoutTransaction { db -> Int in
+            var count = 0
+            try db.inTransaction(.immediate) {
+                let plan = try Self.plan(cutoff: cutoff, versions: versions, db: db)
+                var log = try IntegrityLogWriter(db: db, signer: self.signer)
+                var touched = Set<Int64>()
+                for messageID in plan.expired {
+                    if let conversation = try self.dispose(
+                        messageID: messageID, rule: plan.rules[messageID] ?? "", disposition: id, at: now, db: db, log: &log)
+                    {
+                        touched.insert(conversation)
+                        count += 1
+                    }
+                }
+                for conversation in touched {
+                    try db.execute(
+                        sql: """
+                            UPDATE conversations SET message_count = (SELECT count(*) FROM messages WHERE conversation = ?1),
+                                first_at = (SELECT min(sent_at) FROM messages WHERE conversation = ?1),
+                                last_at = (SELECT max(sent_at) FROM messages WHERE conversation = ?1)
+                            WHERE id = ?1
+                            """, arguments: [conversation])
+                }
+                try db.execute(
+                    sql: "UPDATE dispositions SET state = 'completed', approved_by = ?, approved_at = ?, disposed = ? WHERE id = ?",
+                    arguments: [actor, now.microseconds, count, id])
+                _ = try log.appendAudit(
+                    action: "retention.dispose", actor: actor,
+                    detail: .object([
+                        ("disposition", .number(String(id))), ("proposed_by", .string(proposedBy)), ("disposed", .number(String(count))),
+                        ("held", .number(String(plan.held))),
+                    ]), at: now)
+                try log.checkpoint(at: now)
+                return .commit
+            }
+            return count
+        }
+        return Disposition(
+            id: id, proposedBy: proposedBy, proposedAt: cutoff, candidates: disposed, state: .completed, approvedBy: actor, disposed: disposed)
+    }
+
+    /// Removes one message's content and index entry, keeping its leaf and a tombstone.
+    private func dispose(messageID: Int64, rule: String, disposition: Int64, at time: Timestamp, db: Database, log: inout IntegrityLogWriter) throws
+        -> Int64?
+    {
+        guard
+            let row = try Row.fetchOne(
+                db,
+                sql:
+                    "SELECT \(StoredMessage.selection(table: "m.")), c.platform, c.source_id FROM messages m JOIN conversations c ON c.id = m.conversation WHERE m.id = ?",
+                arguments: [messageID])
+        else { return nil }
+        let stored = StoredMessage(row: row)
+        let archived = stored.archived(platform: row[18], conversationSourceID: row[19])
+        let extra = try String.fetchOne(db, sql: "SELECT attachment_text FROM message_extras WHERE id = ?", arguments: [messageID])
+        let incoming = IncomingMessage(message: archived.message, origin: "", attachmentText: extra.map { [$0] } ?? [])
+        var cache: [String: String] = [:]
+        // FTS5 removes an entry only when given exactly what was indexed.
+        try db.execute(
+            sql: "INSERT INTO message_index (message_index, rowid, body, meta) VALUES ('delete', ?, ?, ?)",
+            arguments: [
+                messageID, Self.indexBody(incoming),
+                Self.metaTokens(conversationID: stored.conversation, sender: archived.message.sender, cache: &cache),
+            ])
+        try db.execute(sql: "DELETE FROM messages WHERE id = ?", arguments: [messageID])
+        try db.execute(sql: "DELETE FROM message_extras WHERE id = ?", arguments: [messageID])
+        try log.appendTombstone(messageID: messageID, messageLeaf: stored.leaf, at: time, rule: rule, disposition: disposition)
+        return stored.conversation
+    }
+}
