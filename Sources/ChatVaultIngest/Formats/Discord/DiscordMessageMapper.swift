@@ -40,13 +40,7 @@ struct DiscordMessageMapper {
         }
         var events = [message]
         if let editedText = item.text("timestampEdited"), let edited = Timestamp(iso8601: editedText) {
-            var edit = message
-            edit.kind = .edit
-            edit.sourceID = "\(id)#edit@\(edited.iso8601)"
-            edit.target = id
-            edit.sentAt = edited
-            edit.reactions = []
-            events.append(edit)
+            events.append(message.editEvent(id: "\(id)#edit@\(edited.iso8601)", at: edited))
         }
         return .success(events.map { IncomingMessage(message: $0, conversationName: name, conversationKind: kind, origin: origin) })
     }

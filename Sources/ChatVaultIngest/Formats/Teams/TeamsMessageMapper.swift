@@ -37,24 +37,11 @@ struct TeamsMessageMapper {
         }
         var events = [message]
         if let edited = item.text("lastEditedDateTime"), let at = Timestamp(iso8601: edited) {
-            var edit = message
-            edit.kind = .edit
-            edit.sourceID = "\(id)#edit@\(edited)"
-            edit.target = id
-            edit.sentAt = at
-            edit.reactions = []
-            events.append(edit)
+            events.append(message.editEvent(id: "\(id)#edit@\(edited)", at: at))
         }
         if let deletedAt = item.text("deletedDateTime"), let at = Timestamp(iso8601: deletedAt) {
             events[0].deleted = true
-            var delete = message
-            delete.kind = .delete
-            delete.sourceID = "\(id)#delete@\(deletedAt)"
-            delete.target = id
-            delete.sentAt = at
-            delete.reactions = []
-            delete.attachments = []
-            events.append(delete)
+            events.append(message.deletionEvent(id: "\(id)#delete@\(deletedAt)", at: at))
         }
         // The body's HTML is kept as an attachment with its content, stored once by hash.
         var contents: [String: [UInt8]] = [:]

@@ -41,13 +41,7 @@ struct TelegramMessageMapper {
         }
         var events = [message]
         if let edited = Self.time(item, unix: "edited_unixtime", local: "edited") {
-            var edit = message
-            edit.kind = .edit
-            edit.sourceID = "\(id)#edit@\(edited.microseconds / 1_000_000)"
-            edit.target = id
-            edit.sentAt = edited
-            edit.reactions = []
-            events.append(edit)
+            events.append(message.editEvent(id: "\(id)#edit@\(edited.microseconds / 1_000_000)", at: edited))
         }
         return .success(events.map { IncomingMessage(message: $0, conversationName: name, conversationKind: kind, origin: origin) })
     }
