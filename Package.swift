@@ -57,7 +57,10 @@ let package = Package(
         ),
         .target(
             name: "ChatVaultExport",
-            dependencies: ["ChatVaultCore", "ChatVaultArchive", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: [
+                "ChatVaultCore", "ChatVaultArchive", .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ],
             swiftSettings: upcoming
         ),
         .target(

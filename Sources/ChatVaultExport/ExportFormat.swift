@@ -7,4 +7,16 @@ public enum ExportFormat: String, Sendable, CaseIterable {
     case html
     /// One RFC 5322 message per conversation and day, text and HTML, attachments attached.
     case eml
+    /// Relativity Short Message Format 2.0: one `.rsmf` file per conversation and day, an
+    /// RFC 5322 message carrying `rsmf.zip` (`rsmf_manifest.json` and the attachments).
+    case rsmf
+    /// EDRM XML 1.2 (`edrm/loadfile.xml`) with a Concordance load file (`edrm/loadfile.dat`)
+    /// and one native text file per message, stored attachments as child documents.
+    case edrm
+
+    /// The formats' names, for help and error messages: `jsonl, html, eml, rsmf or edrm`.
+    public static var names: String {
+        let all = allCases.map(\.rawValue)
+        return all.dropLast().joined(separator: ", ") + " or " + all.last!
+    }
 }

@@ -11,6 +11,8 @@ struct ExportWriter {
     private(set) var paths = Set<String>()
     private var htmlFiles: [String: String] = [:]
     private var openDays: [String: EMLDocument] = [:]
+    private var openSlices: [String: RSMFDocument] = [:]
+    private var edrm = EDRMBatch()
     private var conversations = Set<String>()
     /// Output waiting to be appended, by path: files are opened once per flush, not per message.
     private var pending: [String: Data] = [:]
@@ -25,8 +27,9 @@ struct ExportWriter {
     var conversationCount: Int { conversations.count }
 
     mutating func add(
-        _ record: ExportRecord, proof: InclusionProof, title: String, attachment: (String) async throws -> [UInt8]?
+        _ record: ExportRecord, proof: InclusionProof, conversation: ConversationLabel, attachment: (String) async throws -> [UInt8]?
     ) async throws {
+        let title = conversation.title
         conversations.insert(record.conversationKey)
         try append(Data(proofLine(proof)), to: "proofs.jsonl")
         switch format {
@@ -54,13 +57,35 @@ struct ExportWriter {
                 document.files.append((file.name, file.mediaType, bytes))
             }
             openDays[record.conversationKey] = document
+        case .rsmf:
+            let day = String(record.sentAt.iso8601.prefix(10))
+            if let open = openSlices[record.conversationKey], open.day != day {
+                try write(open)
+                openSlices[record.conversationKey] = nil
+            }
+            var document =
+                openSlices[record.conversationKey]
+                ?? RSMFDocument(key: record.conversationKey, title: title, platform: record.platform, kind: conversation.kind, day: day)
+            try await document.add(record, attachment: attachment)
+            openSlices[record.conversationKey] = document
+        case .edrm:
+            for output in try await edrm.add(record, title: title, description: Self.edrmDescription, attachment: attachment) {
+                try append(Data(output.bytes), to: output.path)
+            }
         }
     }
+
+    static let edrmDescription = "ChatVault export"
 
     mutating func finish(attachment: (String) async throws -> [UInt8]?) async throws {
         for path in htmlFiles.values { try append(Data(HTMLTranscript.footer.utf8), to: path) }
         for document in openDays.values.sorted(by: { $0.key < $1.key }) { try write(document) }
         openDays.removeAll()
+        for document in openSlices.values.sorted(by: { $0.key < $1.key }) { try write(document) }
+        openSlices.removeAll()
+        if format == .edrm {
+            for output in edrm.finish(description: Self.edrmDescription) { try append(Data(output.bytes), to: output.path) }
+        }
         if paths.isEmpty { try append(Data(), to: "proofs.jsonl") }
         try flush()
     }
@@ -99,6 +124,10 @@ struct ExportWriter {
 
     private mutating func write(_ document: EMLDocument) throws {
         try append(Data(document.render()), to: "eml/\(Self.fileName(document.key))/\(document.day).eml")
+    }
+
+    private mutating func write(_ document: RSMFDocument) throws {
+        try append(Data(try document.render()), to: "rsmf/\(Self.fileName(document.key))/\(document.day).rsmf")
     }
 
     private mutating func append(_ data: Data, to path: String) throws {

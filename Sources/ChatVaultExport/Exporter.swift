@@ -55,8 +55,8 @@ public struct Exporter: Sendable {
             let proofs = try await session.proofs(messageIDs: ids)
             for proof in proofs {
                 guard let record = ExportRecord(record: proof.record) else { throw ExportError("message \(proof.recordID): unreadable record") }
-                let title = format == .jsonl ? "" : try await title(of: record, cache: titles)
-                try await writer.add(record, proof: proof, title: title, attachment: { sha in try await archive.attachment(sha256: sha) })
+                let label = format == .jsonl ? ConversationLabel(title: "", kind: nil) : try await label(of: record, cache: titles)
+                try await writer.add(record, proof: proof, conversation: label, attachment: { sha in try await archive.attachment(sha256: sha) })
             }
             count += proofs.count
             progress(count)
@@ -78,21 +78,28 @@ public struct Exporter: Sendable {
         return Summary(messages: count, conversations: writer.conversationCount, files: files.count, manifest: manifest)
     }
 
-    private func title(of record: ExportRecord, cache: TitleCache) async throws -> String {
-        if let known = cache.title(record.conversationKey) { return known }
-        let name = try await archive.conversations(matching: record.conversationKey).first?.conversation.name ?? record.conversationKey
-        cache.store(record.conversationKey, name)
-        return name
+    private func label(of record: ExportRecord, cache: TitleCache) async throws -> ConversationLabel {
+        if let known = cache.label(record.conversationKey) { return known }
+        let conversation = try await archive.conversations(matching: record.conversationKey).first?.conversation
+        let label = ConversationLabel(title: conversation?.name ?? record.conversationKey, kind: conversation?.kind)
+        cache.store(record.conversationKey, label)
+        return label
     }
 }
 
-/// Conversation names seen during one export.
+/// What a transcript says about a conversation besides its key: its name and kind.
+struct ConversationLabel: Sendable {
+    var title: String
+    var kind: Conversation.Kind?
+}
+
+/// Conversation labels seen during one export.
 final class TitleCache: @unchecked Sendable {
     private let lock = NSLock()
-    private var titles: [String: String] = [:]
+    private var labels: [String: ConversationLabel] = [:]
 
-    func title(_ key: String) -> String? { lock.withLock { titles[key] } }
-    func store(_ key: String, _ title: String) { lock.withLock { titles[key] = title } }
+    func label(_ key: String) -> ConversationLabel? { lock.withLock { labels[key] } }
+    func store(_ key: String, _ label: ConversationLabel) { lock.withLock { labels[key] = label } }
 }
 
 public struct ExportError: Error, CustomStringConvertible, Sendable {

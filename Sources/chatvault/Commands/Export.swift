@@ -9,8 +9,10 @@ struct Export: AsyncParsableCommand {
         abstract: "Export the messages a search selects, with a manifest and an inclusion proof for each.",
         discussion: """
             Formats: jsonl (the archive's own records), html (a transcript per conversation),
-            eml (one RFC 5322 message per conversation and day, attachments attached). The
-            recipient checks the folder offline with `chatvault verify-export DIR --key KEY`.
+            eml (one RFC 5322 message per conversation and day, attachments attached),
+            rsmf (Relativity Short Message Format 2.0, one .rsmf per conversation and day),
+            edrm (EDRM XML 1.2 with a Concordance DAT load file and a native per message).
+            The recipient checks the folder offline with `chatvault verify-export DIR --key KEY`.
             """)
 
     @OptionGroup var options: VaultOptions
@@ -30,7 +32,7 @@ struct Export: AsyncParsableCommand {
     @Option(help: "Sent before (ISO 8601).")
     var before: String?
 
-    @Option(help: "jsonl, html or eml.")
+    @Option(help: "jsonl, html, eml, rsmf or edrm.")
     var format: String = "jsonl"
 
     @Option(help: "The folder to write (must be new or empty).")
@@ -40,7 +42,7 @@ struct Export: AsyncParsableCommand {
     var json = false
 
     func validate() throws {
-        guard ExportFormat(rawValue: format) != nil else { throw ValidationError("--format must be jsonl, html or eml") }
+        guard ExportFormat(rawValue: format) != nil else { throw ValidationError("--format must be \(ExportFormat.names)") }
         for (name, value) in [("--after", after), ("--before", before)] {
             if let value, Timestamp(iso8601: value) == nil { throw ValidationError("\(name) \(value): expected an ISO 8601 date") }
         }
