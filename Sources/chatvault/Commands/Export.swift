@@ -20,17 +20,7 @@ struct Export: AsyncParsableCommand {
     @Option(help: "Query selecting the messages (the search language); empty selects by filters alone.")
     var query: String = ""
 
-    @Option(help: "Only messages sent by this handle or display name.")
-    var from: String?
-
-    @Option(help: "Only this conversation (platform:id, id or name).")
-    var conversation: String?
-
-    @Option(help: "Sent at or after (ISO 8601).")
-    var after: String?
-
-    @Option(help: "Sent before (ISO 8601).")
-    var before: String?
+    @OptionGroup var filters: MessageFilters
 
     @Option(help: "jsonl, html, eml, rsmf or edrm.")
     var format: String = "jsonl"
@@ -43,22 +33,14 @@ struct Export: AsyncParsableCommand {
 
     func validate() throws {
         guard ExportFormat(rawValue: format) != nil else { throw ValidationError("--format must be \(ExportFormat.names)") }
-        for (name, value) in [("--after", after), ("--before", before)] {
-            if let value, Timestamp(iso8601: value) == nil { throw ValidationError("\(name) \(value): expected an ISO 8601 date") }
-        }
     }
 
     func run() async throws {
         try await reportingErrors {
             let archive = try options.openArchive()
-            let selection = SearchRequest(
-                query: SearchQuery.parse(query), sender: from, conversation: conversation, after: after.flatMap(Timestamp.init(iso8601:)),
-                before: before.flatMap(Timestamp.init(iso8601:)))
+            let selection = filters.request(query: query)
             var description = ["query": query]
-            if let from { description["from"] = from }
-            if let conversation { description["conversation"] = conversation }
-            if let after { description["after"] = after }
-            if let before { description["before"] = before }
+            for (key, value) in filters.described { description[key] = value }
             // The export is recorded before it is written: the trail never misses one.
             try await archive.recordAudit(
                 action: "archive.export.start", actor: options.actorName,

@@ -17,17 +17,7 @@ struct Search: AsyncParsableCommand {
     @Argument(help: "The query.")
     var query: String = ""
 
-    @Option(help: "Only messages sent by this handle or display name.")
-    var from: String?
-
-    @Option(help: "Only this conversation (platform:id, id or name).")
-    var conversation: String?
-
-    @Option(help: "Only messages sent at or after this date/time (ISO 8601).")
-    var after: String?
-
-    @Option(help: "Only messages sent before this date/time (ISO 8601).")
-    var before: String?
+    @OptionGroup var filters: MessageFilters
 
     @Option(help: "Sort order: newest, oldest or relevance.")
     var sort: String = "newest"
@@ -45,26 +35,22 @@ struct Search: AsyncParsableCommand {
         guard SearchRequest.Order(rawValue: sort) != nil else { throw ValidationError("--sort must be newest, oldest or relevance") }
         guard (1...1000).contains(limit) else { throw ValidationError("--limit must be between 1 and 1000") }
         guard offset >= 0 else { throw ValidationError("--offset must not be negative") }
-        for (name, value) in [("--after", after), ("--before", before)] {
-            if let value, Timestamp(iso8601: value) == nil {
-                throw ValidationError("\(name) \(value): expected an ISO 8601 date like 2024-03-01 or 2024-03-01T09:00:00Z")
-            }
-        }
     }
 
     func run() async throws {
         try await reportingErrors {
             let archive = try options.openArchive()
-            let request = SearchRequest(
-                query: SearchQuery.parse(query), sender: from, conversation: conversation, after: after.flatMap(Timestamp.init(iso8601:)),
-                before: before.flatMap(Timestamp.init(iso8601:)), order: SearchRequest.Order(rawValue: sort) ?? .newest, limit: limit,
-                offset: offset)
+            var request = filters.request(query: query)
+            request.order = SearchRequest.Order(rawValue: sort) ?? .newest
+            request.limit = limit
+            request.offset = offset
             let page = try await archive.search(request)
             try await archive.recordAudit(
                 action: "archive.search", actor: options.actorName,
                 detail: .object([
-                    ("query", .string(query)), ("from", .optional(from)), ("conversation", .optional(conversation)),
-                    ("after", .optional(after)), ("before", .optional(before)), ("offset", .int(offset)), ("hits", .int(page.hits.count)),
+                    ("query", .string(query)), ("from", .optional(filters.from)), ("conversation", .optional(filters.conversation)),
+                    ("after", .optional(filters.after)), ("before", .optional(filters.before)), ("offset", .int(offset)),
+                    ("hits", .int(page.hits.count)),
                 ]))
             if json {
                 Terminal.json(
