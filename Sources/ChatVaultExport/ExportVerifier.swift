@@ -90,7 +90,7 @@ public enum ExportVerifier {
         return String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: true).map(String.init)
     }
 
-    static func allFiles(in directory: URL) -> [String] {
+    package static func allFiles(in directory: URL) -> [String] {
         guard let enumerator = FileManager.default.enumerator(atPath: directory.path) else { return [] }
         var paths: [String] = []
         while let path = enumerator.nextObject() as? String {

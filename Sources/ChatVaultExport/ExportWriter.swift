@@ -8,13 +8,16 @@ struct ExportWriter {
     let directory: URL
     let format: ExportFormat
     /// Relative paths of every file written.
-    private(set) var paths = Set<String>()
+    var paths = Set<String>()
     private var htmlFiles: [String: String] = [:]
     private var openDays: [String: EMLDocument] = [:]
     private var openSlices: [String: RSMFDocument] = [:]
     private var edrm = EDRMBatch()
     private var conversations = Set<String>()
     /// Output waiting to be appended, by path: files are opened once per flush, not per message.
+    /// While true (replaying a resumed export up to its last checkpoint), the writer
+    /// rebuilds its state but writes nothing: those bytes are already on disk.
+    var replaying = false
     private var pending: [String: Data] = [:]
     private var pendingBytes = 0
     private var checkpointJSON: [UInt8]?
@@ -131,6 +134,10 @@ struct ExportWriter {
     }
 
     private mutating func append(_ data: Data, to path: String) throws {
+        if replaying {
+            paths.insert(path)
+            return
+        }
         if !paths.contains(path) {
             let url = directory.appendingPathComponent(path)
             try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
@@ -140,6 +147,16 @@ struct ExportWriter {
         pending[path, default: Data()].append(data)
         pendingBytes += data.count
         if pendingBytes > 8 << 20 { try flush() }
+    }
+
+    /// The size of every file written so far, for a resume checkpoint.
+    func sizes() throws -> [String: Int] {
+        var sizes: [String: Int] = [:]
+        for path in paths {
+            let attributes = try FileManager.default.attributesOfItem(atPath: directory.appendingPathComponent(path).path)
+            sizes[path] = (attributes[.size] as? NSNumber)?.intValue ?? 0
+        }
+        return sizes
     }
 
     /// Appends everything pending to its file.

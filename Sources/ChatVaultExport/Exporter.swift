@@ -16,6 +16,8 @@ public struct Exporter: Sendable {
     public var format: ExportFormat
     public var actor: String
     public var pageSize = 2000
+    /// Test hook: stop with an error after this many pages have been checkpointed.
+    package var interruptAfterPages: Int?
 
     public init(archive: Source, format: ExportFormat, actor: String) {
         self.archive = archive
@@ -31,25 +33,39 @@ public struct Exporter: Sendable {
     }
 
     public func run(
-        _ selection: SearchRequest, description: [String: String], to directory: URL, progress: @Sendable (Int) -> Void = { _ in }
+        _ selection: SearchRequest, description: [String: String], to directory: URL, resume: Bool = false,
+        progress: @Sendable (Int) -> Void = { _ in }
     ) async throws -> Summary {
         let fileManager = FileManager.default
-        if fileManager.fileExists(atPath: directory.path), !((try? fileManager.contentsOfDirectory(atPath: directory.path)) ?? []).isEmpty {
-            throw ExportError("\(directory.path) is not empty; choose a new folder for the export")
-        }
-        try fileManager.createDirectory(at: directory, withIntermediateDirectories: true)
-        let session = try await archive.proofSession()
         var writer = ExportWriter(directory: directory, format: format)
+        let session: any InclusionProofSession
+        var resumed: ExportProgress?
+        if resume {
+            // Back to the last checkpoint: what was written after it is cut off, then the
+            // pages before it are replayed without writing to rebuild the writer's state.
+            let state = try ExportProgress.load(from: directory, format: format)
+            try state.restore(directory)
+            session = try await archive.proofSession(treeSize: state.treeSize)
+            resumed = state
+        } else {
+            if fileManager.fileExists(atPath: directory.path), !((try? fileManager.contentsOfDirectory(atPath: directory.path)) ?? []).isEmpty {
+                throw ExportError("\(directory.path) is not empty; choose a new folder for the export, or --resume an interrupted one")
+            }
+            try fileManager.createDirectory(at: directory, withIntermediateDirectories: true)
+            session = try await archive.proofSession(treeSize: nil)
+        }
         var request = selection
         request.order = .oldest
         request.limit = pageSize
         request.offset = 0
         var count = 0
+        var pages = 0
         let titles = TitleCache()
         while true {
             let page = try await archive.search(request)
             let ids = page.hits.map(\.message.id)
             guard let last = ids.last else { break }
+            writer.replaying = resumed.map { last <= $0.afterID } ?? false
             // Messages stored after the session's checkpoint cannot be proven by it; the
             // export is the selection as of that checkpoint.
             let proofs = try await session.proofs(messageIDs: ids)
@@ -59,10 +75,24 @@ public struct Exporter: Sendable {
                 try await writer.add(record, proof: proof, conversation: label, attachment: { sha in try await archive.attachment(sha256: sha) })
             }
             count += proofs.count
+            if let resumed, writer.replaying, last == resumed.afterID, count != resumed.count {
+                throw ExportError(
+                    "the archive changed since the export was interrupted (\(count) messages replayed, \(resumed.count) written); start a new export")
+            }
+            if !writer.replaying {
+                try writer.flush()
+                try ExportProgress(
+                    format: format.rawValue, afterID: last, count: count, treeSize: session.checkpoint.treeSize, files: try writer.sizes()
+                )
+                .save(to: directory)
+                pages += 1
+                if let limit = interruptAfterPages, pages >= limit { throw ExportError("interrupted after \(pages) pages (test hook)") }
+            }
             progress(count)
             if !page.hasMore { break }
             request.afterID = last
         }
+        writer.replaying = false
         try await writer.finish(attachment: { sha in try await archive.attachment(sha256: sha) })
 
         var files: [ExportManifest.File] = []
@@ -75,6 +105,7 @@ public struct Exporter: Sendable {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         try encoder.encode(manifest).write(to: directory.appendingPathComponent("manifest.json"))
+        try? fileManager.removeItem(at: ExportProgress.url(in: directory))
         return Summary(messages: count, conversations: writer.conversationCount, files: files.count, manifest: manifest)
     }
 

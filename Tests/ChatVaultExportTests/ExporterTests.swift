@@ -129,3 +129,43 @@ import Testing
         #expect(first["defects"] == .number("0"))
     }
 }
+
+@Suite struct ResumableExportTests {
+    @Test(arguments: ExportFormat.allCases)
+    func anInterruptedExportResumesToTheSameFiles(format: ExportFormat) async throws {
+        let fixture = try await ExporterTests.Fixture()
+        defer { fixture.remove() }
+        let whole = try await fixture.export(format)
+
+        let resumed = fixture.root.appendingPathComponent("resumed-\(format.rawValue)")
+        var exporter = Exporter(archive: fixture.archive, format: format, actor: "officer")
+        exporter.pageSize = 2
+        exporter.interruptAfterPages = 1
+        await #expect(throws: ExportError.self) {
+            _ = try await exporter.run(SearchRequest(query: nil), description: ["query": ""], to: resumed)
+        }
+        // A crash can leave bytes after the checkpoint: the resume must cut them off.
+        let proofs = resumed.appendingPathComponent("proofs.jsonl")
+        let handle = try FileHandle(forWritingTo: proofs)
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data("{\"partial".utf8))
+        try handle.close()
+        await #expect(throws: ExportError.self, "a non-empty folder is refused without --resume") {
+            _ = try await Exporter(archive: fixture.archive, format: format, actor: "officer").run(
+                SearchRequest(query: nil), description: ["query": ""], to: resumed)
+        }
+        exporter.interruptAfterPages = nil
+        _ = try await exporter.run(SearchRequest(query: nil), description: ["query": ""], to: resumed, resume: true)
+
+        let expected = ExportVerifier.allFiles(in: whole).filter { $0 != "manifest.json" }.sorted()
+        #expect(ExportVerifier.allFiles(in: resumed).filter { $0 != "manifest.json" }.sorted() == expected)
+        for path in expected {
+            let a = try Data(contentsOf: whole.appendingPathComponent(path))
+            let b = try Data(contentsOf: resumed.appendingPathComponent(path))
+            #expect(a == b, "\(path) differs after resuming")
+        }
+        let report = ExportVerifier.verify(directory: resumed, publicKey: fixture.publicKey)
+        #expect(report.isIntact, "\(report.problems)")
+        #expect(report.proofsChecked == 5)
+    }
+}

@@ -13,7 +13,8 @@ public protocol InclusionProofSession: Sendable {
 
 /// An archive that can prove many messages against one checkpoint cheaply.
 public protocol ProofSessionProviding: Sendable {
-    func proofSession() async throws -> any InclusionProofSession
+    /// A session at the checkpoint of `treeSize` leaves, or at the latest one.
+    func proofSession(treeSize: Int?) async throws -> any InclusionProofSession
 }
 
 public final class ProofSession: InclusionProofSession {
@@ -64,9 +65,17 @@ public final class ProofSession: InclusionProofSession {
 
 extension SQLiteArchive: ProofSessionProviding {
     /// A proof session at the latest checkpoint.
-    public func proofSession() async throws -> any InclusionProofSession {
+    public func proofSession(treeSize: Int? = nil) async throws -> any InclusionProofSession {
         let (checkpoint, levels) = try await database.read { db -> (Checkpoint, MerkleLevels) in
-            guard let latest = try Self.latestCheckpoint(db)?.checkpoint else { throw ArchiveError.corrupt("the vault has no checkpoint") }
+            let found: Checkpoint?
+            if let treeSize {
+                found = try Row.fetchOne(
+                    db, sql: "SELECT tree_size, root, at, origin, signature FROM checkpoints WHERE tree_size = ?", arguments: [treeSize]
+                ).map(Self.checkpoint(from:))
+            } else {
+                found = try Self.latestCheckpoint(db)?.checkpoint
+            }
+            guard let latest = found else { throw ArchiveError.notFound("a checkpoint of \(treeSize.map(String.init) ?? "any") leaves") }
             let log = try LoadedLog(db: db)
             guard log.gaps.isEmpty, log.count >= latest.treeSize else {
                 throw ArchiveError.corrupt("leaves are missing from the log; run `chatvault verify`")

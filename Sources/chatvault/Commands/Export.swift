@@ -28,6 +28,9 @@ struct Export: AsyncParsableCommand {
     @Option(help: "The folder to write (must be new or empty).")
     var out: String
 
+    @Flag(help: "Continue an interrupted export in --out from its last checkpoint.")
+    var resume = false
+
     @Flag(help: "Print the result as JSON.")
     var json = false
 
@@ -48,7 +51,7 @@ struct Export: AsyncParsableCommand {
                     [("format", .string(format)), ("out", .string(out))] + description.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) })
             )
             let exporter = Exporter(archive: archive, format: ExportFormat(rawValue: format)!, actor: options.actorName)
-            let summary = try await exporter.run(selection, description: description, to: URL(fileURLWithPath: out)) { count in
+            let summary = try await exporter.run(selection, description: description, to: URL(fileURLWithPath: out), resume: resume) { count in
                 Terminal.err("exported \(count) messages")
             }
             try await archive.recordAudit(
