@@ -143,21 +143,16 @@ struct ExportWriter {
             try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
             FileManager.default.createFile(atPath: url.path, contents: nil)
             paths.insert(path)
+            fileSizes[path] = 0
         }
         pending[path, default: Data()].append(data)
         pendingBytes += data.count
         if pendingBytes > 8 << 20 { try flush() }
     }
 
-    /// The size of every file written so far, for a resume checkpoint.
-    func sizes() throws -> [String: Int] {
-        var sizes: [String: Int] = [:]
-        for path in paths {
-            let attributes = try FileManager.default.attributesOfItem(atPath: directory.appendingPathComponent(path).path)
-            sizes[path] = (attributes[.size] as? NSNumber)?.intValue ?? 0
-        }
-        return sizes
-    }
+    /// The size of every file written so far (kept as they are flushed, not read back:
+    /// an EML export can hold thousands of files), for a resume checkpoint.
+    var fileSizes: [String: Int] = [:]
 
     /// Appends everything pending to its file.
     mutating func flush() throws {
@@ -166,6 +161,7 @@ struct ExportWriter {
             defer { try? handle.close() }
             try handle.seekToEnd()
             try handle.write(contentsOf: data)
+            fileSizes[path, default: 0] += data.count
         }
         pending.removeAll(keepingCapacity: true)
         pendingBytes = 0

@@ -16,7 +16,9 @@ public struct Exporter: Sendable {
     public var format: ExportFormat
     public var actor: String
     public var pageSize = 2000
-    /// Test hook: stop with an error after this many pages have been checkpointed.
+    /// How often progress is made durable for `--resume`.
+    public var checkpointEveryPages = 5
+    /// Test hook: stop with an error at the first checkpoint after this many pages.
     package var interruptAfterPages: Int?
 
     public init(archive: Source, format: ExportFormat, actor: String) {
@@ -47,6 +49,7 @@ public struct Exporter: Sendable {
             try state.restore(directory)
             session = try await archive.proofSession(treeSize: state.treeSize)
             resumed = state
+            writer.fileSizes = state.files
         } else {
             if fileManager.fileExists(atPath: directory.path), !((try? fileManager.contentsOfDirectory(atPath: directory.path)) ?? []).isEmpty {
                 throw ExportError("\(directory.path) is not empty; choose a new folder for the export, or --resume an interrupted one")
@@ -80,13 +83,15 @@ public struct Exporter: Sendable {
                     "the archive changed since the export was interrupted (\(count) messages replayed, \(resumed.count) written); start a new export")
             }
             if !writer.replaying {
-                try writer.flush()
-                try ExportProgress(
-                    format: format.rawValue, afterID: last, count: count, treeSize: session.checkpoint.treeSize, files: try writer.sizes()
-                )
-                .save(to: directory)
                 pages += 1
-                if let limit = interruptAfterPages, pages >= limit { throw ExportError("interrupted after \(pages) pages (test hook)") }
+                if pages % checkpointEveryPages == 0 {
+                    try writer.flush()
+                    try ExportProgress(
+                        format: format.rawValue, afterID: last, count: count, treeSize: session.checkpoint.treeSize, files: writer.fileSizes
+                    )
+                    .save(to: directory)
+                    if let limit = interruptAfterPages, pages >= limit { throw ExportError("interrupted after \(pages) pages (test hook)") }
+                }
             }
             progress(count)
             if !page.hasMore { break }

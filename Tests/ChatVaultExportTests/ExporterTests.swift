@@ -140,6 +140,7 @@ import Testing
         let resumed = fixture.root.appendingPathComponent("resumed-\(format.rawValue)")
         var exporter = Exporter(archive: fixture.archive, format: format, actor: "officer")
         exporter.pageSize = 2
+        exporter.checkpointEveryPages = 1
         exporter.interruptAfterPages = 1
         await #expect(throws: ExportError.self) {
             _ = try await exporter.run(SearchRequest(query: nil), description: ["query": ""], to: resumed)
