@@ -14,7 +14,7 @@ struct EMLDocument {
     var files: [(name: String, mediaType: String?, bytes: [UInt8])] = []
 
     func render() -> [UInt8] {
-        let digest = Array(SHA256.hash(data: Array("\(key)|\(day)".utf8))).map { String(format: "%02x", $0) }.joined()
+        let digest = Array(SHA256.hash(data: Array("\(key)|\(day)".utf8))).hexString
         let boundary = "cv-" + digest.prefix(24)
         let first = records.first?.sentAt ?? Timestamp(microseconds: 0)
         var text = "\(title) (\(key)), \(day)\n\n"

@@ -1,4 +1,5 @@
 public import ChatVaultArchive
+import ChatVaultCore
 public import Crypto
 public import Foundation
 
@@ -82,7 +83,7 @@ public enum ExportVerifier {
             hasher.update(data: chunk)
             bytes += chunk.count
         }
-        return ExportManifest.File(path: path, sha256: Array(hasher.finalize()).map { String(format: "%02x", $0) }.joined(), bytes: bytes)
+        return ExportManifest.File(path: path, sha256: Array(hasher.finalize()).hexString, bytes: bytes)
     }
 
     static func lines(of url: URL) -> [String] {

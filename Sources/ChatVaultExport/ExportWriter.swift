@@ -174,7 +174,7 @@ struct ExportWriter {
             key.unicodeScalars.map { scalar -> Character in
                 (scalar.properties.isAlphabetic && scalar.isASCII) || ("0"..."9").contains(scalar) || scalar == "-" ? Character(scalar) : "_"
             }.prefix(60))
-        let hash = Array(SHA256.hash(data: Array(key.utf8))).prefix(4).map { String(format: "%02x", $0) }.joined()
+        let hash = Array(Array(SHA256.hash(data: Array(key.utf8))).prefix(4)).hexString
         return safe + "-" + hash
     }
 }

@@ -1,3 +1,4 @@
+import ChatVaultCore
 public import Crypto
 import Foundation
 

@@ -1,3 +1,4 @@
+import ChatVaultCore
 import Crypto
 import Foundation
 import Glibc

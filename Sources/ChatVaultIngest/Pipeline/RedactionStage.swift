@@ -82,7 +82,7 @@ public struct RedactionStage: Sendable {
             }
             guard isText else { continue }
             let stored = Array((outcome.dropMessage ? "" : outcome.text).utf8)
-            let storedHash = Array(SHA256.hash(data: stored)).map { String(format: "%02x", $0) }.joined()
+            let storedHash = Array(SHA256.hash(data: stored)).hexString
             incoming.contents[sha256] = nil
             incoming.contents[storedHash] = stored
             var replaced = attachment

@@ -36,7 +36,7 @@ public struct UsePolicy: Sendable {
 
     /// The SHA-256 of a policy file's text, as hex.
     public static func version(of text: String) -> String {
-        SHA256.hash(data: Array(text.utf8)).map { String(format: "%02x", $0) }.joined()
+        Array(SHA256.hash(data: Array(text.utf8))).hexString
     }
 
     /// Rule names raised for things other than rules: walls, contacts, personal use, sampling.

@@ -70,7 +70,7 @@ final class CSVSource: MessageSource {
         let ordinal = seen[key, default: 0]
         seen[key] = ordinal + 1
         let digest = SHA256.hash(data: Array("\(key)\u{1E}\(ordinal)".utf8))
-        return digest.prefix(16).map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()
+        return Array(digest.prefix(16)).hexString
     }
 
     static func nonEmpty(_ value: String?) -> String? {

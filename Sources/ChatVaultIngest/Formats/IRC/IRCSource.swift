@@ -76,7 +76,7 @@ final class IRCSource: MessageSource {
         let ordinal = seen[key, default: 0]
         seen[key] = ordinal + 1
         let digest = SHA256.hash(data: Array("\(key)|\(ordinal)".utf8))
-        let id = digest.prefix(16).map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()
+        let id = Array(digest.prefix(16)).hexString
         let (kind, nick, text): (Message.Kind, String, String)
         switch event {
         case .message(let who, let said): (kind, nick, text) = (.message, who, said)

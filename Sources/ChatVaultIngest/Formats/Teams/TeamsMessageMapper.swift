@@ -93,7 +93,7 @@ struct TeamsMessageMapper {
 
     static func html(_ content: String) -> Attachment {
         let bytes = Array(content.utf8)
-        let hex = SHA256.hash(data: bytes).map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()
+        let hex = Array(SHA256.hash(data: bytes)).hexString
         return Attachment(name: "body.html", sha256: hex, size: Int64(bytes.count), mediaType: "text/html")
     }
 

@@ -93,6 +93,6 @@ struct TelegramMessageMapper {
 
     private func fallbackID(_ sentAt: Timestamp, sender: String, ordinal: Int) -> String {
         let digest = SHA256.hash(data: Array("\(sentAt.microseconds)|\(sender)|\(ordinal)".utf8))
-        return "h" + digest.prefix(12).map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()
+        return "h" + Array(digest.prefix(12)).hexString
     }
 }
