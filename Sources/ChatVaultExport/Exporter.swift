@@ -63,7 +63,7 @@ public struct Exporter: Sendable {
         request.offset = 0
         var count = 0
         var pages = 0
-        let titles = TitleCache()
+        var labels: [String: ConversationLabel] = [:]
         while true {
             let page = try await archive.search(request)
             let ids = page.hits.map(\.message.id)
@@ -74,7 +74,7 @@ public struct Exporter: Sendable {
             let proofs = try await session.proofs(messageIDs: ids)
             for proof in proofs {
                 guard let record = ExportRecord(record: proof.record) else { throw ExportError("message \(proof.recordID): unreadable record") }
-                let label = format == .jsonl ? ConversationLabel(title: "", kind: nil) : try await label(of: record, cache: titles)
+                let label = format == .jsonl ? ConversationLabel(title: "", kind: nil) : try await label(of: record, cache: &labels)
                 try await writer.add(record, proof: proof, conversation: label, attachment: { sha in try await archive.attachment(sha256: sha) })
             }
             count += proofs.count
@@ -114,11 +114,11 @@ public struct Exporter: Sendable {
         return Summary(messages: count, conversations: writer.conversationCount, files: files.count, manifest: manifest)
     }
 
-    private func label(of record: ExportRecord, cache: TitleCache) async throws -> ConversationLabel {
-        if let known = cache.label(record.conversationKey) { return known }
+    private func label(of record: ExportRecord, cache: inout [String: ConversationLabel]) async throws -> ConversationLabel {
+        if let known = cache[record.conversationKey] { return known }
         let conversation = try await archive.conversations(matching: record.conversationKey).first?.conversation
         let label = ConversationLabel(title: conversation?.name ?? record.conversationKey, kind: conversation?.kind)
-        cache.store(record.conversationKey, label)
+        cache[record.conversationKey] = label
         return label
     }
 }
@@ -127,15 +127,6 @@ public struct Exporter: Sendable {
 struct ConversationLabel: Sendable {
     var title: String
     var kind: Conversation.Kind?
-}
-
-/// Conversation labels seen during one export.
-final class TitleCache: @unchecked Sendable {
-    private let lock = NSLock()
-    private var labels: [String: ConversationLabel] = [:]
-
-    func label(_ key: String) -> ConversationLabel? { lock.withLock { labels[key] } }
-    func store(_ key: String, _ label: ConversationLabel) { lock.withLock { labels[key] = label } }
 }
 
 public struct ExportError: Error, CustomStringConvertible, Sendable {

@@ -45,17 +45,19 @@ struct Demo: AsyncParsableCommand {
                 "Integrity: \(report2.isIntact ? "intact" : "NOT INTACT"), \(stats.treeSize) leaves, latest signed root \(stats.latestCheckpoint?.root.hexString.prefix(16) ?? "-")…"
             )
             let v = "--vault \(directory.path)"
+            // Run through `swift run`, the binary is not on the PATH: say what to type.
+            let chatvault = CommandLine.arguments[0].contains(".build/") ? "swift run chatvault" : "chatvault"
             Terminal.out(
                 """
 
                 Try:
-                  chatvault conversations \(v)
-                  chatvault search \(v) "wire transfer"
-                  chatvault search \(v) password          (found although typed with zero-width spaces)
-                  chatvault search \(v) guarant* --from "Dan Okafor"
-                  chatvault show \(v) teams:chat-acme-1
-                  chatvault verify \(v)
-                  chatvault audit \(v)
+                  \(chatvault) conversations \(v)
+                  \(chatvault) search \(v) "wire transfer"
+                  \(chatvault) search \(v) password          (found although typed with zero-width spaces)
+                  \(chatvault) search \(v) guarant* --from "Dan Okafor"
+                  \(chatvault) show \(v) teams:chat-acme-1
+                  \(chatvault) verify \(v)
+                  \(chatvault) audit \(v)
                 """)
         }
     }
