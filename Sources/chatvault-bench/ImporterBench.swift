@@ -47,7 +47,7 @@ struct ImporterBench: AsyncParsableCommand {
         let vaultURL = root.appendingPathComponent("vault-\(name)")
         try? FileManager.default.removeItem(at: vaultURL)
         let vault = try Vault.create(at: vaultURL)
-        let importer = Importer(archive: try vault.openArchive(), redaction: try RedactionStage.forVault(vault), actor: "bench", batchSize: 10_000)
+        let importer = try Importer.forVault(vault, archive: try vault.openArchive(), actor: "bench", batchSize: 10_000)
         var report: Importer.FileReport?
         let cost = try await Measure.run { report = try await importer.importFile(path, format: format) }
         let bytes = Measure.directorySize(URL(fileURLWithPath: path))

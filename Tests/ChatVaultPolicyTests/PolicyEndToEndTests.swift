@@ -82,7 +82,7 @@ import Testing
         try Self.messages.write(to: file, atomically: true, encoding: .utf8)
         let archive = try vault.openArchive()
 
-        let importer = Importer(archive: archive, redaction: try RedactionStage.forVault(vault), actor: "test", batchSize: 3)
+        let importer = try Importer.forVault(vault, archive: archive, actor: "test", batchSize: 3)
         let report = try await importer.importFile(file.path)
         #expect(report.imported == 8 && report.rejected == 0)
 
@@ -110,7 +110,7 @@ import Testing
 
         #expect(try await archive.verify().isIntact)
         // Re-importing adds neither messages nor alerts.
-        let again = try await Importer(archive: archive, redaction: try RedactionStage.forVault(vault), actor: "test").importFile(file.path)
+        let again = try await Importer.forVault(vault, archive: archive, actor: "test").importFile(file.path)
         #expect(again.imported == 0)
         #expect(try await archive.alerts(state: nil, rule: nil, limit: 100).count == 7)
         #expect(try await archive.alerts(state: .open, rule: "after-hours-trading", limit: 100).count == 2)
@@ -134,7 +134,7 @@ import Testing
         try #"{"platform":"slack","conversation":"G7","id":"2","sender":"U2","sent_at":"2024-03-05T16:00:00Z","text":"morning"}"#
             .write(to: tuesday, atomically: true, encoding: .utf8)
         for file in [monday, tuesday] {
-            _ = try await Importer(archive: archive, redaction: try RedactionStage.forVault(vault), actor: "test").importFile(file.path)
+            _ = try await Importer.forVault(vault, archive: archive, actor: "test").importFile(file.path)
         }
         let walls = try await archive.alerts(state: .open, rule: "wall.research-trading", limit: 10)
         #expect(walls.count == 1)

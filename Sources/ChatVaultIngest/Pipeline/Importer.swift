@@ -51,10 +51,20 @@ public struct Importer: Sendable {
     ) {
         self.archive = archive
         self.redaction = redaction
-        self.policy = policy ?? redaction?.policy
+        self.policy = policy
         self.actor = actor
         self.batchSize = batchSize
         self.strict = strict
+    }
+
+    /// An importer that applies the vault's own policy file: its redaction part and, when
+    /// it has rules, its IM-use part.
+    public static func forVault(
+        _ vault: Vault, archive: any Archive, actor: String, batchSize: Int = 5000, strict: Bool = false
+    ) throws -> Importer {
+        Importer(
+            archive: archive, redaction: try RedactionStage.forVault(vault), policy: try PolicyStage.forVault(vault), actor: actor,
+            batchSize: batchSize, strict: strict)
     }
 
     /// Imports one file and records what happened as an `archive.import` audit event,

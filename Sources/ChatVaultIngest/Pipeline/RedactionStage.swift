@@ -10,13 +10,9 @@ import Foundation
 /// the values.
 public struct RedactionStage: Sendable {
     public let redactor: Redactor
-    /// The vault's IM-use policy stage, found with the redaction policy in the same file,
-    /// so an importer built from the vault's stages also raises alerts.
-    public var policy: PolicyStage?
 
-    public init(redactor: Redactor, policy: PolicyStage? = nil) {
+    public init(redactor: Redactor) {
         self.redactor = redactor
-        self.policy = policy
     }
 
     /// The vault's stage: its policy file (or the built-in default) and its secret.
@@ -27,7 +23,7 @@ public struct RedactionStage: Sendable {
         } else {
             policy = .default
         }
-        return RedactionStage(redactor: Redactor(policy: policy, secret: try vault.redactionSecret()), policy: try PolicyStage.forVault(vault))
+        return RedactionStage(redactor: Redactor(policy: policy, secret: try vault.redactionSecret()))
     }
 
     public func apply(to incoming: IncomingMessage) -> IncomingMessage {

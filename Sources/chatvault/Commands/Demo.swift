@@ -33,7 +33,7 @@ struct Demo: AsyncParsableCommand {
             let file = FileManager.default.temporaryDirectory.appendingPathComponent("chatvault-demo-\(getpid()).jsonl")
             try DemoFixture.jsonl.write(to: file, atomically: true, encoding: .utf8)
             defer { try? FileManager.default.removeItem(at: file) }
-            let report = try await Importer(archive: archive, redaction: try RedactionStage.forVault(opened), actor: actor).importFile(file.path)
+            let report = try await Importer.forVault(opened, archive: archive, actor: actor).importFile(file.path)
             let stats = try await archive.statistics()
             let report2 = try await archive.verify()
             try await archive.recordAudit(

@@ -62,8 +62,7 @@ struct Import: AsyncParsableCommand {
         try await reportingErrors {
             let vault = try options.openVault()
             let archive = try vault.openArchive()
-            let redaction = try RedactionStage.forVault(vault)
-            let importer = Importer(archive: archive, redaction: redaction, actor: options.actorName, batchSize: batchSize, strict: strict)
+            let importer = try Importer.forVault(vault, archive: archive, actor: options.actorName, batchSize: batchSize, strict: strict)
             var redactions = 0
             var imported = 0
             var duplicates = 0
