@@ -19,6 +19,7 @@ let package = Package(
         .library(name: "ChatVaultExport", targets: ["ChatVaultExport"]),
         .library(name: "ChatVaultIngest", targets: ["ChatVaultIngest"]),
         .library(name: "ChatVaultPolicy", targets: ["ChatVaultPolicy"]),
+        .library(name: "ChatVaultCapture", targets: ["ChatVaultCapture"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
@@ -26,6 +27,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         .target(name: "ChatVaultCore", swiftSettings: upcoming),
@@ -72,10 +76,22 @@ let package = Package(
             ],
             swiftSettings: upcoming
         ),
+        .target(
+            name: "ChatVaultCapture",
+            dependencies: [
+                "ChatVaultCore", "ChatVaultArchive", "ChatVaultIngest",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: upcoming
+        ),
         .executableTarget(
             name: "chatvault",
             dependencies: [
                 "ChatVaultCore", "ChatVaultRedaction", "ChatVaultPolicy", "ChatVaultArchive", "ChatVaultIngest", "ChatVaultExport",
+                "ChatVaultCapture", .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
@@ -102,6 +118,11 @@ let package = Package(
                 "ChatVaultCore", "ChatVaultRedaction", "ChatVaultPolicy", "ChatVaultArchive", "ChatVaultIngest",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
+            swiftSettings: upcoming
+        ),
+        .testTarget(
+            name: "ChatVaultCaptureTests",
+            dependencies: ["ChatVaultCore", "ChatVaultArchive", "ChatVaultIngest", "ChatVaultCapture"],
             swiftSettings: upcoming
         ),
         .testTarget(name: "ChatVaultCoreTests", dependencies: ["ChatVaultCore"], swiftSettings: upcoming),

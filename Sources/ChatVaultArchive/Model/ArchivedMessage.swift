@@ -67,12 +67,16 @@ public struct AppendReceipt: Sendable, Hashable {
     public var checkpoint: Checkpoint?
     /// Archive ids of the alerts stored with the batch.
     public var alertIDs: [Int64]
+    /// Positions in the batch of the messages that were duplicates, ascending; every other
+    /// position was stored, in the order of ``storedIDs``.
+    public var duplicatePositions: [Int]
 
-    public init(storedIDs: [Int64], duplicates: Int, checkpoint: Checkpoint?, alertIDs: [Int64] = []) {
+    public init(storedIDs: [Int64], duplicates: Int, checkpoint: Checkpoint?, alertIDs: [Int64] = [], duplicatePositions: [Int] = []) {
         self.storedIDs = storedIDs
         self.duplicates = duplicates
         self.checkpoint = checkpoint
         self.alertIDs = alertIDs
+        self.duplicatePositions = duplicatePositions
     }
 
     public var stored: Int { storedIDs.count }

@@ -59,14 +59,14 @@ extension SQLiteArchive {
         var indexRows: [(id: Int64, body: String, meta: String)] = []
         var tokenCache: [String: String] = [:]
         var storedIDs: [Int64] = []
-        var duplicates = 0
+        var duplicatePositions: [Int] = []
         indexRows.reserveCapacity(batch.count)
         storedIDs.reserveCapacity(batch.count)
 
-        for incoming in batch {
+        for (position, incoming) in batch.enumerated() {
             let message = incoming.message
             guard seen.insert(message.dedupKey).inserted else {
-                duplicates += 1
+                duplicatePositions.append(position)
                 continue
             }
             let conversationKey = ConversationKey(platform: message.platform, sourceID: message.conversation)
@@ -98,7 +98,7 @@ extension SQLiteArchive {
             try insertMessage.run()
             // The unique (conversation, source_id) key is the deduplication: no row, no leaf.
             if db.changesCount == 0 {
-                duplicates += 1
+                duplicatePositions.append(position)
                 continue
             }
             log.appendLeaf(
@@ -152,13 +152,15 @@ extension SQLiteArchive {
         let alertIDs = alerts.isEmpty ? [] : try Self.storeAlerts(alerts, storedIDs: Set(storedIDs), db: db, log: &log)
         var detail = JSONValue.object([
             ("source", .string(context.source)), ("stored", .number(String(storedIDs.count))),
-            ("duplicates", .number(String(duplicates))),
+            ("duplicates", .number(String(duplicatePositions.count))),
         ])
         if !alertIDs.isEmpty, case .object(let fields) = detail { detail = .object(fields + [("alerts", .number(String(alertIDs.count)))]) }
         let now = clock()
         _ = try log.appendAudit(action: "archive.append", actor: context.actor, detail: detail, at: now)
         let checkpoint = try log.checkpoint(at: now)
-        return AppendReceipt(storedIDs: storedIDs, duplicates: duplicates, checkpoint: checkpoint, alertIDs: alertIDs)
+        return AppendReceipt(
+            storedIDs: storedIDs, duplicates: duplicatePositions.count, checkpoint: checkpoint, alertIDs: alertIDs,
+            duplicatePositions: duplicatePositions)
     }
 
     func isExternal(_ handle: Handle) -> Bool {

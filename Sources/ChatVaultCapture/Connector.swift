@@ -1,0 +1,107 @@
+public import ChatVaultCore
+public import ChatVaultIngest
+public import Foundation
+public import Logging
+
+/// A live source: connects, catches up from the saved cursors, then follows new messages
+/// until cancelled or until the session breaks.
+///
+/// ``run(_:)`` is one session. It throws when the server goes away; ``CaptureRunner``
+/// marks the source down, waits with backoff and calls it again, and the new session
+/// continues from the cursors the last durable batch saved. A connector returns normally
+/// only when its task is cancelled (graceful shutdown), after finishing the batch at hand.
+public protocol Connector: Sendable {
+    var configuration: SourceConfiguration { get }
+    func run(_ context: CaptureContext) async throws
+}
+
+/// What a connector uses to store what it read and to say how the source is doing.
+public struct CaptureContext: Sendable {
+    public let configuration: SourceConfiguration
+    public let ingestor: Ingestor
+    public let store: SourceStore
+    public let logger: Logger
+    public let vaultDirectory: URL
+
+    public init(configuration: SourceConfiguration, ingestor: Ingestor, store: SourceStore, logger: Logger, vaultDirectory: URL) {
+        self.configuration = configuration
+        self.ingestor = ingestor
+        self.store = store
+        self.logger = logger
+        self.vaultDirectory = vaultDirectory
+    }
+
+    var name: String { configuration.name }
+
+    /// Where reading `archive` should continue; `nil` reads it from the beginning.
+    public func cursor(_ archive: String) async throws -> String? {
+        try await store.state(of: name, kind: configuration.kind).cursors[archive]
+    }
+
+    /// Stores a batch read from `archive` and, once it is durable, moves the archive's
+    /// cursor to `cursor` (unchanged when `nil`) and counts it. Returns the archive's report.
+    @discardableResult
+    public func deliver(_ messages: [IncomingMessage], from archive: String, cursor: String?) async throws -> Ingestor.Report {
+        let report = try await ingestor.ingest(messages, source: "\(configuration.kind):\(name):\(archive)")
+        let storedDays = zip(messages, report.outcomes).compactMap { message, outcome -> Timestamp? in
+            if case .stored = outcome { message.message.sentAt } else { nil }
+        }
+        let newest = messages.map(\.message.sentAt).max()
+        try await store.update(name, kind: configuration.kind) { state in
+            if let cursor { state.cursors[archive] = cursor }
+            for day in storedDays { state.perDay[SourceState.day(of: day), default: 0] += 1 }
+            state.stored += report.stored
+            state.duplicates += report.duplicates
+            state.rejected += report.rejected
+            if let newest {
+                let seconds = Double(newest.microseconds) / 1_000_000
+                state.lastMessageAt = max(state.lastMessageAt ?? seconds, seconds)
+            }
+        }
+        if report.stored > 0 {
+            logger.info("stored", metadata: ["archive": "\(archive)", "stored": "\(report.stored)", "duplicates": "\(report.duplicates)"])
+        }
+        return report
+    }
+
+    /// Moves a cursor without storing anything (an archive page with nothing new).
+    public func advance(_ archive: String, to cursor: String) async throws {
+        try await store.update(name, kind: configuration.kind) { $0.cursors[archive] = cursor }
+    }
+
+    /// The session is connected and the last poll succeeded.
+    public func markUp() async throws {
+        let now = Date().timeIntervalSince1970
+        let previous = try await store.state(of: name, kind: configuration.kind)
+        if previous.status != .up { logger.info("source up") }
+        try await store.update(name, kind: configuration.kind) { state in
+            if state.status == .down, let since = state.downSince {
+                state.record(
+                    SourceState.Gap(
+                        kind: "down", archive: nil, detectedAt: now,
+                        detail: "unreachable for \(Int(now - since)) s from \(Timestamp(secondsSince1970: since).iso8601); caught up from saved cursors"))
+            }
+            state.status = .up
+            state.lastError = nil
+            state.downSince = nil
+            state.lastPollAt = now
+        }
+    }
+
+    /// Records something that may mean messages were missed (an id skip, a lost cursor).
+    public func reportGap(kind: String, archive: String?, detail: String) async throws {
+        logger.warning("gap", metadata: ["kind": "\(kind)", "archive": "\(archive ?? "-")", "detail": "\(detail)"])
+        try await store.update(name, kind: configuration.kind) {
+            $0.record(SourceState.Gap(kind: kind, archive: archive, detectedAt: Date().timeIntervalSince1970, detail: detail))
+        }
+    }
+
+    func markDown(_ error: any Error) async throws {
+        let now = Date().timeIntervalSince1970
+        try await store.update(name, kind: configuration.kind) { state in
+            if state.status != .down { state.downSince = now }
+            state.status = .down
+            state.lastError = "\(error)"
+        }
+    }
+}

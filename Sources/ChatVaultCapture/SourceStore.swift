@@ -1,0 +1,57 @@
+public import ChatVaultArchive
+public import Foundation
+
+/// Reads and replaces the ``SourceState`` files under `vault/sources/`.
+public actor SourceStore {
+    public let directory: URL
+    private var cache: [String: SourceState] = [:]
+
+    public init(vaultDirectory: URL) {
+        directory = vaultDirectory.appendingPathComponent("sources")
+    }
+
+    public init(vault: Vault) {
+        self.init(vaultDirectory: vault.directory)
+    }
+
+    public func state(of name: String, kind: String) throws -> SourceState {
+        if let cached = cache[name] { return cached }
+        let url = fileURL(name)
+        guard let data = FileManager.default.contents(atPath: url.path) else { return SourceState(name: name, kind: kind) }
+        do {
+            let state = try JSONDecoder().decode(SourceState.self, from: data)
+            cache[name] = state
+            return state
+        } catch {
+            throw CaptureError.configuration(source: name, "\(url.path) is not a valid source state (\(error))")
+        }
+    }
+
+    /// Every source that has a state file, by name.
+    public func all() throws -> [SourceState] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
+        return try names.filter { $0.hasSuffix(".json") }.sorted().map { file in
+            let name = String(file.dropLast(5))
+            return try state(of: name, kind: "")
+        }
+    }
+
+    /// Applies `change` to the source's state and writes it atomically before returning.
+    @discardableResult
+    public func update(_ name: String, kind: String, _ change: (inout SourceState) -> Void) throws -> SourceState {
+        var state = try state(of: name, kind: kind)
+        change(&state)
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try encoder.encode(state).write(to: fileURL(name), options: .atomic)
+        cache[name] = state
+        return state
+    }
+
+    private func fileURL(_ name: String) -> URL {
+        // Source names come from the config; keep them to one path component.
+        let safe = String(name.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == "." ? $0 : "_" })
+        return directory.appendingPathComponent(safe + ".json")
+    }
+}

@@ -1,0 +1,100 @@
+public import ChatVaultArchive
+public import ChatVaultCore
+
+/// Stores messages that arrive one batch at a time, from a live connector or the HTTP
+/// ingest API, through the same redaction and policy stages as an import.
+///
+/// Batches are taken one after another (the policy stage remembers conversations), and
+/// ``ingest(_:source:)`` returns only after the batch is durable, with an outcome for every
+/// item in the order given: a retried batch reports its messages as duplicates and adds
+/// nothing.
+public actor Ingestor {
+    /// What happened to one item of a batch.
+    public enum Outcome: Sendable, Hashable {
+        case stored(id: Int64)
+        case duplicate
+        case rejected(reason: String)
+    }
+
+    public struct Report: Sendable {
+        public var outcomes: [Outcome]
+        public var alerts: Int
+        public var redactions: Int
+        /// The size of the integrity log after the batch (`0` when nothing was written).
+        public var treeSize: Int
+
+        public var stored: Int { outcomes.count { if case .stored = $0 { true } else { false } } }
+        public var duplicates: Int { outcomes.count { $0 == .duplicate } }
+        public var rejected: Int { outcomes.count { if case .rejected = $0 { true } else { false } } }
+    }
+
+    public let archive: any Archive
+    let redaction: RedactionStage?
+    let policy: PolicyStage?
+    let actor: String
+
+    public init(archive: any Archive, redaction: RedactionStage?, policy: PolicyStage?, actor: String) {
+        self.archive = archive
+        self.redaction = redaction
+        self.policy = policy
+        self.actor = actor
+    }
+
+    /// An ingestor applying the vault's own policy file, as `chatvault import` does.
+    public static func forVault(_ vault: Vault, archive: any Archive, actor: String) throws -> Ingestor {
+        Ingestor(archive: archive, redaction: try RedactionStage.forVault(vault), policy: try PolicyStage.forVault(vault), actor: actor)
+    }
+
+    /// Redacts, evaluates and stores `items`; `source` names where they came from in the
+    /// audit trail (e.g. `xmpp:prosody:alice@localhost` or `ingest:relay`).
+    public func ingest(_ items: [Result<IncomingMessage, InputError>], source: String) async throws -> Report {
+        var outcomes = [Outcome?](repeating: nil, count: items.count)
+        var prepared: [IncomingMessage] = []
+        var positions: [Int] = []
+        var alerts: [Alert] = []
+        var redactions = 0
+        for (position, item) in items.enumerated() {
+            switch item {
+            case .failure(let error):
+                outcomes[position] = .rejected(reason: error.reason)
+            case .success(let incoming):
+                var message = incoming
+                if let redaction {
+                    message = redaction.apply(to: incoming)
+                    redactions += message.message.redactions.count
+                }
+                if let policy {
+                    if policy.needsHistory(of: message.message) {
+                        let known = try await archive.conversations(matching: message.message.platform + ":" + message.message.conversation)
+                        policy.remember(message.message, participants: known.first?.conversation.participants ?? [])
+                    }
+                    alerts += policy.apply(to: &message)
+                }
+                prepared.append(message)
+                positions.append(position)
+            }
+        }
+        var treeSize = 0
+        var storedAlerts = 0
+        if !prepared.isEmpty {
+            let receipt = try await archive.append(prepared, alerts: alerts, context: AppendContext(actor: actor, source: source))
+            treeSize = receipt.checkpoint?.treeSize ?? 0
+            storedAlerts = receipt.alertIDs.count
+            let duplicates = Set(receipt.duplicatePositions)
+            var storedIDs = receipt.storedIDs.makeIterator()
+            for (index, position) in positions.enumerated() {
+                if duplicates.contains(index) {
+                    outcomes[position] = .duplicate
+                } else if let id = storedIDs.next() {
+                    outcomes[position] = .stored(id: id)
+                }
+            }
+        }
+        return Report(outcomes: outcomes.map { $0 ?? .duplicate }, alerts: storedAlerts, redactions: redactions, treeSize: treeSize)
+    }
+
+    /// Stores already-parsed messages; see ``ingest(_:source:)``.
+    public func ingest(_ messages: [IncomingMessage], source: String) async throws -> Report {
+        try await ingest(messages.map { .success($0) }, source: source)
+    }
+}

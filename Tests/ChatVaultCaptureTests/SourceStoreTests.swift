@@ -1,0 +1,36 @@
+import ChatVaultArchive
+import ChatVaultCapture
+import ChatVaultCore
+import ChatVaultIngest
+import Foundation
+import Logging
+import Testing
+
+@Suite struct SourceStoreTests {
+    @Test func deliverStoresOnceAndMovesTheCursorAfterTheBatchIsDurable() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cv-capture-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let vault = try Vault.create(at: directory)
+        let archive = try vault.openArchive()
+        let ingestor = try Ingestor.forVault(vault, archive: archive, actor: "capture:test")
+        let store = SourceStore(vault: vault)
+        let context = CaptureContext(
+            configuration: SourceConfiguration(name: "test", kind: "xmpp"), ingestor: ingestor, store: store, logger: Logger(label: "test"),
+            vaultDirectory: directory)
+        let sent = Timestamp(iso8601: "2026-11-29T10:00:00Z")!
+        let message = IncomingMessage(
+            message: Message(
+                platform: "xmpp", conversation: "alice@localhost/bob@localhost", sourceID: "m1", sender: Handle(id: "alice@localhost"),
+                recipients: [Handle(id: "bob@localhost")], sentAt: sent, text: "card 4111 1111 1111 1111"), origin: "test")
+        let first = try await context.deliver([message], from: "alice@localhost", cursor: "id-1")
+        #expect(first.stored == 1)
+        let again = try await context.deliver([message], from: "alice@localhost", cursor: "id-1")
+        #expect(again.outcomes == [.duplicate])
+        let state = try await SourceStore(vault: vault).state(of: "test", kind: "xmpp")
+        #expect(state.cursors["alice@localhost"] == "id-1")
+        #expect(state.perDay["2026-11-29"] == 1)
+        #expect(state.stored == 1 && state.duplicates == 1)
+        let page = try await archive.search(SearchRequest(query: SearchQuery.parse("4111")))
+        #expect(page.hits.isEmpty)
+    }
+}
