@@ -79,7 +79,8 @@ public struct CaptureContext: Sendable {
                 state.record(
                     SourceState.Gap(
                         kind: "down", archive: nil, detectedAt: now,
-                        detail: "unreachable for \(Int(now - since)) s from \(Timestamp(secondsSince1970: since).iso8601); caught up from saved cursors"))
+                        detail:
+                            "unreachable for \(Int(now - since)) s from \(Timestamp(secondsSince1970: since).iso8601); caught up from saved cursors"))
             }
             state.status = .up
             state.lastError = nil

@@ -58,7 +58,9 @@ public struct SourceConfiguration: Codable, Sendable, Hashable {
     public func secret(vaultDirectory: URL, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> String? {
         if let password { return password }
         for name in [passwordEnv, tokenEnv].compactMap({ $0 }) {
-            guard let value = environment[name] else { throw CaptureError.configuration(source: self.name, "environment variable \(name) is not set") }
+            guard let value = environment[name] else {
+                throw CaptureError.configuration(source: self.name, "environment variable \(name) is not set")
+            }
             return value
         }
         for path in [passwordFile, tokenFile].compactMap({ $0 }) {
