@@ -1,0 +1,12 @@
+/// Builds the connector for a configured source, by its `kind`.
+public enum Connectors {
+    public static let kinds: [String] = []
+
+    public static func make(_ configuration: SourceConfiguration) throws -> any Connector {
+        switch configuration.kind {
+        default:
+            throw CaptureError.configuration(
+                source: configuration.name, "unknown kind \(configuration.kind) (known: \(kinds.joined(separator: ", ")))")
+        }
+    }
+}
