@@ -125,6 +125,11 @@ let package = Package(
             dependencies: ["ChatVaultCore", "ChatVaultArchive", "ChatVaultIngest", "ChatVaultCapture"],
             swiftSettings: upcoming
         ),
+        .testTarget(
+            name: "ChatVaultLiveTests",
+            dependencies: ["chatvault", "ChatVaultCore", "ChatVaultArchive", "ChatVaultIngest", "ChatVaultCapture"],
+            swiftSettings: upcoming
+        ),
         .testTarget(name: "ChatVaultCoreTests", dependencies: ["ChatVaultCore"], swiftSettings: upcoming),
         .testTarget(
             name: "ChatVaultExportTests",
