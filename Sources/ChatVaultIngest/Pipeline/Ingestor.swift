@@ -29,8 +29,8 @@ public actor Ingestor {
     }
 
     public let archive: any Archive
-    let redaction: RedactionStage?
-    let policy: PolicyStage?
+    var redaction: RedactionStage?
+    var policy: PolicyStage?
     let actor: String
 
     public init(archive: any Archive, redaction: RedactionStage?, policy: PolicyStage?, actor: String) {
@@ -43,6 +43,12 @@ public actor Ingestor {
     /// An ingestor applying the vault's own policy file, as `chatvault import` does.
     public static func forVault(_ vault: Vault, archive: any Archive, actor: String) throws -> Ingestor {
         Ingestor(archive: archive, redaction: try RedactionStage.forVault(vault), policy: try PolicyStage.forVault(vault), actor: actor)
+    }
+
+    /// Picks up a changed policy file: batches after this call use it.
+    public func reload(from vault: Vault) throws {
+        redaction = try RedactionStage.forVault(vault)
+        policy = try PolicyStage.forVault(vault)
     }
 
     /// Redacts, evaluates and stores `items`; `source` names where they came from in the
