@@ -95,6 +95,7 @@ let package = Package(
             name: "ChatVaultServer",
             dependencies: [
                 "ChatVaultCore", "ChatVaultRedaction", "ChatVaultPolicy", "ChatVaultArchive", "ChatVaultIngest", "ChatVaultCapture",
+                "ChatVaultExport", .product(name: "ZIPFoundation", package: "ZIPFoundation"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "Mustache", package: "swift-mustache"),

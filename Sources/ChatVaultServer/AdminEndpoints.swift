@@ -76,7 +76,7 @@ extension ConsoleServer {
             do {
                 let report = try await archive.verify()
                 await state.finish(report: report, error: nil)
-                try? await archive.recordAudit(
+                _ = try? await archive.recordAudit(
                     action: "console.verify.finish", actor: actor,
                     detail: .object([("intact", .bool(report.isIntact)), ("records", .int(report.recordsChecked))]))
             } catch {
@@ -116,8 +116,24 @@ extension ConsoleServer {
                 last["resultClass"] = "running"
             }
             values["last"] = last
+        } else if let event = try await lastRecordedVerification() {
+            // Before this server ran one: the newest verification in the audit trail (CLI or console).
+            let intact = event.detail["intact"] == .bool(true)
+            values["last"] =
+                [
+                    "startedBy": event.actor, "startedAt": Self.time(event.time), "finishedAt": Self.time(event.time), "intact": intact,
+                    "result": intact ? "Intact (recorded as \(event.action))." : "NOT INTACT (recorded as \(event.action)).",
+                    "resultClass": intact ? "ok" : "bad",
+                ] as [String: Any]
         }
         return values
+    }
+
+    /// The newest verification result in the audit trail.
+    func lastRecordedVerification() async throws -> AuditEvent? {
+        let console = try await archive.auditTrail(actor: nil, actionPrefix: "console.verify.finish", beforeID: nil, limit: 1).first
+        let cli = try await archive.auditTrail(actor: nil, actionPrefix: "archive.verify", beforeID: nil, limit: 1).first
+        return [console, cli].compactMap { $0 }.max { $0.id < $1.id }
     }
 
     var adminEndpoints: [Endpoint] {

@@ -45,7 +45,8 @@ public final class ConsoleServer: Sendable {
 
     /// Every route, in the order the OpenAPI document lists them.
     public var endpoints: [Endpoint] {
-        authEndpoints + searchEndpoints + reviewEndpoints + reportEndpoints + integrityEndpoints + adminEndpoints + ingestEndpoints
+        authEndpoints + searchEndpoints + reviewEndpoints + reportEndpoints + caseEndpoints + integrityEndpoints + adminEndpoints
+            + ingestEndpoints
             + metaEndpoints
     }
 

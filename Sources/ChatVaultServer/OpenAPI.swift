@@ -51,7 +51,8 @@ extension ConsoleServer {
             }
             var responses: [(String, JSONValue)] = [
                 (
-                    endpoint.method == .post && endpoint.path.hasSuffix("/tokens") ? "201" : (endpoint.path.hasSuffix("/verify") ? "202" : "200"),
+                    endpoint.method == .post && ["/api/v1/tokens", "/api/v1/holds", "/api/v1/exports"].contains(endpoint.path)
+                        ? "201" : (endpoint.path.hasSuffix("/verify") ? "202" : "200"),
                     Self.jsonResponse("OK", schema: endpoint.responseSchema ?? "Object")
                 )
             ]
@@ -194,6 +195,28 @@ extension ConsoleServer {
                     required: ["name", "role"])
             ),
             ("Token", object([("token", type("string"))])),
+            (
+                "HoldRequest",
+                object(
+                    [
+                        ("name", type("string", maxLength: 200)), ("kind", enumeration(["person", "conversation", "query"])),
+                        ("value", type("string", maxLength: 2000)), ("from", type("string", maxLength: 32)), ("to", type("string", maxLength: 32)),
+                    ], required: ["name", "kind", "value"])
+            ),
+            ("Hold", object([("id", type("integer")), ("name", type("string")), ("state", type("string"))])),
+            ("HoldList", object([("holds", .object([("type", .string("array"))]))])),
+            (
+                "ExportRequest",
+                object(
+                    [
+                        ("format", enumeration(["jsonl", "html", "eml", "rsmf", "edrm"])), ("q", type("string", maxLength: 2000)),
+                        ("sender", type("string", maxLength: 512)), ("conversation", type("string", maxLength: 512)),
+                        ("after", type("string", maxLength: 32)), ("before", type("string", maxLength: 32)),
+                        ("description", type("string", maxLength: 2000)),
+                    ])
+            ),
+            ("Export", object([("name", type("string")), ("messages", type("integer"))])),
+            ("ExportList", object([("exports", .object([("type", .string("array"))]))])),
             ("Policy", object([("version", type("string")), ("yaml", type("string"))])),
             ("SourceList", object([("sources", .object([("type", .string("array"))]))])),
             ("IngestMessage", message),

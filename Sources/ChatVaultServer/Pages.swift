@@ -13,12 +13,14 @@ extension ConsoleServer {
         switch role {
         case .officer:
             [
-                ("/search", "Search"), ("/alerts", "Review"), ("/reports", "Reports"), ("/integrity", "Integrity"), ("/audit", "Access trail"),
+                ("/search", "Search"), ("/alerts", "Review"), ("/reports", "Reports"), ("/cases", "Holds & exports"), ("/integrity", "Integrity"),
+                ("/audit", "Access trail"),
                 ("/admin/policy", "Policy"), ("/admin/sources", "Sources"),
             ]
         case .auditor:
             [
-                ("/search", "Search"), ("/alerts", "Review"), ("/reports", "Reports"), ("/integrity", "Integrity"), ("/audit", "Access trail"),
+                ("/search", "Search"), ("/alerts", "Review"), ("/reports", "Reports"), ("/cases", "Holds & exports"), ("/integrity", "Integrity"),
+                ("/audit", "Access trail"),
                 ("/admin/policy", "Policy"), ("/admin/sources", "Sources"),
             ]
         case .reviewer: [("/alerts", "Review")]

@@ -27,7 +27,7 @@ public enum ServeRunner {
             action: "server.start", actor: "chatvault-serve",
             detail: .object([("host", .string(configuration.host)), ("port", .int(configuration.port)), ("sources", .int(services.count))]))
         try await server.application(services: services).runService()
-        try? await archive.recordAudit(action: "server.stop", actor: "chatvault-serve", detail: .object([]))
+        _ = try? await archive.recordAudit(action: "server.stop", actor: "chatvault-serve", detail: .object([]))
     }
 }
 

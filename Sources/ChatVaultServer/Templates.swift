@@ -13,8 +13,36 @@ enum Templates {
     static let all: [String: String] = [
         "header": header, "footer": footer, "login": login, "error": error, "search": search, "conversation": conversation,
         "alerts": alerts, "alert": alert, "reports": reports, "integrity": integrity, "audit": audit, "users": users,
-        "policy": policy, "sources": sources, "chart": chart,
+        "policy": policy, "sources": sources, "chart": chart, "cases": cases,
     ]
+
+    static let cases = """
+        {{> header}}
+        <h1>Legal holds and exports</h1>
+        <h2>Legal holds</h2>
+        <table class="holds"><thead><tr><th>#</th><th>Name</th><th>Covers</th><th>State</th><th>Created</th><th></th></tr></thead><tbody>
+        {{#holds}}<tr><td>{{id}}</td><td>{{name}}</td><td>{{kind}}: {{value}}</td><td>{{state}}{{#proposedBy}} (release proposed by {{proposedBy}}){{/proposedBy}}</td>
+        <td>{{createdBy}}, <time>{{createdAt}}</time></td><td>{{#canChange}}{{#active}}<form method="post" action="/holds/{{id}}/release"><input type="hidden" name="csrf" value="{{csrf}}">
+        <button type="submit">{{#proposedBy}}Confirm release{{/proposedBy}}{{^proposedBy}}Propose release{{/proposedBy}}</button></form>{{/active}}{{/canChange}}</td></tr>{{/holds}}
+        </tbody></table>
+        {{#canChange}}<form method="post" action="/holds" class="act"><input type="hidden" name="csrf" value="{{csrf}}">
+        <label>Name <input name="name" required maxlength="200"></label>
+        <label>Covers <select name="kind"><option>person</option><option>conversation</option><option>query</option></select></label>
+        <label>Value <input name="value" required placeholder="handle, conversation or query"></label>
+        <label>From <input type="date" name="from"></label><label>To <input type="date" name="to"></label>
+        <button type="submit">Place hold</button></form>{{/canChange}}
+        <h2>Exports</h2>
+        <table class="exports"><thead><tr><th>Export</th><th>Format</th><th>Messages</th><th>Selection</th><th>By</th><th></th></tr></thead><tbody>
+        {{#exports}}<tr><td><time>{{createdAt}}</time></td><td>{{format}}</td><td>{{messages}} in {{conversations}} conversations</td><td>{{selection}}</td><td>{{by}}</td>
+        <td><a href="/exports/{{name}}/zip">Download ZIP</a></td></tr>{{/exports}}</tbody></table>
+        {{#canChange}}<form method="post" action="/exports" class="act"><input type="hidden" name="csrf" value="{{csrf}}">
+        <label>Format <select name="format">{{#formats}}<option>{{.}}</option>{{/formats}}</select></label>
+        <label>Query <input name="q" placeholder="empty: everything"></label><label>From (sender) <input name="sender"></label>
+        <label>Conversation <input name="conversation"></label><label>After <input type="date" name="after"></label>
+        <label>Before <input type="date" name="before"></label><label>Matter <input name="description" placeholder="case or matter"></label>
+        <button type="submit">Export</button></form>{{/canChange}}
+        {{> footer}}
+        """
 
     static let header = """
         <!doctype html>
