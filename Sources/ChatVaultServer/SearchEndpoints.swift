@@ -89,6 +89,23 @@ extension ConsoleServer {
                     ]))
             },
             Endpoint(
+                .get, "/attachments/{sha256}", roles: Self.readers, kind: .page, summary: "Download an attachment's stored content",
+                parameters: [Endpoint.Parameter(name: "sha256", location: "path", type: "string", required: true, description: "SHA-256 (hex)")]
+            ) { _, context in
+                let sha256 = context.parameters.get("sha256") ?? ""
+                guard sha256.count == 64, sha256.allSatisfy(\.isHexDigit) else { throw ConsoleError(.badRequest, "not a SHA-256") }
+                try await self.audit("console.attachment.download", context, [("sha256", .string(sha256.lowercased()))])
+                guard let bytes = try await self.archive.attachment(sha256: sha256.lowercased()) else {
+                    throw ConsoleError(.notFound, "the archive holds no content for this attachment (only its name and hash were captured)")
+                }
+                // Never rendered by the browser: a stored file is hostile content too.
+                return Response(
+                    status: .ok,
+                    headers: [
+                        .contentType: "application/octet-stream", .contentDisposition: "attachment; filename=\"\(sha256.prefix(16)).bin\"",
+                    ], body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+            },
+            Endpoint(
                 .get, "/api/v1/messages/{id}", roles: Self.readers, kind: .api, summary: "One message",
                 parameters: [.path("id", "Message id")], response: "Message"
             ) { _, context in
@@ -222,7 +239,7 @@ extension ConsoleServer {
             "segments": segments(of: message, alerts: alerts.map(\.stored.alert)), "earlierVersions": message.editedFrom,
             "hasVersions": !message.editedFrom.isEmpty,
             "attachments": message.attachments.map {
-                ["name": $0.name, "size": $0.size.map { String($0) } ?? "?", "mediaType": $0.mediaType ?? "unknown"]
+                ["name": $0.name, "size": $0.size.map { String($0) } ?? "?", "mediaType": $0.mediaType ?? "unknown", "sha256": $0.sha256 ?? ""]
             },
             "hasAttachments": !message.attachments.isEmpty,
             "reactions": message.reactions.map { ["emoji": $0.emoji, "by": $0.by.joined(separator: ", ")] },

@@ -110,7 +110,7 @@ enum Templates {
         {{#deleted}}<span class="tag">deleted</span>{{/deleted}}{{#edited}}<span class="tag">edited</span>{{/edited}}{{#eventLabel}}<span class="tag">{{eventLabel}}</span>{{/eventLabel}}</div>
         <p class="body">{{#segments}}{{#redacted}}<span class="redacted" title="redacted {{label}}">{{text}}</span>{{/redacted}}{{#hit}}<mark class="hit">{{text}}</mark>{{/hit}}{{#plain}}{{text}}{{/plain}}{{/segments}}</p>
         {{#hasVersions}}<details class="versions"><summary>Earlier versions</summary><ol>{{#earlierVersions}}<li>{{.}}</li>{{/earlierVersions}}</ol></details>{{/hasVersions}}
-        {{#hasAttachments}}<ul class="attachments">{{#attachments}}<li>📎 {{name}} <span class="size">{{size}} bytes · {{mediaType}}</span></li>{{/attachments}}</ul>{{/hasAttachments}}
+        {{#hasAttachments}}<ul class="attachments">{{#attachments}}<li>📎 {{name}} <span class="size">{{size}} bytes · {{mediaType}}</span>{{#sha256}} <a href="/attachments/{{sha256}}">download</a>{{/sha256}}</li>{{/attachments}}</ul>{{/hasAttachments}}
         {{#hasReactions}}<p class="reactions">{{#reactions}}<span class="reaction">{{emoji}} {{by}}</span> {{/reactions}}</p>{{/hasReactions}}
         {{#hasAlertTags}}<p class="alerts">{{#alerts}}<a class="tag alert {{severity}}" href="/alerts/{{id}}">{{rule}} · {{state}}</a> {{/alerts}}</p>{{/hasAlertTags}}
         </li>{{/messages}}</ol>
