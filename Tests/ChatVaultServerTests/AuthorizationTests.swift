@@ -21,6 +21,7 @@ import Testing
             for endpoint in endpoints {
                 let uri =
                     endpoint.path.replacingOccurrences(of: "{id}", with: "1").replacingOccurrences(of: "{name}", with: "volume")
+                    .replacingOccurrences(of: "{sha256}", with: String(repeating: "ab", count: 32))
                     + (endpoint.path.hasSuffix("search") ? "?q=guaranteed" : "")
                 for role in [nil] + Role.allCases {
                     let headers = role.map { fixture.bearer($0) } ?? [:]
