@@ -118,7 +118,8 @@ let package = Package(
         .executableTarget(
             name: "chatvault-bench",
             dependencies: [
-                "ChatVaultCore", "ChatVaultRedaction", "ChatVaultPolicy", "ChatVaultArchive", "ChatVaultIngest", "ChatVaultExport",
+                "ChatVaultCore", "ChatVaultRedaction", "ChatVaultPolicy", "ChatVaultArchive", "ChatVaultIngest", "ChatVaultExport", "ChatVaultServer",
+                .product(name: "Hummingbird", package: "hummingbird"), .product(name: "Logging", package: "swift-log"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
