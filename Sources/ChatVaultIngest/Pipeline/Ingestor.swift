@@ -53,11 +53,11 @@ public actor Ingestor {
 
     /// Redacts, evaluates and stores `items`; `source` names where they came from in the
     /// audit trail (e.g. `xmpp:prosody:alice@localhost` or `ingest:relay`).
-    public func ingest(_ items: [Result<IncomingMessage, InputError>], source: String) async throws -> Report {
+    public func ingest(_ items: [Result<IncomingMessage, InputError>], source: String, alerts raised: [Alert] = []) async throws -> Report {
         var outcomes = [Outcome?](repeating: nil, count: items.count)
         var prepared: [IncomingMessage] = []
         var positions: [Int] = []
-        var alerts: [Alert] = []
+        var alerts: [Alert] = raised
         var redactions = 0
         for (position, item) in items.enumerated() {
             switch item {
