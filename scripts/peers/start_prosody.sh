@@ -38,14 +38,27 @@ chmod 644 "$D/certs/ca.pem"
 grant_traverse prosody "$D"
 rm -f "$D/run/prosody.pid" "$D/run/launcher.pid"
 
-# Prosody refuses to run as root: run it in the foreground as the prosody user, backgrounded here.
-runuser -u prosody -- prosody -F --config "$CFG" >>"$D/log/stdout.log" 2>&1 &
+# Prosody refuses to run as root: run it in the foreground as the prosody user, backgrounded here,
+# with no descriptor of the caller's left open (a test runner waiting for this script to finish
+# must not wait for the server too).
+(
+  for fd in /proc/$BASHPID/fd/*; do
+    fd=${fd##*/}
+    [ "$fd" -gt 2 ] && eval "exec $fd>&-"
+  done
+  exec runuser -u prosody -- prosody -F --config "$CFG" </dev/null >>"$D/log/stdout.log" 2>&1
+) &
 echo $! >"$D/run/launcher.pid"
 if ! wait_port "$PROSODY_PORT" 20 "$(cat "$D/run/launcher.pid")"; then
   tail -20 "$D/log/stdout.log" "$D/log/prosody.err" 2>/dev/null >&2
   die "prosody did not start listening on 127.0.0.1:$PROSODY_PORT"
 fi
-for u in alice bob compliance; do
-  runuser -u prosody -- prosodyctl --config "$CFG" register "$u" localhost "${u}pass" >/dev/null 2>&1 || true
-done
+# Once: registering again would rewrite the credentials under a client logging in right now.
+if [ ! -f "$D/data/users-registered" ]; then
+  for u in alice bob compliance; do
+    runuser -u prosody -- prosodyctl --config "$CFG" register "$u" localhost "${u}pass" >/dev/null 2>&1 ||
+      die "cannot register $u"
+  done
+  touch "$D/data/users-registered"
+fi
 say "prosody on 127.0.0.1:$PROSODY_PORT (CA $D/certs/ca.pem); users alice, bob, compliance (password <user>pass)"

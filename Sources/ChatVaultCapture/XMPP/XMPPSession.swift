@@ -146,7 +146,13 @@ final class XMPPSession {
     /// The next stanza; a stream error or the end of the stream throws.
     func nextStanza() async throws -> XMLElement {
         while true {
-            switch try await connection.next(timeout: timeout) {
+            let event: XMPPStreamParser.Event
+            do {
+                event = try await connection.next(timeout: timeout)
+            } catch let error where !(error is CancellationError) {
+                throw CaptureError.connection(source: source, "\(error)")
+            }
+            switch event {
             case .streamOpened: throw protocolError("unexpected stream header")
             case .streamClosed: throw CaptureError.connection(source: source, "the server closed the stream")
             case .stanza(let element):

@@ -54,12 +54,16 @@ struct CaptureXMPP: AsyncParsableCommand {
     @Option(name: .customLong("max-backoff"), help: "Longest wait in seconds between reconnection attempts.")
     var maxBackoff: Double = 30
 
+    @Option(name: .customLong("page-size"), help: "Messages asked for per archive page (and stored per batch).")
+    var pageSize = 100
+
     @Flag(help: "Catch up with every archive once and exit.")
     var once = false
 
     func validate() throws {
         if source == nil && username == nil { throw ValidationError("give --username (and --domain) or --source NAME") }
         if let pollSeconds, pollSeconds <= 0 { throw ValidationError("--poll-seconds must be positive") }
+        if !(1...1000).contains(pageSize) { throw ValidationError("--page-size must be 1 to 1000") }
     }
 
     func run() async throws {
@@ -78,7 +82,7 @@ struct CaptureXMPP: AsyncParsableCommand {
             if !archives.isEmpty { configuration.archives = archives }
             if let pollSeconds { configuration.pollSeconds = pollSeconds }
             if let silenceHours { configuration.silenceHours = silenceHours }
-            let connector = XMPPConnector(configuration: configuration, catchUpOnly: once)
+            let connector = XMPPConnector(configuration: configuration, catchUpOnly: once, pageSize: pageSize)
             try await CaptureRun.run(connector, options: options, once: once, maxBackoff: maxBackoff)
         }
     }
