@@ -16,6 +16,7 @@ public struct XMPPConnector: Connector {
     /// Read what is new once and return, instead of following the archives.
     public var catchUpOnly: Bool
     public var pageSize: Int
+    private let quiet = QuietPatternBox()
 
     public init(configuration: SourceConfiguration, catchUpOnly: Bool = false, pageSize: Int = 100) {
         self.configuration = configuration
@@ -75,6 +76,7 @@ public struct XMPPConnector: Connector {
             let messages = page.items.compactMap { $0.incomingMessage(owner: archive) }
             if !messages.isEmpty {
                 try await context.deliver(messages, from: archive, cursor: page.last)
+                await quiet.observe(messages.map { Double($0.message.sentAt.microseconds) / 1_000_000 })
             } else if let last = page.last, last != after {
                 try await context.advance(archive, to: last)
             }
@@ -83,16 +85,18 @@ public struct XMPPConnector: Connector {
         }
     }
 
-    /// A `silence` gap when nothing arrived for longer than `silence_hours`.
+    /// A `silence` gap when nothing arrived for longer than `silence_hours`, or for much
+    /// longer than the source is usually quiet.
     private func checkSilence(_ context: CaptureContext) async throws {
-        guard let hours = configuration.silenceHours, hours > 0 else { return }
         let state = try await context.store.state(of: configuration.name, kind: configuration.kind)
         guard let last = state.lastMessageAt else { return }
-        let now = Date().timeIntervalSince1970
-        if now - last > hours * 3600 {
+        let silence = Date().timeIntervalSince1970 - last
+        let since = Timestamp(secondsSince1970: last).iso8601
+        if let hours = configuration.silenceHours, hours > 0, silence > hours * 3600 {
+            try await context.reportGap(kind: "silence", archive: nil, detail: "no message since \(since) (more than \(hours) h, silence_hours)")
+        } else if await quiet.pattern.isUnusual(silence: silence) {
             try await context.reportGap(
-                kind: "silence", archive: nil,
-                detail: "no message since \(Timestamp(secondsSince1970: last).iso8601) (more than \(hours) h; silence_hours)")
+                kind: "silence", archive: nil, detail: "no message since \(since) (more than 3 times the longest quiet interval seen)")
         }
     }
 
