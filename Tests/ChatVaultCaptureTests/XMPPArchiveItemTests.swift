@@ -66,8 +66,10 @@ import Testing
         let retraction = try #require(
             try item(
                 "<message xmlns='jabber:client' from='alice@localhost/a' to='bob@localhost' type='chat' id='d3'>"
-                    + "<retract xmlns='urn:xmpp:message-retract:1' id='abc'/></message>")?.incomingMessage(owner: "alice@localhost"))
+                    + "<retract xmlns='urn:xmpp:message-retract:1' id='abc'/><body>fallback for old clients</body></message>")?.incomingMessage(
+                    owner: "alice@localhost"))
         #expect(retraction.message.kind == .delete)
+        #expect(retraction.message.text == "")
         #expect(retraction.message.target == "alice@localhost/abc")
     }
 

@@ -28,7 +28,8 @@ import Testing
             as: "alice",
             [
                 "--chat", "bob@localhost", "first \(token)", "--chat", "bob@localhost", "card 4111 1111 1111 1111 \(token)",
-                "--chat", "bob@localhost", "an insider tip \(token)", "--room", room, "room \(token)", "--correct", "room corrected \(token)",
+                "--chat", "bob@localhost", "an insider tip \(token)", "--chat", "bob@localhost", "oops \(token)", "--retract", "--room", room,
+                "room \(token)", "--correct", "room corrected \(token)",
             ])
         try XMPPPeer.send(as: "bob", ["--chat", "alice@localhost", "reply \(token)"])
         let after = Date().addingTimeInterval(2)
@@ -41,7 +42,7 @@ import Testing
             XMPPPeer.captureArguments(vault, user: "bob", archives: [], extra: ["--once"]), environment: XMPPPeer.environment(user: "bob"))
 
         let hits = try XMPPPeer.search(vault, token)
-        #expect(hits.count == 6, "\(texts(hits))")
+        #expect(hits.count == 7, "\(texts(hits))")
         #expect(Set(hits.compactMap { $0["source_id"] as? String }).count == hits.count)
         func hit(_ text: String) -> [String: Any]? { hits.first { $0["text"] as? String == text } }
         let first = try #require(hit("first \(token)"))
@@ -61,6 +62,15 @@ import Testing
         #expect(edit["kind"] as? String == "edit")
         #expect(edit["target"] as? String == roomMessage["source_id"] as? String)
 
+        // The retraction is a deletion event of the retracted message (its fallback body not kept).
+        let oops = try #require(hit("oops \(token)"))
+        let around = try #require(oops["id"] as? Int)
+        let transcript = try XMPPPeer.chatvault(
+            ["show", "xmpp:alice@localhost,bob@localhost", "--around", String(around), "--limit", "10", "--vault", vault.path, "--json"])
+        let shown = try #require(try JSONSerialization.jsonObject(with: Data(transcript.utf8)) as? [String: Any])
+        let deletions = (shown["messages"] as? [[String: Any]] ?? []).filter { $0["kind"] as? String == "delete" }
+        #expect(deletions.contains { $0["target"] as? String == oops["source_id"] as? String && $0["text"] as? String == "" }, "\(transcript)")
+
         // The card number never reached the archive.
         #expect(try XMPPPeer.search(vault, "4111").isEmpty)
         let card = try #require(hits.first { ($0["text"] as? String)?.hasPrefix("card ") == true })
@@ -73,8 +83,25 @@ import Testing
         // alice's archive may hold earlier runs' messages too; bob's 1:1 messages were all in it.
         #expect((sources["alice"]?["stored"] as? Int ?? 0) >= 6)
         #expect(sources["bob"]?["stored"] as? Int == 0)
-        #expect((sources["bob"]?["duplicates"] as? Int ?? 0) >= 4)
+        #expect((sources["bob"]?["duplicates"] as? Int ?? 0) >= 5)
         #expect(sources["alice"]?["status"] as? String == "up")
+
+        // A source configured in config.json, its password in a file inside the vault.
+        let configFile = vault.appendingPathComponent("config.json")
+        var config = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: configFile)) as? [String: Any])
+        config["sources"] = [
+            [
+                "name": "bob-configured", "kind": "xmpp", "host": "127.0.0.1", "port": Int(XMPPPeer.port) ?? 15222, "domain": "localhost",
+                "username": "bob@localhost", "password_file": "bob.secret", "ca_file": XMPPPeer.caFile, "poll_seconds": 1,
+            ]
+        ]
+        try JSONSerialization.data(withJSONObject: config).write(to: configFile)
+        try "bobpass\n".write(to: vault.appendingPathComponent("bob.secret"), atomically: true, encoding: .utf8)
+        try XMPPPeer.chatvault(["capture", "xmpp", "--vault", vault.path, "--source", "bob-configured", "--once"])
+        let configured = try XMPPPeer.sources(vault)["bob-configured"] ?? [:]
+        #expect(configured["configured"] as? Bool == true)
+        #expect(configured["stored"] as? Int == 0)
+        #expect((configured["duplicates"] as? Int ?? 0) >= 5)
 
         // A cursor the server does not know: a reset gap, read again from the start, nothing doubled.
         let stateFile = vault.appendingPathComponent("sources/alice.json")
@@ -86,7 +113,7 @@ import Testing
         try XMPPPeer.chatvault(
             XMPPPeer.captureArguments(vault, user: "alice", archives: ["alice@localhost"], extra: ["--once"]),
             environment: XMPPPeer.environment(user: "alice"))
-        #expect(try XMPPPeer.search(vault, token).count == 6)
+        #expect(try XMPPPeer.search(vault, token).count == 7)
         let gaps = try XMPPPeer.sources(vault)["alice"]?["gaps"] as? [[String: Any]] ?? []
         #expect(gaps.contains { $0["kind"] as? String == "reset" && $0["archive"] as? String == "alice@localhost" }, "\(gaps)")
         let audit = try XMPPPeer.chatvault(["audit", "--vault", vault.path, "--json"])

@@ -9,8 +9,9 @@
 --room ROOM TEXT   a groupchat message (joins the room first as --nick, default the user name;
                    a room that does not exist yet is created persistent and unlocked)
 --correct TEXT     an XEP-0308 correction of the previous message (same recipient)
+--retract          an XEP-0424 retraction of the previous message (same recipient)
 
-Prints one JSON line per message sent: {"to", "type", "id", "body", "replaces"}. Exits 1 when
+Prints one JSON line per message sent: {"to", "type", "id", "body", "replaces", "retracts"}. Exits 1 when
 login or a room join fails. Defaults come from PEERS_DIR, PROSODY_PORT (the server's CA).
 """
 import argparse
@@ -20,6 +21,7 @@ import os
 import ssl
 import sys
 import uuid
+import xml.etree.ElementTree as ET
 
 import slixmpp
 
@@ -76,11 +78,17 @@ async def main(a):
     joined = set()
     previous = None
     for kind, values in a.actions:
-        if kind == "correct":
+        retracts = None
+        if kind in ("correct", "retract"):
             if previous is None:
-                print("--correct needs a message before it", file=sys.stderr)
+                print(f"--{kind} needs a message before it", file=sys.stderr)
                 return 2
-            to, mtype, replaces, body = previous[0], previous[1], previous[2], values
+            to, mtype = previous[0], previous[1]
+            if kind == "correct":
+                replaces, body = previous[2], values
+            else:
+                replaces, retracts = None, previous[2]
+                body = "This person attempted to retract a previous message, but it's unsupported by your client."
         else:
             to, body = values
             mtype = "chat" if kind == "chat" else "groupchat"
@@ -96,9 +104,13 @@ async def main(a):
         msg["id"] = uuid.uuid4().hex
         if replaces:
             msg["replace"]["id"] = replaces
+        if retracts:
+            msg.append(ET.fromstring(f"<retract xmlns='urn:xmpp:message-retract:1' id='{retracts}'/>"))
+            msg.append(ET.fromstring("<fallback xmlns='urn:xmpp:fallback:0' for='urn:xmpp:message-retract:1'/>"))
+            msg.append(ET.fromstring("<store xmlns='urn:xmpp:hints'/>"))
         msg.send()
-        print(json.dumps({"to": to, "type": mtype, "id": msg["id"], "body": body, "replaces": replaces}), flush=True)
-        if replaces is None:
+        print(json.dumps({"to": to, "type": mtype, "id": msg["id"], "body": body, "replaces": replaces, "retracts": retracts}), flush=True)
+        if replaces is None and retracts is None:
             previous = (to, mtype, msg["id"])
         await asyncio.sleep(0.05)
     # A ping round trip: everything sent before it has been processed (and archived).
@@ -123,5 +135,6 @@ if __name__ == "__main__":
     p.add_argument("--chat", nargs=2, metavar=("JID", "TEXT"), action=Append, dest="chat")
     p.add_argument("--room", nargs=2, metavar=("ROOM", "TEXT"), action=Append, dest="room")
     p.add_argument("--correct", metavar="TEXT", action=Append, dest="correct")
+    p.add_argument("--retract", nargs=0, action=Append, dest="retract")
     p.set_defaults(actions=[])
     sys.exit(asyncio.run(main(p.parse_args())))

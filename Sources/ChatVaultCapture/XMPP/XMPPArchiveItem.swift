@@ -70,7 +70,9 @@ public struct XMPPArchiveItem: Sendable, Hashable {
             platform: "xmpp", conversation: conversation, sourceID: sourceID, sender: sender, recipients: recipients,
             sentAt: stamp ?? Timestamp(secondsSince1970: Date().timeIntervalSince1970), text: body ?? "")
         if let retracts {
+            // The body of a retraction is a fallback for old clients, not what was said.
             message.kind = .delete
+            message.text = ""
             message.target = "\(senderKey)/\(retracts)"
         } else if let replaces {
             message.kind = .edit
