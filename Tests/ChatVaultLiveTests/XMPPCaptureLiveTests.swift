@@ -13,33 +13,42 @@ import Testing
             match: "@insider"
         """
 
+    /// An RFC 3339 time, with or without fractional seconds (ejabberd stamps microseconds).
+    static func date(_ text: String) -> Date? {
+        let fractional = ISO8601DateFormatter()
+        fractional.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return ISO8601DateFormatter().date(from: text) ?? fractional.date(from: text)
+    }
+
     func token() -> String { "tk" + UUID().uuidString.prefix(8).lowercased() }
 
     func texts(_ hits: [[String: Any]]) -> [String] { hits.compactMap { $0["text"] as? String }.sorted() }
 
-    @Test func chatsRoomsAndEditsAreArchivedOnceRedactedAndPoliced() throws {
-        guard try XMPPPeer.start() else { return }
+    @Test(arguments: [XMPPPeer.Server.prosody, .ejabberd])
+    func chatsRoomsAndEditsAreArchivedOnceRedactedAndPoliced(server: XMPPPeer.Server) throws {
+        guard try server.start() else { return }
         let token = token()
         let room = "room-\(token)@conference.localhost"
         let vault = try XMPPPeer.vault(policy: Self.policy)
         defer { try? FileManager.default.removeItem(at: vault) }
         let before = Date().addingTimeInterval(-2)
         try XMPPPeer.send(
-            as: "alice",
+            as: "alice", to: server,
             [
                 "--chat", "bob@localhost", "first \(token)", "--chat", "bob@localhost", "card 4111 1111 1111 1111 \(token)",
                 "--chat", "bob@localhost", "an insider tip \(token)", "--chat", "bob@localhost", "oops \(token)", "--retract", "--room", room,
                 "room \(token)", "--correct", "room corrected \(token)",
             ])
-        try XMPPPeer.send(as: "bob", ["--chat", "alice@localhost", "reply \(token)"])
+        try XMPPPeer.send(as: "bob", to: server, ["--chat", "alice@localhost", "reply \(token)"])
         let after = Date().addingTimeInterval(2)
 
         // alice's own archive and the room, then bob's archive, which holds the same 1:1 messages.
         try XMPPPeer.chatvault(
-            XMPPPeer.captureArguments(vault, user: "alice", archives: ["alice@localhost", room], extra: ["--once"]),
+            XMPPPeer.captureArguments(vault, user: "alice", server: server, archives: ["alice@localhost", room], extra: ["--once"]),
             environment: XMPPPeer.environment(user: "alice"))
         try XMPPPeer.chatvault(
-            XMPPPeer.captureArguments(vault, user: "bob", archives: [], extra: ["--once"]), environment: XMPPPeer.environment(user: "bob"))
+            XMPPPeer.captureArguments(vault, user: "bob", server: server, archives: [], extra: ["--once"]),
+            environment: XMPPPeer.environment(user: "bob"))
 
         let hits = try XMPPPeer.search(vault, token)
         #expect(hits.count == 7, "\(texts(hits))")
@@ -49,7 +58,7 @@ import Testing
         #expect(first["sender"] as? String == "alice@localhost")
         #expect(first["conversation"] as? String == "alice@localhost,bob@localhost")
         #expect(first["kind"] as? String == "message")
-        let sentAt = try #require((first["sent_at"] as? String).flatMap { ISO8601DateFormatter().date(from: $0) })
+        let sentAt = try #require((first["sent_at"] as? String).flatMap(Self.date))
         #expect(sentAt >= before && sentAt <= after, "sent_at \(sentAt) not between \(before) and \(after)")
         let reply = try #require(hit("reply \(token)"))
         #expect(reply["sender"] as? String == "bob@localhost")
@@ -91,8 +100,8 @@ import Testing
         var config = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: configFile)) as? [String: Any])
         config["sources"] = [
             [
-                "name": "bob-configured", "kind": "xmpp", "host": "127.0.0.1", "port": Int(XMPPPeer.port) ?? 15222, "domain": "localhost",
-                "username": "bob@localhost", "password_file": "bob.secret", "ca_file": XMPPPeer.caFile, "poll_seconds": 1,
+                "name": "bob-configured", "kind": "xmpp", "host": "127.0.0.1", "port": Int(server.port) ?? 0, "domain": "localhost",
+                "username": "bob@localhost", "password_file": "bob.secret", "ca_file": server.caFile, "poll_seconds": 1,
             ]
         ]
         try JSONSerialization.data(withJSONObject: config).write(to: configFile)
@@ -111,7 +120,7 @@ import Testing
         state["cursors"] = cursors
         try JSONSerialization.data(withJSONObject: state).write(to: stateFile)
         try XMPPPeer.chatvault(
-            XMPPPeer.captureArguments(vault, user: "alice", archives: ["alice@localhost"], extra: ["--once"]),
+            XMPPPeer.captureArguments(vault, user: "alice", server: server, archives: ["alice@localhost"], extra: ["--once"]),
             environment: XMPPPeer.environment(user: "alice"))
         #expect(try XMPPPeer.search(vault, token).count == 7)
         let gaps = try XMPPPeer.sources(vault)["alice"]?["gaps"] as? [[String: Any]] ?? []
@@ -121,7 +130,7 @@ import Testing
     }
 
     @Test func aKilledCaptureResumesWhereItStoppedAndStoresEverythingOnce() throws {
-        guard try XMPPPeer.start() else { return }
+        guard try XMPPPeer.Server.prosody.start() else { return }
         let token = token()
         let vault = try XMPPPeer.vault()
         defer { try? FileManager.default.removeItem(at: vault) }
@@ -149,7 +158,7 @@ import Testing
     }
 
     @Test func aServerThatGoesDownIsReportedAndCaptureResumes() throws {
-        guard try XMPPPeer.start() else { return }
+        guard try XMPPPeer.Server.prosody.start() else { return }
         let token = token()
         let vault = try XMPPPeer.vault()
         defer { try? FileManager.default.removeItem(at: vault) }
@@ -162,9 +171,9 @@ import Testing
         try XMPPPeer.send(as: "alice", ["--chat", "bob@localhost", "before outage \(token)"])
         #expect(try XMPPPeer.eventually(10) { try XMPPPeer.search(vault, token).count == 1 }, "\(capture.output)")
 
-        try XMPPPeer.stop()
+        try XMPPPeer.Server.prosody.stop()
         var restarted = false
-        defer { if !restarted { _ = try? XMPPPeer.start() } }
+        defer { if !restarted { _ = try? XMPPPeer.Server.prosody.start() } }
         let down = try XMPPPeer.eventually(10) {
             let alice = try XMPPPeer.sources(vault)["alice"]
             return alice?["status"] as? String == "down" && alice?["last_error"] is String
@@ -172,7 +181,7 @@ import Testing
         let whenDown = try XMPPPeer.sources(vault)["alice"] ?? [:]
         #expect(down, "\(whenDown)")
 
-        restarted = try XMPPPeer.start()
+        restarted = try XMPPPeer.Server.prosody.start()
         try #require(restarted)
         try XMPPPeer.send(as: "alice", ["--chat", "bob@localhost", "after outage \(token)"])
         #expect(try XMPPPeer.eventually(20) { try XMPPPeer.search(vault, token).count == 2 }, "\(capture.output)")

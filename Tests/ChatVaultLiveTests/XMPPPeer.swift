@@ -4,17 +4,28 @@ import Testing
 /// The loopback Prosody of `scripts/peers/start_prosody.sh`, its slixmpp sender and the
 /// `chatvault` commands the XMPP live tests run against it.
 enum XMPPPeer {
-    static var port: String { ProcessInfo.processInfo.environment["PROSODY_PORT"] ?? "15222" }
-    static var caFile: String { Peers.directory + "/prosody/certs/ca.pem" }
+    /// One of the loopback servers of `scripts/peers/`.
+    struct Server: Sendable, CustomStringConvertible {
+        var name: String
+        var port: String
+        var caFile: String { Peers.directory + "/\(name)/certs/ca.pem" }
+        var description: String { name }
 
-    /// Starts Prosody (idempotent); `false` when it cannot run here (the test then skips).
-    static func start() throws -> Bool { try Peers.script("start_prosody.sh") }
+        static let prosody = Server(name: "prosody", port: ProcessInfo.processInfo.environment["PROSODY_PORT"] ?? "15222")
+        static let ejabberd = Server(name: "ejabberd", port: ProcessInfo.processInfo.environment["EJABBERD_PORT"] ?? "25222")
 
-    static func stop() throws { _ = try Peers.script("stop_prosody.sh") }
+        /// Starts the server (idempotent); `false` when it cannot run here (the test then skips).
+        func start() throws -> Bool { try Peers.script("start_\(name).sh") }
 
-    /// Sends with `xmpp_send.py` as `user`; the arguments are its `--chat`/`--room`/`--correct` actions.
-    static func send(as user: String, _ actions: [String]) throws {
-        let output = try Peers.run(Peers.python, [Peers.scripts.appendingPathComponent("xmpp_send.py").path, "--user", user] + actions)
+        func stop() throws { _ = try Peers.script("stop_\(name).sh") }
+    }
+
+    /// Sends with `xmpp_send.py` as `user`; the arguments are its `--chat`/`--room`/`--correct`/`--retract` actions.
+    static func send(as user: String, to server: Server = .prosody, _ actions: [String]) throws {
+        let output = try Peers.run(
+            Peers.python,
+            [Peers.scripts.appendingPathComponent("xmpp_send.py").path, "--port", server.port, "--cafile", server.caFile, "--user", user]
+                + actions)
         try #require(output.status == 0, "xmpp_send.py failed: \(output.text)")
     }
 
@@ -31,12 +42,11 @@ enum XMPPPeer {
     }
 
     /// The `capture xmpp` arguments for `user` (password `<user>pass` through the environment).
-    static func captureArguments(_ vault: URL, user: String, archives: [String], extra: [String] = []) -> [String] {
+    static func captureArguments(_ vault: URL, user: String, server: Server = .prosody, archives: [String], extra: [String] = []) -> [String] {
         [
-            "capture", "xmpp", "--vault", vault.path, "--name", user, "--host", "127.0.0.1", "--port", port, "--domain", "localhost",
-            "--username", user, "--password-env", "XMPP_TEST_PASSWORD", "--ca-file", caFile,
-        ]
-            + archives.flatMap { ["--archive", $0] } + extra
+            "capture", "xmpp", "--vault", vault.path, "--name", user, "--host", "127.0.0.1", "--port", server.port, "--domain", "localhost",
+            "--username", user, "--password-env", "XMPP_TEST_PASSWORD", "--ca-file", server.caFile,
+        ] + archives.flatMap { ["--archive", $0] } + extra
     }
 
     static func environment(user: String) -> [String: String] { ["XMPP_TEST_PASSWORD": user + "pass", "CHATVAULT_LOG": "info"] }

@@ -40,10 +40,12 @@ public struct XMPPConnector: Connector {
         let archives = (configuration.archives ?? []).isEmpty ? [session.bareJID] : (configuration.archives ?? []).map(JID.bare)
         let poll = Duration.milliseconds(Int64(max(configuration.pollSeconds ?? 30, 0.2) * 1000))
         try await withGapAudit(context) { try await context.markUp() }
+        var firstRound = true
         while !Task.isCancelled {
             for archive in archives where !Task.isCancelled {
-                try await catchUp(archive, session, context)
+                try await catchUp(archive, session, context, verifyCursor: firstRound)
             }
+            firstRound = false
             if Task.isCancelled { break }
             try await withGapAudit(context) {
                 try await context.markUp()
@@ -55,24 +57,39 @@ public struct XMPPConnector: Connector {
     }
 
     /// Reads `archive` from its cursor to its end, one durable page at a time.
-    private func catchUp(_ archive: String, _ session: XMPPSession, _ context: CaptureContext) async throws {
+    ///
+    /// With `verifyCursor` (once per session), a cursor after which nothing comes is checked
+    /// against the archive's newest item: some servers (ejabberd) answer an unknown `after`
+    /// with an empty page instead of `item-not-found`, which would otherwise read nothing forever.
+    private func catchUp(_ archive: String, _ session: XMPPSession, _ context: CaptureContext, verifyCursor: Bool) async throws {
         var after = try await context.cursor(archive)
+        var verify = verifyCursor
         while !Task.isCancelled {
-            let page: XMPPArchivePage
+            var page: XMPPArchivePage
             do {
                 page = try await session.archivePage(archive, after: after, max: pageSize)
-            } catch let error as XMPPStanzaError where error.condition == "item-not-found" && after != nil {
-                try await withGapAudit(context) {
-                    try await context.reportGap(
-                        kind: "reset", archive: archive,
-                        detail: "the server no longer knows cursor \(after ?? ""); reading the archive again from the start")
+                if verify, let cursor = after, page.items.isEmpty {
+                    verify = false
+                    let newest = try await session.archivePage(archive, after: nil, max: 1, newest: true)
+                    if let last = newest.items.last?.archiveID, last != cursor {
+                        // Something newer exists: ask once more in case it has just arrived.
+                        page = try await session.archivePage(archive, after: cursor, max: pageSize)
+                        if page.items.isEmpty {
+                            try await reset(
+                                archive, context, detail: "nothing follows cursor \(cursor) although the archive's newest item is \(last)")
+                            after = nil
+                            continue
+                        }
+                    }
                 }
-                try await context.store.update(configuration.name, kind: configuration.kind) { $0.cursors[archive] = nil }
+            } catch let error as XMPPStanzaError where error.condition == "item-not-found" && after != nil {
+                try await reset(archive, context, detail: "the server no longer knows cursor \(after ?? "")")
                 after = nil
                 continue
             } catch let error as XMPPStanzaError {
                 throw CaptureError.protocolError(source: configuration.name, "archive \(archive): \(error)")
             }
+            verify = false
             let messages = page.items.compactMap { $0.incomingMessage(owner: archive) }
             if !messages.isEmpty {
                 try await context.deliver(messages, from: archive, cursor: page.last)
@@ -83,6 +100,14 @@ public struct XMPPConnector: Connector {
             if page.complete || page.last == nil || page.last == after { break }
             after = page.last
         }
+    }
+
+    /// Records a `reset` gap and forgets the archive's cursor: it is read again from the start.
+    private func reset(_ archive: String, _ context: CaptureContext, detail: String) async throws {
+        try await withGapAudit(context) {
+            try await context.reportGap(kind: "reset", archive: archive, detail: detail + "; reading the archive again from the start")
+        }
+        try await context.store.update(configuration.name, kind: configuration.kind) { $0.cursors[archive] = nil }
     }
 
     /// A `silence` gap when nothing arrived for longer than `silence_hours`, or for much

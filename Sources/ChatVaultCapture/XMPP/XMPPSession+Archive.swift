@@ -11,13 +11,14 @@ extension XMPPSession {
     /// The most items a page may hold before the server is considered broken.
     static let maxPageItems = 1000
 
-    /// Reads the page after `after` (from the start when `nil`) of `archive`: the account's
-    /// own archive when it is the account's bare JID, else the room (or user) archive at that JID.
-    func archivePage(_ archive: String, after: String?, max: Int) async throws -> XMPPArchivePage {
+    /// Reads the page after `after` (from the start when `nil`) of `archive`, or with `newest`
+    /// its last page: the account's own archive when it is the account's bare JID, else the
+    /// room (or user) archive at that JID.
+    func archivePage(_ archive: String, after: String?, max: Int, newest: Bool = false) async throws -> XMPPArchivePage {
         let queryID = nextID("q")
-        let afterElement = after.map { "<after>\(XMLElement.escape($0))</after>" } ?? ""
+        let position = newest ? "<before/>" : after.map { "<after>\(XMLElement.escape($0))</after>" } ?? ""
         let payload =
-            "<query xmlns='\(XMPPNamespace.mam)' queryid='\(queryID)'><set xmlns='\(XMPPNamespace.rsm)'><max>\(max)</max>\(afterElement)</set></query>"
+            "<query xmlns='\(XMPPNamespace.mam)' queryid='\(queryID)'><set xmlns='\(XMPPNamespace.rsm)'><max>\(max)</max>\(position)</set></query>"
         let expectedFrom = JID.bare(archive)
         let own = expectedFrom == bareJID
         var items: [XMPPArchiveItem] = []
