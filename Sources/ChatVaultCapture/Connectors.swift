@@ -1,9 +1,10 @@
 /// Builds the connector for a configured source, by its `kind`.
 public enum Connectors {
-    public static let kinds: [String] = []
+    public static let kinds: [String] = ["xmpp"]
 
     public static func make(_ configuration: SourceConfiguration) throws -> any Connector {
         switch configuration.kind {
+        case "xmpp": XMPPConnector(configuration: configuration)
         default:
             throw CaptureError.configuration(
                 source: configuration.name, "unknown kind \(configuration.kind) (known: \(kinds.joined(separator: ", ")))")
