@@ -119,7 +119,10 @@ public struct IRCMessage: Sendable, Equatable {
     /// The line as sent to the server: parameters are stripped of CR, LF and NUL so a
     /// value cannot start a second command; the last one is sent as trailing.
     public var serialized: String {
-        func safe(_ text: String) -> String { String(text.filter { $0 != "\r" && $0 != "\n" && $0 != "\0" }) }
+        func safe(_ text: String) -> String {
+            // By scalar: "\r\n" is one Character, which a Character filter would not match.
+            String(String.UnicodeScalarView(text.unicodeScalars.filter { $0 != "\r" && $0 != "\n" && $0 != "\0" }))
+        }
         var parts = [command]
         for (position, parameter) in parameters.enumerated() {
             let value = safe(parameter)

@@ -94,7 +94,7 @@ struct MatrixClient: Sendable {
         request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
         request.setValue("application/json", forHTTPHeaderField: "Accept")
         let (status, body) = try await BoundedFetch.fetch(request, limit: maxResponseBytes, source: source)
-        let json = try? JSONParser(maxDepth: 64).parse(String(decoding: body, as: UTF8.self))
+        let json = try? JSONParser(maxDepth: 64, allowsNUL: true).parse(String(decoding: body, as: UTF8.self))
         let errcode = json?["errcode"]?.stringValue.map { MatrixEventMapper.bounded($0, 64) } ?? "-"
         let reason = json?["error"]?.stringValue.map { Terminalish.clean(MatrixEventMapper.bounded($0, 200)) } ?? ""
         switch status {
