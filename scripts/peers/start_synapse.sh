@@ -8,6 +8,13 @@
 # Installs matrix-synapse and matrix-nio into $PEERS_DIR/venv if missing. Idempotent.
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+# The server must not keep the caller's descriptors (above 2) open: a caller that waits for
+# EOF on a pipe or socket handed to this script (Foundation's Process does) would wait forever.
+close_inherited_fds() {
+  local fd
+  for fd in $(ls /proc/$BASHPID/fd); do [ "$fd" -gt 2 ] && eval "exec $fd>&-" 2>/dev/null; done
+  return 0
+}
 D=$PEERS_DIR/synapse
 HS=http://127.0.0.1:$SYNAPSE_PORT
 ensure_venv synapse:matrix-synapse nio:matrix-nio
@@ -31,7 +38,7 @@ else
   fi
   render "$PEERS_HOME/synapse/overrides.yaml" "$D/overrides.yaml"
   t0=$(date +%s.%N)
-  (cd "$D" && exec "$PY" -m synapse.app.homeserver -c "$D/homeserver.yaml" -c "$D/overrides.yaml" >>"$D/data/stdout.log" 2>&1) &
+  (close_inherited_fds && cd "$D" && exec "$PY" -m synapse.app.homeserver -c "$D/homeserver.yaml" -c "$D/overrides.yaml" >>"$D/data/stdout.log" 2>&1) &
   echo $! >"$D/run/synapse.pid"
   ok=
   for ((i = 0; i < 600; i++)); do

@@ -14,8 +14,12 @@ struct CaptureOptions: ParsableArguments {
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel = "info"
 
+    @Option(name: .customLong("max-backoff"), help: "Longest wait in seconds before reconnecting after a failure (it doubles from 0.5).")
+    var maxBackoff = 30.0
+
     func validate() throws {
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("--log-level must be one of trace, debug, info, warning, error") }
+        guard (0.5...3600).contains(maxBackoff) else { throw ValidationError("--max-backoff must be between 0.5 and 3600 seconds") }
     }
 }
 
@@ -47,7 +51,7 @@ enum CaptureSession {
         let context = CaptureContext(
             configuration: connector.configuration, ingestor: ingestor, store: SourceStore(vault: opened), logger: logger,
             vaultDirectory: opened.directory)
-        let runner = CaptureRunner()
+        let runner = CaptureRunner(maxBackoff: .milliseconds(Int64(capture.maxBackoff * 1000)))
         let task = Task<Void, any Error> {
             if once {
                 try await runner.runOnce(connector, context)
