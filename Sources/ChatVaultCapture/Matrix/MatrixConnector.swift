@@ -16,10 +16,14 @@ public struct MatrixConnector: Connector {
     /// Events per page (and so per durable batch).
     public var pageSize: Int
 
-    public init(configuration: SourceConfiguration, once: Bool = false, pageSize: Int = 200) {
+    /// How often the room list (or the configured rooms' names) is read again.
+    public var roomRefresh: Duration
+
+    public init(configuration: SourceConfiguration, once: Bool = false, pageSize: Int = 200, roomRefresh: Duration = .seconds(30)) {
         self.configuration = configuration
         self.once = once
         self.pageSize = max(1, min(pageSize, 1000))
+        self.roomRefresh = roomRefresh
     }
 
     /// `http(s)://host:port` from the configuration (HTTPS unless `tls` is false).
@@ -43,15 +47,22 @@ public struct MatrixConnector: Connector {
         let client = MatrixClient(base: base, token: token, source: name)
         let poll = Duration.milliseconds(Int64(max(0.05, min(configuration.pollSeconds ?? 2, 3600)) * 1000))
         var missing = Set<String>()
+        var rooms: [MatrixClient.Room] = []
+        var listedAt = ContinuousClock.now
         while !Task.isCancelled {
-            let rooms = try await self.rooms(client, context: context, missing: &missing)
-            try await context.markUp()
+            // Room names and new rooms are looked up again every `roomRefresh`, not on every poll.
+            if rooms.isEmpty || ContinuousClock.now - listedAt > roomRefresh {
+                rooms = try await self.rooms(client, context: context, missing: &missing)
+                listedAt = ContinuousClock.now
+                try await context.markUp()
+            }
             for room in rooms {
                 if Task.isCancelled { return }
                 do {
                     try await catchUp(room, client: client, context: context)
                 } catch let notFound as MatrixClient.NotFound {
                     missing.insert(room.id)
+                    rooms.removeAll { $0.id == room.id }
                     try await context.reportGap(kind: "missing", archive: room.id, detail: "the homeserver does not know the room: \(notFound)")
                 }
             }
