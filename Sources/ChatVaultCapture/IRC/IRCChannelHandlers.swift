@@ -68,7 +68,7 @@ enum IRCSessionEvent: Sendable {
     case registered(nick: String)
     /// Lines read in one burst, with the time they arrived.
     case lines([(IRCMessage, Timestamp)])
-    /// The server pinged us: the connection is alive.
+    /// The server pinged us or answered our heartbeat: the connection is alive.
     case alive
     /// A channel could not be joined (numeric and reason).
     case joinFailed(channel: String, reason: String)
@@ -116,6 +116,9 @@ final class IRCProtocolHandler: ChannelInboundHandler {
         switch line.command {
         case "PING":
             send(context, IRCMessage(command: "PONG", parameters: Array(line.parameters.prefix(1))))
+            yield(.alive)
+            return
+        case "PONG":
             yield(.alive)
             return
         case "CAP":
@@ -172,8 +175,13 @@ final class IRCProtocolHandler: ChannelInboundHandler {
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        if event is IdleStateHandler.IdleStateEvent {
-            fail(context, CaptureError.connection(source: source, "nothing heard from the server for too long"))
+        if let idle = event as? IdleStateHandler.IdleStateEvent {
+            if idle == .write {
+                // A heartbeat: its PONG tells the connector the session is alive.
+                send(context, IRCMessage(command: "PING", parameters: ["chatvault"]))
+            } else {
+                fail(context, CaptureError.connection(source: source, "nothing heard from the server for too long"))
+            }
         } else {
             context.fireUserInboundEventTriggered(event)
         }

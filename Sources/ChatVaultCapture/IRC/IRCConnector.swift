@@ -42,6 +42,7 @@ public struct IRCConnector: Connector {
         let dropped = IRCCounter()
         let overlong = IRCCounter()
         let idle = TimeAmount.seconds(idleTimeout)
+        let heartbeat = TimeAmount.seconds(15)
         let bootstrap = ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .connectTimeout(.seconds(10))
             .channelInitializer { channel in
@@ -51,7 +52,7 @@ public struct IRCConnector: Connector {
                         try channel.pipeline.syncOperations.addHandler(try NIOSSLClientHandler(context: sslContext, serverHostname: serverName))
                     }
                     try channel.pipeline.syncOperations.addHandlers([
-                        ByteToMessageHandler(IRCLineDecoder(overlong: overlong)), IdleStateHandler(readTimeout: idle),
+                        ByteToMessageHandler(IRCLineDecoder(overlong: overlong)), IdleStateHandler(readTimeout: idle, writeTimeout: heartbeat),
                         IRCProtocolHandler(
                             nick: nick, password: password, channels: channels, source: name, dropped: dropped, continuation: continuation),
                     ])
@@ -90,6 +91,7 @@ public struct IRCConnector: Connector {
                 try await context.markUp()
                 lastUp = Date()
             case .alive:
+                // Every heartbeat (15 s) moves lastPollAt: the start of a later down gap.
                 try await context.markUp()
                 lastUp = Date()
             case .joinFailed(let channel, let reason):
