@@ -14,7 +14,7 @@ struct LiveVault {
         var status: Int32
         var stdout: String
         var stderr: String
-        var json: JSONValue? { try? JSONParser().parse(stdout.trimmingCharacters(in: .whitespacesAndNewlines)) }
+        var json: JSONValue? { try? JSONParser(allowsNUL: true).parse(stdout.trimmingCharacters(in: .whitespacesAndNewlines)) }
     }
 
     init() throws {
