@@ -112,4 +112,36 @@ import Testing
         #expect(state.gaps.filter { $0.kind == "down" }.count == 1)
         #expect(state.gaps.first { $0.kind == "down" }?.detail.contains("IRC keeps no history") == true)
     }
+
+    @Test func tlsWithThePrivateCAAndRefusedWithoutIt() async throws {
+        guard Self.ngircd else { return }
+        let vault = try LiveVault()
+        defer { vault.remove() }
+        let token = vault.token
+        let channel = "#cv\(token)"
+        let nick = "log\(token.suffix(8))"
+        let tlsPort = ProcessInfo.processInfo.environment["NGIRCD_TLS_PORT"] ?? "16697"
+        let ca = Peers.directory + "/ngircd/tls/ca.pem"
+        let capture = try vault.start(
+            [
+                "capture", "irc", "--vault", vault.path, "--server", "localhost:\(tlsPort)", "--tls", "--ca-file", ca, "--nick", nick,
+                "--channel", channel, "--name", "tls",
+            ], log: "capture.log")
+        defer { _ = vault.stop(capture) }
+        #expect(try await joined(vault, channel: channel, nick: nick), "\(vault.log("capture.log"))")
+        try send(vault, channel, ["alice:say:over tls \(token)"])
+        #expect(try await vault.eventually { try vault.search(token).count == 1 }, "\(vault.log("capture.log"))")
+        // Without the CA the server's certificate is not trusted: down, with the reason.
+        let untrusted = try vault.start(
+            [
+                "capture", "irc", "--vault", vault.path, "--server", "localhost:\(tlsPort)", "--tls", "--nick", "x\(nick)", "--channel", channel,
+                "--name", "untrusted",
+            ], log: "untrusted.log")
+        defer { _ = vault.stop(untrusted) }
+        let refused = try await vault.eventually(10) {
+            let state = try await vault.state("untrusted")
+            return state.status == .down && state.lastError?.contains("CERTIFICATE_VERIFY_FAILED") == true
+        }
+        #expect(refused, "\(vault.log("untrusted.log"))")
+    }
 }

@@ -1,6 +1,7 @@
 #!/bin/bash
 # Starts a loopback-only ngIRCd for the IRC live-capture tests on 127.0.0.1:$NGIRCD_PORT
-# (default 16667), from Debian's ngircd package. State in $PEERS_DIR/ngircd (ngircd.conf
+# (default 16667) and with TLS on $NGIRCD_TLS_PORT (default 16697; certificate for localhost
+# and 127.0.0.1 signed by a test CA, $PEERS_DIR/ngircd/tls/ca.pem), from Debian's ngircd package. State in $PEERS_DIR/ngircd (ngircd.conf
 # rendered from scripts/peers/ngircd/ngircd.conf, run/*.pid, logs). Installs ngircd and the
 # venv's `irc` library if missing. Must run as root (ngIRCd drops to the irc user). Idempotent.
 set -euo pipefail
@@ -24,7 +25,22 @@ if running "$D/run/launcher.pid" && port_open "$NGIRCD_PORT"; then
 fi
 stop_pidfile "$D/run/launcher.pid"
 port_open "$NGIRCD_PORT" && die "port $NGIRCD_PORT is taken by another process (set NGIRCD_PORT)"
+NGIRCD_TLS_PORT=${NGIRCD_TLS_PORT:-16697}
+if [ ! -f "$D/tls/server.pem" ]; then
+  mkdir -p "$D/tls"
+  (
+    cd "$D/tls"
+    openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -subj "/CN=ChatVault test CA" -keyout ca.key -out ca.pem \
+      -addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign,cRLSign
+    openssl req -newkey rsa:2048 -nodes -subj "/CN=localhost" -keyout server.key -out server.csr
+    printf 'subjectAltName=DNS:localhost,IP:127.0.0.1\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n' >server.ext
+    openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 3650 -extfile server.ext -out server.pem
+  ) >>"$D/run/tls.log" 2>&1 || die "cannot make the test certificate (see $D/run/tls.log)"
+fi
+chown irc:irc "$D/tls/server.key" "$D/tls/server.pem"
+grant_traverse irc "$D/tls"
 render "$PEERS_HOME/ngircd/ngircd.conf" "$D/ngircd.conf"
+sed -i "s|@NGIRCD_TLS_PORT@|$NGIRCD_TLS_PORT|g" "$D/ngircd.conf"
 chown irc:irc "$D/run" # ngIRCd writes its PidFile after switching to the irc user
 grant_traverse irc "$D/run"
 rm -f "$D/run/ngircd.pid"
@@ -35,4 +51,5 @@ if ! wait_port "$NGIRCD_PORT" 100 "$(cat "$D/run/launcher.pid")"; then
   tail -20 "$D/run/stdout.log" >&2
   die "ngircd did not start listening on 127.0.0.1:$NGIRCD_PORT"
 fi
-say "ngircd listening on 127.0.0.1:$NGIRCD_PORT (pid $(cat "$D/run/launcher.pid"))"
+wait_port "$NGIRCD_TLS_PORT" 50 || die "ngircd did not open its TLS port $NGIRCD_TLS_PORT"
+say "ngircd listening on 127.0.0.1:$NGIRCD_PORT and TLS $NGIRCD_TLS_PORT (CA $D/tls/ca.pem; pid $(cat "$D/run/launcher.pid"))"
