@@ -140,8 +140,25 @@ import Testing
         let text = ":alice!a@h PRIVMSG #a :same words"
         let a = first.record(line(text), receivedAt: now).first!.message.sourceID
         #expect(second.record(line(text), receivedAt: now).first!.message.sourceID == a)
-        // The same words again in the same second are a second message.
-        #expect(first.record(line(text), receivedAt: now).first!.message.sourceID != a)
+        // The same words again at the same time are a second message.
+        let repeated = first.record(line(text), receivedAt: now).first!.message.sourceID
+        #expect(repeated != a)
+        #expect(repeated == second.record(line(text), receivedAt: now).first!.message.sourceID)
+        // Another time, sender, target or text is another id.
+        let later = Timestamp(microseconds: now.microseconds + 1)
+        #expect(first.record(line(text), receivedAt: later).first!.message.sourceID != a)
+        #expect(first.record(line(":bob!a@h PRIVMSG #a :same words"), receivedAt: now).first!.message.sourceID != a)
+        #expect(first.record(line(":alice!a@h PRIVMSG #b :same words"), receivedAt: now).first!.message.sourceID != a)
+    }
+
+    @Test func aReplayedServerTimeLineIsTheSameMessageInANewSession() {
+        let text = "@time=2026-11-29T09:30:00.500Z :alice!a@h PRIVMSG #a :hello"
+        var first = IRCLogbook(nick: "cvlog")
+        var second = IRCLogbook(nick: "cvlog")
+        _ = first.record(line(":bob!b@h PRIVMSG #a :something else first"), receivedAt: now)
+        let a = first.record(line(text), receivedAt: now).first!.message.sourceID
+        let b = second.record(line(text), receivedAt: Timestamp(microseconds: now.microseconds + 60_000_000)).first!.message.sourceID
+        #expect(a == b)
     }
 
     @Test func serverTimeAndMsgidTagsAreUsed() {

@@ -11,12 +11,15 @@ public import ChatVaultCore
 ///
 /// IRC messages carry no id, so ``sourceID`` is derived: the IRCv3 `msgid` tag when the
 /// server sends one, else a hash of the time (the `server-time` tag, else the receive time),
-/// sender, target, text and the line's sequence number in the session.
+/// sender, target and text, plus how often that same combination was seen before in the
+/// session (so a line repeated within the same microsecond is still a second message, while
+/// a line replayed with the same `server-time` tag in a later session is the same message).
 public struct IRCLogbook: Sendable {
     public var nick: String
     /// Lower-cased channel → lower-cased nicks present.
     public private(set) var members: [String: Set<String>] = [:]
-    private var sequence: UInt64 = 0
+    /// Ids made in this session, with how often each was made (bounded; see ``occurrence(of:)``).
+    private var made: [String: UInt64] = [:]
 
     public init(nick: String) {
         self.nick = nick
@@ -32,14 +35,14 @@ public struct IRCLogbook: Sendable {
 
     /// The archive messages for one line received at `receivedAt` (usually none or one).
     public mutating func record(_ line: IRCMessage, receivedAt: Timestamp) -> [IncomingMessage] {
-        sequence &+= 1
         let time = line.tags["time"].flatMap { Timestamp(iso8601: $0) } ?? receivedAt
         let sender = IRCText.plain(line.nick ?? "")
         let lowerSender = sender.lowercased()
         func event(_ conversation: String, kind: Message.Kind, text: String, direct: Bool = false, recipient: String? = nil) -> IncomingMessage {
             let text = String(text.prefix(Self.maxText))
             let id =
-                line.tags["msgid"].map { "msgid:" + String($0.prefix(128)) } ?? Self.hashID(time, sender, conversation, line.command, text, sequence)
+                line.tags["msgid"].map { "msgid:" + String($0.prefix(128)) }
+                ?? occurrence(of: Self.hashID(time, sender, conversation, line.command, text))
             let message = Message(
                 platform: "irc", conversation: conversation, sourceID: id, kind: kind, sender: Handle(id: sender.isEmpty ? "server" : sender),
                 recipients: recipient.map { [Handle(id: $0)] } ?? [], sentAt: time, text: text)
@@ -124,10 +127,18 @@ public struct IRCLogbook: Sendable {
     }
 
     /// A stable id: FNV-1a (two 64-bit lanes) over the fields.
-    static func hashID(_ time: Timestamp, _ sender: String, _ target: String, _ command: String, _ text: String, _ sequence: UInt64) -> String {
+    /// `id` the first time, `id-2`, `id-3`… for repeats in this session.
+    private mutating func occurrence(of id: String) -> String {
+        if made.count > 4096 { made.removeAll(keepingCapacity: true) }
+        let count = (made[id] ?? 0) + 1
+        made[id] = count
+        return count == 1 ? id : "\(id)-\(count)"
+    }
+
+    static func hashID(_ time: Timestamp, _ sender: String, _ target: String, _ command: String, _ text: String) -> String {
         var first: UInt64 = 0xcbf2_9ce4_8422_2325
         var second: UInt64 = 0x8422_2325_cbf2_9ce4
-        for part in ["\(time.microseconds)", sender, target, command, text, "\(sequence)"] {
+        for part in ["\(time.microseconds)", sender, target, command, text] {
             for byte in part.utf8 + [0] {
                 first = (first ^ UInt64(byte)) &* 0x0000_0100_0000_01B3
                 second = (second ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 &+ 0x9E37
