@@ -101,6 +101,22 @@ import Testing
             ) == nil)
     }
 
+    @Test func sendersGetTheDisplayNameOfTheirLatestJoin() throws {
+        var mapper = MatrixEventMapper(roomID: "!r:l")
+        let join = try event(
+            #"{"type":"m.room.member","event_id":"$j","sender":"@bob:l","state_key":"@bob:l","origin_server_ts":1700000000000,"content":{"membership":"join","displayname":"Bob B."}}"#
+        )
+        let said = try event(
+            #"{"type":"m.room.message","event_id":"$m","sender":"@bob:l","origin_server_ts":1700000001000,"content":{"msgtype":"m.text","body":"hi"}}"#
+        )
+        #expect(mapper.map(said)?.message.sender.displayName == nil)
+        mapper.learn(from: join)
+        #expect(mapper.map(said)?.message.sender == Handle(id: "@bob:l", displayName: "Bob B."))
+        mapper.learn(
+            from: try event(#"{"type":"m.room.member","event_id":"$k","sender":"@bob:l","state_key":"@bob:l","content":{"membership":"join"}}"#))
+        #expect(mapper.map(said)?.message.sender.displayName == nil)
+    }
+
     @Test func fileIsAnAttachmentWithNameSizeAndType() throws {
         let message = try #require(
             try map(

@@ -54,13 +54,20 @@ import Testing
         let sent = try send(
             vault, room.room,
             [
-                "alice:text:second \(token) from alice", "bob:text:reply \(token) from bob", "alice:edit:0:second \(token) edited by alice",
-                "bob:text:card 4111 1111 1111 1111 \(token)", "alice:text:whatsapp me later \(token)", "bob:react:0:👍",
-                "alice:redact:1", "alice:file:q3-\(token).pdf:52431:application/pdf",
+                "alice:text:second \(token) from alice", "bob:text:reply \(token) from bob", "bob:text:card 4111 1111 1111 1111 \(token)",
+                "alice:text:whatsapp me later \(token)", "alice:file:q3-\(token).pdf:52431:application/pdf",
+            ])
+        // Captured before they are edited or redacted (a message redacted before it is read has no content left to keep).
+        #expect(try await vault.eventually { try self.hits(vault).count == 5 }, "\(vault.log("capture.log"))")
+        let changes = try send(
+            vault, room.room,
+            [
+                "alice:edit:\(sent.events[0] ?? "-"):second \(token) edited by alice", "bob:react:\(sent.events[0] ?? "-"):👍",
+                "alice:redact:\(sent.events[1] ?? "-")",
             ])
         let after = Date()
-        // 0 first, 1 second, 2 reply, 3 edit of 1, 4 card, 5 alert, 6 reaction to 1, 7 redaction of 2, 8 file
-        let events = [room.events[0]] + sent.events
+        // 0 first, 1 second, 2 reply, 3 card, 4 alert, 5 file, 6 edit of 1, 7 reaction to 1, 8 redaction of 2
+        let events = [room.events[0]] + sent.events + changes.events
         let arrived = try await vault.eventually {
             let transcript = try vault.transcript("matrix:\(room.room)")
             return transcript.contains { $0["kind"]?.stringValue == "delete" }
@@ -78,6 +85,7 @@ import Testing
         let reply = try #require(messages.first { $0["source_id"]?.stringValue == events[2] })
         #expect(reply["sender"]?.stringValue == "@bob:localhost")
         #expect(reply["text"]?.stringValue == "reply \(token) from bob")
+        #expect(reply["sender_name"]?.stringValue == "bob")
         for message in messages {
             let sentAt = try #require(message["sent_at"]?.stringValue.flatMap { Timestamp(iso8601: $0) })
             let seconds = Double(sentAt.microseconds) / 1_000_000
@@ -85,13 +93,13 @@ import Testing
         }
         // The edit is an edit of the second message.
         let edit = try #require(try hits(vault, kind: "edit").first)
-        #expect(edit["source_id"]?.stringValue == events[3])
+        #expect(edit["source_id"]?.stringValue == events[6])
         #expect(edit["target"]?.stringValue == events[1])
         #expect(edit["text"]?.stringValue == "second \(token) edited by alice")
         // The redaction is a deletion of bob's reply; the transcript shows it.
         let transcript = try vault.transcript("matrix:\(room.room)")
         let deletion = try #require(transcript.first { $0["kind"]?.stringValue == "delete" })
-        #expect(deletion["source_id"]?.stringValue == events[7])
+        #expect(deletion["source_id"]?.stringValue == events[8])
         #expect(deletion["target"]?.stringValue == events[2])
         #expect(deletion["sender"]?.stringValue == "@alice:localhost")
         let shown = try vault.chatvault(["show", "--vault", vault.path, "matrix:\(room.room)"]).stdout
@@ -104,7 +112,7 @@ import Testing
         #expect(file["attachments"]?.arrayValue?.first?["size"]?.scalarText == "52431")
         #expect(transcript.contains { $0["kind"]?.stringValue == "join" && $0["sender"]?.stringValue == "@bob:localhost" })
         // The card number never reached the archive.
-        let card = try #require(messages.first { $0["source_id"]?.stringValue == events[4] })
+        let card = try #require(messages.first { $0["source_id"]?.stringValue == events[3] })
         #expect(!(card["text"]?.string.contains("4111 1111 1111 1111") ?? true), "\(card)")
         #expect(try vault.search("\"4111 1111 1111 1111\"").isEmpty)
         #expect(try vault.search("4111111111111111").isEmpty)
@@ -123,8 +131,8 @@ import Testing
         let token = vault.token
         let room = try send(vault, "cv-\(token)", ["alice:text:m0 \(token)"])
         var capture = try capture(vault, room: room.room)
-        // 30 messages sent in the background while the capture runs; it is killed part way.
-        let actions = (1...30).map { "\($0 % 2 == 0 ? "alice" : "bob"):text:m\($0) \(token)" }
+        // 30 messages sent in the background (about 20 a second) while the capture runs; it is killed part way.
+        let actions = (1...30).flatMap { ["\($0 % 2 == 0 ? "alice" : "bob"):text:m\($0) \(token)", "alice:pause:0.05"] }
         let sender = Process()
         sender.executableURL = URL(fileURLWithPath: Peers.python)
         sender.arguments = [Peers.scripts.appendingPathComponent("matrix_send.py").path, room.room] + actions

@@ -7,11 +7,12 @@ ROOM is a room id (`!abc:localhost`) or the name of a new room that alice create
 joins. Each ACTION is `USER:VERB:ARGS`, USER being alice or bob:
 
     alice:text:hello            a text message
-    alice:edit:N:new text       an edit of the event made by action N (0-based)
+    alice:edit:N:new text       an edit of the event made by action N (0-based), or of event $ID
     alice:redact:N              a redaction of action N's event
     bob:react:N:KEY             a reaction (annotation) to action N's event
     alice:file:NAME:SIZE:MIME   an m.file message (mxc URL only, nothing uploaded)
     bob:leave / bob:join        leave or rejoin the room
+    alice:pause:SECONDS         wait before the next action
 
 Prints {"room": ROOM_ID, "events": [EVENT_ID, ...]} (one per action) as JSON. Uses matrix-nio.
 """
@@ -41,6 +42,10 @@ async def main(room, actions):
             room = created.room_id
             await clients["bob"].join(room)
         events = []
+
+        def target(ref):
+            return ref if ref.startswith("$") else events[int(ref)]
+
         for action in actions:
             user, verb, *args = action.split(":", 2)
             rest = args[0] if args else ""
@@ -50,11 +55,11 @@ async def main(room, actions):
             elif verb == "edit":
                 index, text = rest.split(":", 1)
                 content = {"msgtype": "m.text", "body": f"* {text}", "m.new_content": {"msgtype": "m.text", "body": text},
-                           "m.relates_to": {"rel_type": "m.replace", "event_id": events[int(index)]}}
+                           "m.relates_to": {"rel_type": "m.replace", "event_id": target(index)}}
                 kind = "m.room.message"
             elif verb == "react":
                 index, key = rest.split(":", 1)
-                content = {"m.relates_to": {"rel_type": "m.annotation", "event_id": events[int(index)], "key": key}}
+                content = {"m.relates_to": {"rel_type": "m.annotation", "event_id": target(index), "key": key}}
                 kind = "m.reaction"
             elif verb == "file":
                 name, size, mime = rest.split(":", 2)
@@ -62,8 +67,12 @@ async def main(room, actions):
                            "info": {"size": int(size), "mimetype": mime}}
                 kind = "m.room.message"
             elif verb == "redact":
-                answer = await client.room_redact(room, events[int(rest)], reason="test redaction")
+                answer = await client.room_redact(room, target(rest), reason="test redaction")
                 events.append(getattr(answer, "event_id", None))
+                continue
+            elif verb == "pause":
+                await asyncio.sleep(float(rest))
+                events.append(None)
                 continue
             elif verb in ("leave", "join"):
                 answer = await (client.room_leave(room) if verb == "leave" else client.join(room))

@@ -77,6 +77,11 @@ struct MatrixClient: Sendable {
         return Page(events: chunk, end: end)
     }
 
+    /// The room's current state events (for member display names).
+    func state(_ room: String) async throws -> [JSONValue] {
+        try await get("/_synapse/admin/v1/rooms/\(Self.escape(room))/state", query: [])["state"]?.arrayValue ?? []
+    }
+
     static func escape(_ part: String) -> String {
         var allowed = CharacterSet.alphanumerics
         allowed.insert(charactersIn: "-._~")

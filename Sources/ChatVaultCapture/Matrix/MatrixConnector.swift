@@ -1,3 +1,4 @@
+import ChatVaultCore
 public import Foundation
 import Logging
 
@@ -47,6 +48,7 @@ public struct MatrixConnector: Connector {
         let client = MatrixClient(base: base, token: token, source: name)
         let poll = Duration.milliseconds(Int64(max(0.05, min(configuration.pollSeconds ?? 2, 3600)) * 1000))
         var missing = Set<String>()
+        var names: [String: [String: String]] = [:]
         var rooms: [MatrixClient.Room] = []
         var listedAt = ContinuousClock.now
         while !Task.isCancelled {
@@ -59,7 +61,7 @@ public struct MatrixConnector: Connector {
             for room in rooms {
                 if Task.isCancelled { return }
                 do {
-                    try await catchUp(room, client: client, context: context)
+                    try await catchUp(room, client: client, context: context, names: &names)
                 } catch let notFound as MatrixClient.NotFound {
                     missing.insert(room.id)
                     rooms.removeAll { $0.id == room.id }
@@ -94,12 +96,24 @@ public struct MatrixConnector: Connector {
     }
 
     /// Reads `room` from its cursor to the newest event, one durable batch per page.
-    private func catchUp(_ room: MatrixClient.Room, client: MatrixClient, context: CaptureContext) async throws {
-        let mapper = MatrixEventMapper(roomID: room.id, roomName: room.name, kind: room.kind)
+    private func catchUp(
+        _ room: MatrixClient.Room, client: MatrixClient, context: CaptureContext, names: inout [String: [String: String]]
+    ) async throws {
+        var mapper = MatrixEventMapper(roomID: room.id, roomName: room.name, kind: room.kind)
+        mapper.displayNames = names[room.id] ?? [:]
         var cursor = try await context.cursor(room.id)
+        if cursor != nil, names[room.id] == nil {
+            // Continuing from a cursor: the member events with the names came before it.
+            for event in (try? await client.state(room.id)) ?? [] { mapper.learn(from: event) }
+        }
+        defer { names[room.id] = mapper.displayNames }
         while !Task.isCancelled {
             let page = try await client.messages(room.id, from: cursor, limit: pageSize)
-            let messages = page.events.compactMap(mapper.map)
+            var messages: [IncomingMessage] = []
+            for event in page.events {
+                mapper.learn(from: event)
+                if let message = mapper.map(event) { messages.append(message) }
+            }
             let skipped = page.events.count - messages.count
             if skipped > 0 { context.logger.debug("events not archived", metadata: ["room": "\(room.id)", "count": "\(skipped)"]) }
             if !messages.isEmpty {

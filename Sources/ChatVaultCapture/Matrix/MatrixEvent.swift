@@ -11,6 +11,8 @@ public struct MatrixEventMapper: Sendable {
     public var roomID: String
     public var roomName: String?
     public var kind: Conversation.Kind
+    /// Display names by user id, from the room's member events; senders get theirs.
+    public var displayNames: [String: String] = [:]
 
     /// Longest id (event, user, room) kept; longer ones skip the event.
     public static let maxIDLength = 255
@@ -29,7 +31,9 @@ public struct MatrixEventMapper: Sendable {
             let sentAt = Self.timestamp(event["origin_server_ts"])
         else { return nil }
         let content = event["content"] ?? .object([])
-        var message = Message(platform: "matrix", conversation: roomID, sourceID: id, sender: Handle(id: sender), sentAt: sentAt, text: "")
+        var message = Message(
+            platform: "matrix", conversation: roomID, sourceID: id, sender: Handle(id: sender, displayName: displayNames[sender]), sentAt: sentAt,
+            text: "")
         switch type {
         case "m.room.message":
             guard fillMessage(&message, content: content) else { return nil }
@@ -77,6 +81,17 @@ public struct MatrixEventMapper: Sendable {
         }
         if event["unsigned"]?["redacted_because"] != nil { message.deleted = true }
         return IncomingMessage(message: message, conversationName: roomName, conversationKind: kind, origin: "matrix:\(roomID):\(id)")
+    }
+
+    /// Notes the display name a member event sets (or clears), for the events after it.
+    public mutating func learn(from event: JSONValue) {
+        guard event["type"]?.stringValue == "m.room.member", let member = Self.id(event["state_key"]) else { return }
+        let content = event["content"]
+        if content?["membership"]?.stringValue == "join", let name = Self.text(content?["displayname"]), !name.isEmpty {
+            if displayNames.count < 100_000 || displayNames[member] != nil { displayNames[member] = Self.bounded(name, 256) }
+        } else if content?["membership"]?.stringValue == "join" {
+            displayNames[member] = nil
+        }
     }
 
     /// Text, files, edits, replies and threads of an `m.room.message`; `false` if unusable.
