@@ -7,8 +7,8 @@ struct CaptureIRC: AsyncParsableCommand {
         commandName: "irc",
         abstract: "Log IRC channels, and private messages to the logger, into the vault.",
         discussion: """
-            Connects as --nick, joins each --channel and archives messages, notices, actions,
-            joins, parts and quits until stopped. IRC keeps no history: what is said while the
+            Connects as --nick, joins each --channel and archives messages, notices, actions, \
+            joins, parts and quits until stopped. IRC keeps no history: what is said while the \
             logger is not connected is lost, and is recorded as a "down" gap of the source.
             """)
 

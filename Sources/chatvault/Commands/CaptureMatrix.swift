@@ -7,9 +7,9 @@ struct CaptureMatrix: AsyncParsableCommand {
         commandName: "matrix",
         abstract: "Capture the rooms of a Synapse homeserver through its admin API.",
         discussion: """
-            Needs the access token of a server admin (--token-env or --token-file, or token_env /
-            token_file in the source's configuration). Reads every room (or each --room) from
-            where the last durable batch ended, then polls for new events. --once catches up
+            Needs the access token of a server admin (--token-env or --token-file, or token_env / \
+            token_file in the source's configuration). Reads every room (or each --room) from \
+            where the last durable batch ended, then polls for new events. --once catches up \
             and exits.
             """)
 
