@@ -144,4 +144,34 @@ import Testing
         }
         #expect(refused, "\(vault.log("untrusted.log"))")
     }
+
+    @Test func serverRestartIsReportedAndTheLoggerReconnects() async throws {
+        guard Self.ngircd else { return }
+        let vault = try LiveVault()
+        defer { vault.remove() }
+        let token = vault.token
+        let channel = "#cv\(token)"
+        let nick = "log\(token.suffix(8))"
+        let capture = try capture(vault, channel: channel, nick: nick)
+        defer { _ = vault.stop(capture) }
+        #expect(try await joined(vault, channel: channel, nick: nick))
+        try #require(try Peers.script("stop_irc.sh"))
+        let down = try await vault.eventually(10) { try await vault.state("ngircd").status == .down }
+        #expect(down, "\(vault.log("capture.log"))")
+        try #require(try Peers.script("start_irc.sh"))
+        let back = try await vault.eventually(20) {
+            let state = try await vault.state("ngircd")
+            return state.status == .up && state.gaps.contains { $0.kind == "down" }
+        }
+        #expect(back, "\(vault.log("capture.log"))")
+        // Rejoined: a message after the restart is archived.
+        let rejoined = try await vault.eventually(10) {
+            try vault.transcript("irc:\(channel)").filter { $0["kind"]?.stringValue == "join" && $0["sender"]?.stringValue == nick }.count == 2
+        }
+        #expect(rejoined)
+        try send(vault, channel, ["alice:say:after restart \(token)"])
+        #expect(try await vault.eventually { try vault.search(token).count == 1 }, "\(vault.log("capture.log"))")
+        let gap = try await vault.state("ngircd").gaps.first { $0.kind == "down" }
+        #expect(gap?.detail.contains("IRC keeps no history") == true, "\(String(describing: gap))")
+    }
 }

@@ -127,7 +127,8 @@ public struct IRCConnector: Connector {
     /// IRC has no history: the time since the logger was last known connected is a gap.
     private func recordAbsence(_ context: CaptureContext) async throws {
         let state = try await context.store.state(of: configuration.name, kind: configuration.kind)
-        guard let since = state.status == .down ? state.downSince ?? state.lastPollAt : state.lastPollAt else { return }
+        // The last moment the logger was known to be connected; a failure noticed later (downSince) is no earlier.
+        guard let since = [state.lastPollAt, state.status == .down ? state.downSince : nil].compactMap({ $0 }).min() else { return }
         let now = Date().timeIntervalSince1970
         try await context.reportGap(
             kind: "down", archive: nil,
