@@ -215,4 +215,30 @@ import Testing
         #expect(state.status == .down)
         #expect(state.lastError?.contains("authentication") == true)
     }
+
+    @Test func sourceFromConfigJSONWithATokenFileInsideTheVault() async throws {
+        guard Self.synapse else { return }
+        let vault = try LiveVault()
+        defer { vault.remove() }
+        let room = try send(vault, "cv-\(vault.token)", ["bob:text:configured \(vault.token)"])
+        let vaultURL = URL(fileURLWithPath: vault.path)
+        try Self.adminToken.write(to: vaultURL.appendingPathComponent("matrix.token"), atomically: true, encoding: .utf8)
+        let configURL = vaultURL.appendingPathComponent("config.json")
+        var config = try JSONSerialization.jsonObject(with: Data(contentsOf: configURL)) as? [String: Any] ?? [:]
+        config["sources"] = [
+            [
+                "name": "hs", "kind": "matrix", "host": "127.0.0.1",
+                "port": Int(ProcessInfo.processInfo.environment["SYNAPSE_PORT"] ?? "18008") ?? 18008,
+                "tls": false, "token_file": "matrix.token", "archives": [room.room], "poll_seconds": 0.2,
+            ]
+        ]
+        try JSONSerialization.data(withJSONObject: config).write(to: configURL)
+        let once = try vault.chatvault(["capture", "matrix", "--vault", vault.path, "--source", "hs", "--once"])
+        #expect(once.status == 0, "\(once.stderr)")
+        #expect(try hits(vault).map { $0["sender"]?.string ?? "" } == ["@bob:localhost"])
+        #expect(try await vault.state("hs").cursors[room.room] != nil)
+        let wrongKind = try vault.chatvault(["capture", "irc", "--vault", vault.path, "--source", "hs"])
+        #expect(wrongKind.status == 2)
+        #expect(wrongKind.stderr.contains("not irc"))
+    }
 }
