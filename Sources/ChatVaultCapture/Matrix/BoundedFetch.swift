@@ -4,31 +4,44 @@ import Foundation
     import FoundationNetworking
 #endif
 
-/// One HTTP request whose response body is read up to a limit: a larger body cancels the
-/// transfer instead of filling memory. Cancelling the calling task cancels the request.
+/// HTTP requests whose response bodies are read up to a limit: a larger body cancels the
+/// transfer instead of filling memory. Cancelling the calling task cancels its request.
+///
+/// One URLSession serves every request of a connector session (its delegate routes the
+/// callbacks by task); ``invalidate()`` ends it.
 final class BoundedFetch: NSObject, URLSessionDataDelegate, @unchecked Sendable {
+    private struct Pending {
+        var continuation: CheckedContinuation<(Int, Data), any Error>
+        var body = Data()
+        var overflowed = false
+    }
+
     private let lock = NSLock()
     private let limit: Int
     private let source: String
-    private var body = Data()
-    private var overflowed = false
-    private var continuation: CheckedContinuation<(Int, Data), any Error>?
+    private var pending: [Int: Pending] = [:]
+    private var session: URLSession?
 
-    private init(limit: Int, source: String) {
+    init(limit: Int, source: String) {
         self.limit = limit
         self.source = source
+        super.init()
+        session = URLSession(configuration: .ephemeral, delegate: self, delegateQueue: nil)
+    }
+
+    /// Lets requests in flight finish and releases the session (and so this delegate).
+    func invalidate() {
+        lock.withLock { session }?.finishTasksAndInvalidate()
     }
 
     /// The status code and body of `request`.
-    static func fetch(_ request: URLRequest, limit: Int, source: String) async throws -> (Int, Data) {
+    func fetch(_ request: URLRequest) async throws -> (Int, Data) {
         try Task.checkCancellation()
-        let delegate = BoundedFetch(limit: limit, source: source)
-        let session = URLSession(configuration: .ephemeral, delegate: delegate, delegateQueue: nil)
-        defer { session.finishTasksAndInvalidate() }
+        guard let session = lock.withLock({ session }) else { throw CancellationError() }
         let task = TaskBox(task: session.dataTask(with: request))
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { continuation in
-                delegate.lock.withLock { delegate.continuation = continuation }
+                lock.withLock { pending[task.task.taskIdentifier] = Pending(continuation: continuation) }
                 task.task.resume()
             }
         } onCancel: {
@@ -37,36 +50,34 @@ final class BoundedFetch: NSObject, URLSessionDataDelegate, @unchecked Sendable 
     }
 
     func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive data: Data) {
-        let over = lock.withLock {
-            if overflowed || body.count + data.count > limit {
-                overflowed = true
-                return true
+        let over = lock.withLock { () -> Bool in
+            guard var entry = pending[dataTask.taskIdentifier] else { return false }
+            if entry.overflowed || entry.body.count + data.count > limit {
+                entry.overflowed = true
+                entry.body = Data()
+            } else {
+                entry.body.append(data)
             }
-            body.append(data)
-            return false
+            pending[dataTask.taskIdentifier] = entry
+            return entry.overflowed
         }
         if over { dataTask.cancel() }
     }
 
     func urlSession(_ session: URLSession, task: URLSessionTask, didCompleteWithError error: (any Error)?) {
-        let (continuation, body, overflowed) = lock.withLock {
-            let pending = self.continuation
-            self.continuation = nil
-            return (pending, self.body, self.overflowed)
-        }
-        guard let continuation else { return }
-        if overflowed {
+        guard let entry = lock.withLock({ pending.removeValue(forKey: task.taskIdentifier) }) else { return }
+        let continuation = entry.continuation
+        if entry.overflowed {
             continuation.resume(throwing: CaptureError.protocolError(source: source, "the answer is larger than \(limit) bytes"))
         } else if let error {
             if (error as? URLError)?.code == .cancelled {
                 continuation.resume(throwing: CancellationError())
             } else {
-                continuation.resume(
-                    throwing: CaptureError.connection(
-                        source: source, "\(task.originalRequest?.url?.path ?? "request"): \(error.localizedDescription)"))
+                let path = task.originalRequest?.url?.path ?? "request"
+                continuation.resume(throwing: CaptureError.connection(source: source, "\(path): \(error.localizedDescription)"))
             }
         } else if let response = task.response as? HTTPURLResponse {
-            continuation.resume(returning: (response.statusCode, body))
+            continuation.resume(returning: (response.statusCode, entry.body))
         } else {
             continuation.resume(throwing: CaptureError.protocolError(source: source, "no HTTP response"))
         }

@@ -15,8 +15,21 @@ struct MatrixClient: Sendable {
     var base: URL
     var token: String
     var source: String
-    var maxResponseBytes = 8 << 20
     var timeout: TimeInterval = 30
+    /// Reads answers of at most 8 MiB; shared by the copies of this client.
+    let http: BoundedFetch
+
+    init(base: URL, token: String, source: String, maxResponseBytes: Int = 8 << 20) {
+        self.base = base
+        self.token = token
+        self.source = source
+        http = BoundedFetch(limit: maxResponseBytes, source: source)
+    }
+
+    /// Ends the HTTP session; call once the connector session is over.
+    func close() {
+        http.invalidate()
+    }
 
     struct Room: Sendable, Equatable {
         var id: String
@@ -98,7 +111,7 @@ struct MatrixClient: Sendable {
         var request = URLRequest(url: url, timeoutInterval: timeout)
         request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
         request.setValue("application/json", forHTTPHeaderField: "Accept")
-        let (status, body) = try await BoundedFetch.fetch(request, limit: maxResponseBytes, source: source)
+        let (status, body) = try await http.fetch(request)
         let json = try? JSONParser(maxDepth: 64, allowsNUL: true).parse(String(decoding: body, as: UTF8.self))
         let errcode = json?["errcode"]?.stringValue.map { MatrixEventMapper.bounded($0, 64) } ?? "-"
         let reason = json?["error"]?.stringValue.map { Terminalish.clean(MatrixEventMapper.bounded($0, 200)) } ?? ""

@@ -46,6 +46,7 @@ public struct MatrixConnector: Connector {
             throw CaptureError.configuration(source: name, "no access token (set token_env or token_file)")
         }
         let client = MatrixClient(base: base, token: token, source: name)
+        defer { client.close() }
         let poll = Duration.milliseconds(Int64(max(0.05, min(configuration.pollSeconds ?? 2, 3600)) * 1000))
         var missing = Set<String>()
         var names: [String: [String: String]] = [:]
