@@ -26,7 +26,13 @@ final class BoundedFetch: NSObject, URLSessionDataDelegate, @unchecked Sendable 
         self.limit = limit
         self.source = source
         super.init()
-        session = URLSession(configuration: .ephemeral, delegate: self, delegateQueue: nil)
+        let configuration = URLSessionConfiguration.ephemeral
+        // Nothing is kept between requests: no cache, no cookies.
+        configuration.urlCache = nil
+        configuration.requestCachePolicy = .reloadIgnoringLocalCacheData
+        configuration.httpCookieStorage = nil
+        configuration.httpShouldSetCookies = false
+        session = URLSession(configuration: configuration, delegate: self, delegateQueue: nil)
     }
 
     /// Lets requests in flight finish and releases the session (and so this delegate).
