@@ -43,7 +43,7 @@ import Testing
 
     func withServer(_ vault: LiveVault, _ body: (Int) async throws -> Void) async throws {
         let portFile = vault.directory.appendingPathComponent("server.port")
-        FileManager.default.createFile(atPath: portFile.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: portFile.path, contents: nil)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3", "-c", Self.server]

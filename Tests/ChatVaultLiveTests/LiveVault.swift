@@ -43,8 +43,8 @@ struct LiveVault {
         let tag = UUID().uuidString
         let out = directory.appendingPathComponent("\(tag).out")
         let err = directory.appendingPathComponent("\(tag).err")
-        FileManager.default.createFile(atPath: out.path, contents: nil)
-        FileManager.default.createFile(atPath: err.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: out.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: err.path, contents: nil)
         process.standardOutput = try FileHandle(forWritingTo: out)
         process.standardError = try FileHandle(forWritingTo: err)
         process.standardInput = FileHandle.nullDevice
@@ -70,7 +70,7 @@ struct LiveVault {
         for (key, value) in environment { env[key] = value }
         process.environment = env
         let file = directory.appendingPathComponent(log)
-        if !FileManager.default.fileExists(atPath: file.path) { FileManager.default.createFile(atPath: file.path, contents: nil) }
+        if !FileManager.default.fileExists(atPath: file.path) { _ = FileManager.default.createFile(atPath: file.path, contents: nil) }
         let handle = try FileHandle(forWritingTo: file)
         handle.seekToEndOfFile()
         process.standardOutput = handle

@@ -1,5 +1,5 @@
 import ChatVaultCore
-public import Foundation
+import Foundation
 import Logging
 import NIOCore
 import NIOPosix
