@@ -83,6 +83,9 @@ TOML
 
 echo "schemathesis $("$venv/bin/schemathesis" --version 2>/dev/null | awk '{print $NF}') against $base; checks: $checks; max examples $max_examples; seed $seed"
 
+# Schemathesis keeps a crash cache in ./.schemathesis: keep it in the temporary directory.
+cd "$work"
+
 status=0
 run_st() {
   local label="$1"
