@@ -221,8 +221,11 @@ class Console:
                 "clip": {"x": 0, "y": 0, "width": 1280, "height": height, "scale": 1},
             },
         )["data"]
-        with open(os.path.join(self.shots, name + ".png"), "wb") as f:
+        path = os.path.join(self.shots, name + ".png")
+        with open(path, "wb") as f:
             f.write(base64.b64decode(data))
+        if shutil.which("pngquant"):  # a palette of 128 colours keeps the PNGs small
+            subprocess.run(["pngquant", "--force", "--skip-if-larger", "--ext", ".png", "128", path], check=False)
 
     def page_text(self):
         return self.driver.execute_script("return document.body ? document.body.innerText : ''")[:400]

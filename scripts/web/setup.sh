@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what the web tests need, idempotently and quietly:
-#   Debian chromium + chromium-driver (headless browser tests), wrk is optional,
+#   Debian chromium + chromium-driver (headless browser tests), fonts, pngquant,
 #   a Python venv at ${WEB_VENV:-/tmp/chatvault-web-venv} with selenium and schemathesis.
 # Needs root (or sudo) for the apt part only when something is missing.
 set -euo pipefail
@@ -14,6 +14,8 @@ command -v chromedriver >/dev/null 2>&1 || need+=(chromium-driver)
 dpkg -s fonts-dejavu-core >/dev/null 2>&1 || need+=(fonts-dejavu-core)
 dpkg -s fonts-noto-color-emoji >/dev/null 2>&1 || need+=(fonts-noto-color-emoji)
 python3 -c 'import venv, ensurepip' >/dev/null 2>&1 || need+=(python3-venv)
+# Shrinks the screenshots browser_test.py writes into docs/screenshots.
+command -v pngquant >/dev/null 2>&1 || need+=(pngquant)
 if [ ${#need[@]} -gt 0 ]; then
   sudo=""
   [ "$(id -u)" -eq 0 ] || sudo="sudo"
