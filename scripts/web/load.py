@@ -7,8 +7,8 @@
    reused on the next run when it already holds the messages.
 2. Starts `chatvault serve` on a free loopback port and creates an officer API token.
 3. Runs C concurrent clients (threads, keep-alive HTTP/1.1) for D seconds doing
-   GET /api/v1/search with a bearer token and a mix of queries (common word, rare word,
-   phrase, filtered by sender and dates), then the same for GET /api/v1/health as an
+   GET /api/v1/search with a bearer token and a mix of queries (common word, rare word
+   found 10-30 times in the corpus, phrase, filtered by sender and dates), then the same for GET /api/v1/health as an
    in-run baseline, and prints requests/s and p50/p95/p99 latency of each, per kind,
    and the ratio.
 
@@ -19,9 +19,11 @@ Loopback only, bounded in time. Usage:
 """
 
 import argparse
+import collections
 import http.client
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -32,6 +34,7 @@ import time
 import urllib.parse
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+WORD = re.compile(r"[a-z]+")
 GENERATOR = os.environ.get("CHATVAULT_CORPUS_GEN", "/work/shared/bench/gen_chat_corpus.py")
 
 
@@ -46,13 +49,15 @@ def free_port():
 
 
 def convert(source, target):
-    """gen_chat_corpus.py lines -> ChatVault JSONL. Returns (lines, first sender, busiest sender)."""
+    """gen_chat_corpus.py lines -> ChatVault JSONL. Returns (lines, busiest sender, rare words)."""
     counts = {}
+    words = collections.Counter()
     n = 0
     with open(source, encoding="utf-8") as fin, open(target, "w", encoding="utf-8") as fout:
         for line in fin:
             r = json.loads(line)
             counts[r["sender"]] = counts.get(r["sender"], 0) + 1
+            words.update(WORD.findall(r["text"].lower()))
             out = {
                 "platform": r["platform"],
                 "conversation": r["channel"],
@@ -67,7 +72,9 @@ def convert(source, target):
             fout.write(json.dumps(out, separators=(",", ":")) + "\n")
             n += 1
     busiest = max(counts, key=counts.get)
-    return n, busiest
+    # Rare words that are there: 10-30 occurrences in the whole corpus.
+    rare = sorted(w for w, c in words.items() if 10 <= c <= 30 and len(w) > 4)[:2] or ["biongplior", "tuskes"]
+    return n, busiest, rare
 
 
 def build_vault(binary, vault, messages):
@@ -86,7 +93,7 @@ def build_vault(binary, vault, messages):
         jsonl = os.path.join(work, "chatvault.jsonl")
         t = time.time()
         subprocess.run([sys.executable, GENERATOR, "--n", str(messages), "--out", raw], check=True, stdout=subprocess.DEVNULL)
-        n, busiest = convert(raw, jsonl)
+        n, busiest, rare = convert(raw, jsonl)
         os.remove(raw)
         log(f"generated {n} messages in {time.time() - t:.1f} s ({os.path.getsize(jsonl) / 1e6:.0f} MB of ChatVault JSONL)")
         subprocess.run([binary, "init", "--vault", vault, "--internal-domain", "example.com"], check=True, stdout=subprocess.DEVNULL)
@@ -99,7 +106,7 @@ def build_vault(binary, vault, messages):
         if result.returncode != 0:
             sys.exit(f"FAIL: import exited {result.returncode}:\n{result.stdout[-3000:]}")
         log(f"imported in {elapsed:.1f} s wall, {cpu:.1f} s CPU ({n / elapsed:,.0f} msg/s wall): {result.stdout.strip().splitlines()[-1]}")
-        info = {"messages": messages, "busiest_sender": busiest, "import_seconds": round(elapsed, 1), "import_cpu_seconds": round(cpu, 1)}
+        info = {"messages": messages, "busiest_sender": busiest, "rare_words": rare, "import_seconds": round(elapsed, 1), "import_cpu_seconds": round(cpu, 1)}
         with open(marker, "w") as f:
             json.dump(info, f)
         return info
@@ -217,14 +224,15 @@ def main():
             time.sleep(0.2)
 
         sender = info["busiest_sender"]
+        rare = info.get("rare_words") or ["biongplior", "tuskes"]
         q = lambda **params: "/api/v1/search?" + urllib.parse.urlencode(params)
         mix = [
             ("common", q(q="meeting")),
-            ("rare", q(q="biongplior")),
+            ("rare", q(q=rare[0])),
             ("phrase", q(q='"let me know"')),
             ("filtered", q(q="report", sender=sender, after="2023-06-01", before="2024-01-01")),
             ("common", q(q="customer")),
-            ("rare", q(q="tuskes")),
+            ("rare", q(q=rare[-1])),
             ("phrase", q(q='"pull request"')),
             ("filtered", q(q="budget", sender=sender, after="2024-01-01", before="2024-07-01")),
         ]
