@@ -235,7 +235,8 @@ extension ConsoleServer {
         }
         return [
             "id": String(archived.id), "kind": message.kind.rawValue, "sender": personLabel(message.sender), "sentAt": time(message.sentAt),
-            "focus": focus, "deleted": message.deleted, "edited": !message.editedFrom.isEmpty, "eventLabel": label ?? "", "inThread": inThread,
+            "focus": focus, "deleted": message.deleted, "edited": !message.editedFrom.isEmpty, "eventLabel": label.map { $0 as Any } ?? false,
+            "inThread": inThread,
             "segments": segments(of: message, alerts: alerts.map(\.stored.alert)), "earlierVersions": message.editedFrom,
             "hasVersions": !message.editedFrom.isEmpty,
             "attachments": message.attachments.map {
