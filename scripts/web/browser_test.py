@@ -320,6 +320,11 @@ def main():
         check(len(focus) == 1, f"expected one focused message, found {len(focus)}")
         check(focus[0].get_attribute("id") == f"m{message_id}", f"focused message is {focus[0].get_attribute('id')}, expected m{message_id}")
         check("guaranteed" in focus[0].text.lower(), f"the focused message does not say 'guaranteed': {focus[0].text!r}")
+        empty_tags = c.driver.execute_script(
+            "return Array.from(document.querySelectorAll('ol.transcript .tag'))"
+            ".filter(function (t) { return !t.textContent.trim(); }).length;"
+        )
+        check(empty_tags == 0, f"the transcript has {empty_tags} empty tags")
         check(focus[0].is_displayed(), "the focused message is not displayed")
         # The policy's matches are marked inline, not drawn as boxes.
         marks = c.driver.execute_script(
@@ -408,6 +413,8 @@ def main():
         c.click(target)
         check(c.path() == f"/alerts/{alert_id}", f"opening alert {alert_id} went to {c.path()}")
         check(c.css("ol.transcript li.msg.focus"), "the alert page shows no focused message in context")
+        meta = c.one("main p.meta").text
+        check(not meta.rstrip().endswith("assigned to"), f"an unassigned alert says {meta!r}")
         note = f"Returns may never be promised to a client (browser test {NONCE})."
         form = c.one("form#close-form")
         for option in form.find_elements(By.CSS_SELECTOR, "select[name=reason] option"):
