@@ -191,6 +191,7 @@ def main():
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--duration", type=float, default=20)
     parser.add_argument("--baseline-duration", type=float, default=10)
+    parser.add_argument("--per-kind", type=float, default=0, help="also run each query kind alone for this many seconds")
     parser.add_argument("--vault", default=None, help="default /tmp/chatvault-load-N (kept and reused)")
     args = parser.parse_args()
     binary = os.path.abspath(args.bin)
@@ -259,6 +260,13 @@ def main():
             f"search p50 / health p50 latency {pct(search_all, 50) / pct(health_all, 50):.1f}x"
         )
         failures += h_failures
+        if args.per_kind > 0:
+            # Each kind alone: in the mix, every request waits behind the others, so the
+            # per-kind figures above are alike; these show what each kind costs by itself.
+            for kind in dict.fromkeys(k for k, _ in mix):
+                k_samples, k_failures, k_wall = hammer(port, token, [r for r in mix if r[0] == kind], args.clients, args.per_kind)
+                report(f"{kind} alone", k_samples, k_wall)
+                failures += k_failures
         if failures:
             print(f"FAIL: {len(failures)} failed requests, e.g. {failures[:5]}", file=sys.stderr)
             return 1
