@@ -302,6 +302,7 @@ def main():
         hits = c.css("ol.hits li.hit")
         check(first == 1 and last == len(hits) == total, f"count says {first}–{last} of {total}, page shows {len(hits)} hits")
         check(total >= 2, f"expected at least 2 demo messages with 'guaranteed', found {total}")
+        guaranteed_total = total
         for hit in hits:
             marks = [m.text.lower() for m in hit.find_elements(By.CSS_SELECTOR, "p.snippet mark")]
             check(marks and all("guarantee" in m for m in marks), f"snippet highlights {marks}, expected 'guaranteed'")
@@ -375,8 +376,38 @@ def main():
         senders = c.text("ol.transcript .sender")
         check(SVG in senders, "the hostile display name is not shown literally on the messages")
         attachments = c.text("ol.transcript ul.attachments")
+        links = [a.get_attribute("href") for a in c.css("ol.transcript ul.attachments a")]
+        check(all(re.search(r"/attachments/[0-9a-f]{64}$", h) for h in links), f"attachment links without a hash: {links}")
         check(SVG + ".pdf" in attachments, f"the hostile file name is not shown literally: {attachments!r}")
         log("hostile messages render as literal text; nothing ran, no dialog, no injected elements")
+
+        # ---- Legal hold and export (officer).
+        c.get("/cases")
+        hold_name = f"Acme matter {NONCE}"
+        form = c.one("form[action='/holds']")
+        form.find_element(By.CSS_SELECTOR, "input[name=name]").send_keys(hold_name)
+        for option in form.find_elements(By.CSS_SELECTOR, "select[name=kind] option"):
+            if option.text == "person":
+                option.click()
+        form.find_element(By.CSS_SELECTOR, "input[name=value]").send_keys("dan.okafor@northbank.example")
+        c.click(form.find_element(By.CSS_SELECTOR, "button[type=submit]"))
+        check(c.path() == "/cases", f"placing a hold went to {c.path()}: {c.page_text()!r}")
+        holds = [r.text for r in c.css("table.holds tbody tr") if hold_name in r.text]
+        check(len(holds) == 1 and "active" in holds[0], f"the new hold is not listed as active: {holds}")
+        check("release proposed" not in holds[0] and "Propose release" in holds[0],
+              f"a new hold must offer 'Propose release', not a confirmation: {holds[0]!r}")
+        form = c.one("form[action='/exports']")
+        form.find_element(By.CSS_SELECTOR, "input[name=q]").send_keys("guaranteed")
+        form.find_element(By.CSS_SELECTOR, "input[name=description]").send_keys(hold_name)
+        c.click(form.find_element(By.CSS_SELECTOR, "button[type=submit]"))
+        exports = [r for r in c.css("table.exports tbody tr") if "guaranteed" in r.text]
+        check(
+            len(exports) == 1 and f"{guaranteed_total} in " in exports[0].text,
+            f"the export of 'guaranteed' ({guaranteed_total} messages) is not listed: {[r.text for r in exports]}",
+        )
+        check(exports[0].find_elements(By.CSS_SELECTOR, "a[href$='/zip']"), "the export has no ZIP link")
+        log(f"hold {hold_name!r} placed; export of 'guaranteed' listed: {exports[0].text!r}")
+        c.screenshot("cases")
 
         # ---- Review queue as the officer: all alerts, including the outsider's.
         c.get("/alerts")
@@ -475,6 +506,7 @@ def main():
             ("officer", "console.conversation.open", f'"conversation_id":{conversation_id}'),
             ("reviewer", "alert.close", '"reason":"coached"'),
             ("reviewer", "alert.coach", note),
+            ("officer", "console.hold.create", hold_name),
         ]
         for actor, action, detail in wanted:
             c.get(f"/audit?actor={actor}&action={action}")
