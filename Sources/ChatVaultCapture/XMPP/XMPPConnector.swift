@@ -92,7 +92,9 @@ public struct XMPPConnector: Connector {
             verify = false
             let messages = page.items.compactMap { $0.incomingMessage(owner: archive) }
             if !messages.isEmpty {
-                try await context.deliver(messages, from: archive, cursor: page.last)
+                // A task of its own, so a shutdown signal lets the batch and its cursor finish.
+                let cursor = page.last
+                try await Task { try await context.deliver(messages, from: archive, cursor: cursor) }.value
                 await quiet.observe(messages.map { Double($0.message.sentAt.microseconds) / 1_000_000 })
             } else if let last = page.last, last != after {
                 try await context.advance(archive, to: last)
