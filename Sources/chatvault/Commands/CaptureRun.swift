@@ -31,7 +31,9 @@ enum CaptureRun {
             do {
                 try await connector.run(context)
             } catch {
+                let now = Date().timeIntervalSince1970
                 try await store.update(configuration.name, kind: configuration.kind) { state in
+                    if state.status != .down { state.downSince = now }
                     state.status = .down
                     state.lastError = "\(error)"
                 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import ChatVaultCapture
+import Foundation
 
 struct CaptureXMPP: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -77,13 +78,18 @@ struct CaptureXMPP: AsyncParsableCommand {
             if let domain { configuration.domain = domain }
             if let username { configuration.username = username }
             if let passwordEnv { configuration.passwordEnv = passwordEnv }
-            if let passwordFile { configuration.passwordFile = passwordFile }
-            if let caFile { configuration.caFile = caFile }
+            // Paths given on the command line are relative to the working directory, not the vault.
+            if let passwordFile { configuration.passwordFile = Self.absolute(passwordFile) }
+            if let caFile { configuration.caFile = Self.absolute(caFile) }
             if !archives.isEmpty { configuration.archives = archives }
             if let pollSeconds { configuration.pollSeconds = pollSeconds }
             if let silenceHours { configuration.silenceHours = silenceHours }
             let connector = XMPPConnector(configuration: configuration, catchUpOnly: once, pageSize: pageSize)
             try await CaptureRun.run(connector, options: options, once: once, maxBackoff: maxBackoff)
         }
+    }
+
+    static func absolute(_ path: String) -> String {
+        path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
     }
 }
