@@ -102,6 +102,7 @@ import Testing
             [
                 "name": "bob-configured", "kind": "xmpp", "host": "127.0.0.1", "port": Int(server.port) ?? 0, "domain": "localhost",
                 "username": "bob@localhost", "password_file": "bob.secret", "ca_file": server.caFile, "poll_seconds": 1,
+                "silence_hours": 0.0001,
             ]
         ]
         try JSONSerialization.data(withJSONObject: config).write(to: configFile)
@@ -111,6 +112,12 @@ import Testing
         #expect(configured["configured"] as? Bool == true)
         #expect(configured["stored"] as? Int == 0)
         #expect((configured["duplicates"] as? Int ?? 0) >= 5)
+        // Its newest message is older than silence_hours (0.36 s): a silence gap.
+        let silence = (configured["gaps"] as? [[String: Any]] ?? []).filter { $0["kind"] as? String == "silence" }
+        #expect(silence.count == 1, "\(configured)")
+        #expect(configured["silent"] as? Bool == true)
+        let text = try XMPPPeer.chatvault(["sources", "--vault", vault.path])
+        #expect(text.contains("bob-configured") && text.contains("cursor:") && text.contains("gap:"), "\(text)")
 
         // A cursor the server does not know: a reset gap, read again from the start, nothing doubled.
         let stateFile = vault.appendingPathComponent("sources/alice.json")
@@ -191,5 +198,23 @@ import Testing
         let gaps = alice["gaps"] as? [[String: Any]] ?? []
         #expect(gaps.contains { $0["kind"] as? String == "down" }, "\(gaps)")
         #expect(capture.stop(SIGTERM) == 0, "\(capture.output)")
+    }
+
+    @Test func anUntrustedCertificateOrAWrongPasswordIsRefused() throws {
+        guard try XMPPPeer.Server.prosody.start() else { return }
+        let port = Int(XMPPPeer.Server.prosody.port) ?? 0
+        let untrusted = try XMPPHostileServerTests.capture(port: port)  // the system trust store does not know the test CA
+        #expect(untrusted.status == 2)
+        #expect(untrusted.text.contains("TLS with localhost failed"), "\(untrusted.text)")
+        let vault = try XMPPPeer.vault()
+        defer { try? FileManager.default.removeItem(at: vault) }
+        let wrong = try Peers.run(
+            Peers.binary.path,
+            XMPPPeer.captureArguments(vault, user: "alice", archives: [], extra: ["--once"]), environment: ["XMPP_TEST_PASSWORD": "wrong"])
+        #expect(wrong.status == 2)
+        #expect(wrong.text.contains("not-authorized"), "\(wrong.text)")
+        let state = try XMPPPeer.sources(vault)["alice"] ?? [:]
+        #expect(state["status"] as? String == "down")
+        #expect((state["last_error"] as? String)?.contains("not-authorized") == true)
     }
 }
