@@ -7,7 +7,7 @@ struct Capture: AsyncParsableCommand {
         commandName: "capture",
         abstract: "Capture a live chat source into the vault until stopped (SIGTERM or Ctrl-C finish the batch at hand).",
         discussion: """
-            Sources come from the options or from the vault's config.json "sources" (--source NAME).
+            Sources come from the options or from the vault's config.json "sources" (--source NAME). \
             `chatvault sources` shows how each source is doing. See docs/CAPTURE.md.
             """,
         subcommands: [CaptureXMPP.self]

@@ -7,8 +7,8 @@ struct CaptureXMPP: AsyncParsableCommand {
         commandName: "xmpp",
         abstract: "Capture an XMPP account and rooms through their message archives (XEP-0313).",
         discussion: """
-            Logs in with STARTTLS (certificate verified; --ca-file for a private CA) and SASL, reads the
-            account's own archive and each --archive room JID from the saved cursors, then polls every
+            Logs in with STARTTLS (certificate verified; --ca-file for a private CA) and SASL, reads the \
+            account's own archive and each --archive room JID from the saved cursors, then polls every \
             --poll-seconds. Options override a configured --source.
             """
     )
