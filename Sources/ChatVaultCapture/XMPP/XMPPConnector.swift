@@ -38,7 +38,8 @@ public struct XMPPConnector: Connector {
 
     private func follow(_ session: XMPPSession, _ context: CaptureContext) async throws {
         let archives = (configuration.archives ?? []).isEmpty ? [session.bareJID] : (configuration.archives ?? []).map(JID.bare)
-        let poll = Duration.milliseconds(Int64(max(configuration.pollSeconds ?? 30, 0.2) * 1000))
+        let seconds = configuration.pollSeconds.flatMap { $0.isFinite ? $0 : nil } ?? 30
+        let poll = Duration.milliseconds(Int64(min(max(seconds, 0.2), 86_400) * 1000))
         try await withGapAudit(context) { try await context.markUp() }
         var firstRound = true
         while !Task.isCancelled {

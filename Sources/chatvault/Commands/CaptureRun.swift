@@ -40,7 +40,7 @@ enum CaptureRun {
                 throw error
             }
         } else {
-            let runner = CaptureRunner(maxBackoff: .milliseconds(Int64(max(maxBackoff, 0.1) * 1000)))
+            let runner = CaptureRunner(maxBackoff: .milliseconds(Int64(min(max(maxBackoff, 0.1), 86_400) * 1000)))
             let runLogger = Logger(label: "chatvault.capture")
             await untilSignalled {
                 await runner.run([connector], ingestor: ingestor, store: store, vaultDirectory: vault.directory, logger: runLogger)

@@ -63,7 +63,9 @@ struct CaptureXMPP: AsyncParsableCommand {
 
     func validate() throws {
         if source == nil && username == nil { throw ValidationError("give --username (and --domain) or --source NAME") }
-        if let pollSeconds, pollSeconds <= 0 { throw ValidationError("--poll-seconds must be positive") }
+        if let pollSeconds, !(pollSeconds > 0 && pollSeconds.isFinite) { throw ValidationError("--poll-seconds must be a positive number") }
+        if !(maxBackoff > 0 && maxBackoff.isFinite) { throw ValidationError("--max-backoff must be a positive number") }
+        if let silenceHours, !(silenceHours > 0 && silenceHours.isFinite) { throw ValidationError("--silence-hours must be a positive number") }
         if !(1...1000).contains(pageSize) { throw ValidationError("--page-size must be 1 to 1000") }
     }
 
