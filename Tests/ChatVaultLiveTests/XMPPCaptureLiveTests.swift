@@ -156,6 +156,11 @@ import Testing
 
         let second = try XMPPPeer.Capture(arguments, environment: XMPPPeer.environment(user: "alice"))
         #expect(try XMPPPeer.eventually(20) { try XMPPPeer.search(vault, token).count >= 18 }, "\(second.output)")
+        // A second capture of the same source is refused while this one runs.
+        let concurrent = try Peers.run(
+            Peers.binary.path, XMPPPeer.captureArguments(vault, user: "alice", archives: ["alice@localhost"], extra: ["--once"]),
+            environment: XMPPPeer.environment(user: "alice"))
+        #expect(concurrent.status == 2 && concurrent.text.contains("already being captured"), "\(concurrent.text)")
         Thread.sleep(forTimeInterval: 1)  // several more polls: nothing may arrive twice
         let hits = try XMPPPeer.search(vault, token)
         #expect(hits.count == 18, "stored before the kill: \(beforeRestart); \(texts(hits))")
