@@ -134,6 +134,8 @@ import Testing
         #expect(gaps.contains { $0["kind"] as? String == "reset" && $0["archive"] as? String == "alice@localhost" }, "\(gaps)")
         let audit = try XMPPPeer.chatvault(["audit", "--vault", vault.path, "--json"])
         #expect(audit.contains("source.gap"))
+        let gapAlerts = try XMPPPeer.chatvault(["alerts", "--vault", vault.path, "--json", "--rule", "capture.reset"])
+        #expect(gapAlerts.contains("\"rule\":\"capture.reset\""), "\(gapAlerts)")
     }
 
     @Test func aKilledCaptureResumesWhereItStoppedAndStoresEverythingOnce() throws {
@@ -202,6 +204,8 @@ import Testing
         #expect(alice["last_error"] is NSNull)
         let gaps = alice["gaps"] as? [[String: Any]] ?? []
         #expect(gaps.contains { $0["kind"] as? String == "down" }, "\(gaps)")
+        let downAlerts = try XMPPPeer.chatvault(["alerts", "--vault", vault.path, "--json", "--rule", "capture.down"])
+        #expect(downAlerts.contains("\"rule\":\"capture.down\""), "\(downAlerts)")
         #expect(capture.stop(SIGTERM) == 0, "\(capture.output)")
     }
 
