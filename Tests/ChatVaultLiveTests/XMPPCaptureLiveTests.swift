@@ -206,7 +206,13 @@ import Testing
         #expect(gaps.contains { $0["kind"] as? String == "down" }, "\(gaps)")
         let downAlerts = try XMPPPeer.chatvault(["alerts", "--vault", vault.path, "--json", "--rule", "capture.down"])
         #expect(downAlerts.contains("\"rule\":\"capture.down\""), "\(downAlerts)")
+        #expect(alice["capture_running"] as? Bool == true)
+        #expect(alice["stale"] as? Bool == false)
         #expect(capture.stop(SIGTERM) == 0, "\(capture.output)")
+        // Stopped: still "up" as last seen, but known to be unattended.
+        let stopped = try XMPPPeer.sources(vault)["alice"] ?? [:]
+        #expect(stopped["capture_running"] as? Bool == false)
+        #expect(stopped["stale"] as? Bool == true)
     }
 
     @Test func anUntrustedCertificateOrAWrongPasswordIsRefused() throws {

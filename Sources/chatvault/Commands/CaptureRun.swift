@@ -22,7 +22,7 @@ enum CaptureRun {
         let ingestor = try Ingestor.forVault(vault, archive: archive, actor: options.actorName)
         let store = SourceStore(vault: vault)
         let configuration = connector.configuration
-        let lock = try lockSource(configuration.name, in: vault.directory.appendingPathComponent("sources"))
+        let lock = try CaptureLock.acquire(configuration.name, vault: vault.directory)
         defer { close(lock) }
         try await archive.recordAudit(
             action: "capture.start", actor: options.actorName,
@@ -53,21 +53,6 @@ enum CaptureRun {
             action: "capture.stop", actor: options.actorName,
             detail: .object([("source", .string(configuration.name)), ("stored", .int(state.stored)), ("duplicates", .int(state.duplicates))]))
         Terminal.err("capture \(configuration.name): \(state.stored) stored, \(state.duplicates) duplicates, \(state.rejected) rejected in total")
-    }
-
-    /// Holds `sources/<name>.lock` for the life of the process: two captures of one source
-    /// would each count what the other stored.
-    static func lockSource(_ name: String, in directory: URL) throws -> Int32 {
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let safe = String(name.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == "." ? $0 : "_" })
-        let path = directory.appendingPathComponent(safe + ".lock").path
-        let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
-        guard descriptor >= 0 else { throw CLIError("cannot open \(path): \(String(cString: strerror(errno)))") }
-        guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
-            close(descriptor)
-            throw CLIError("source \(name) is already being captured by another process (\(path) is locked)")
-        }
-        return descriptor
     }
 
     /// Runs `body` in a task that SIGTERM and SIGINT cancel; returns when it has finished.
