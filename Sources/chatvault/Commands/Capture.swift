@@ -7,8 +7,8 @@ struct Capture: AsyncParsableCommand {
         commandName: "capture",
         abstract: "Capture a live chat source into the vault until stopped (SIGTERM or Ctrl-C finish the batch at hand).",
         discussion: """
-            Sources come from the options or from the vault's config.json "sources" (--source NAME).
-            `chatvault sources` shows how each source is doing. `chatvault serve` runs every
+            Sources come from the options or from the vault's config.json "sources" (--source NAME). \
+            `chatvault sources` shows how each source is doing. `chatvault serve` runs every \
             configured source next to the console. See docs/CAPTURE.md.
             """,
         subcommands: [CaptureXMPP.self, CaptureMatrix.self, CaptureIRC.self]
