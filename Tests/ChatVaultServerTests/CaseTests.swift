@@ -59,3 +59,22 @@ import Testing
         #expect(actions.contains("console.export") && actions.contains("console.export.download"))
     }
 }
+
+@Suite struct AccountStoreTests {
+    /// The CLI and the server each hold an `AccountStore` on the same file.
+    @Test func changesByAnotherProcessAreSeenAndNotOverwritten() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cv-accounts-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let server = try AccountStore(vaultDirectory: directory, bcryptCost: 4)
+        let cli = try AccountStore(vaultDirectory: directory, bcryptCost: 4)
+        try await server.setUser(name: "ana", role: .officer, password: "a long enough password")
+        let secret = try await cli.createToken(name: "relay", role: .ingest, source: "relay", createdBy: "cli")
+        #expect(await server.token(secret: secret)?.name == "relay")
+        _ = try await server.createToken(name: "second", role: .auditor, source: nil, createdBy: "admin")
+        #expect(await cli.tokens.map(\.name) == ["relay", "second"])
+        #expect(await cli.authenticate(name: "ana", password: "a long enough password") != nil)
+        try await cli.setUser(name: "ana", role: .officer, password: nil, disabled: true)
+        #expect(await server.authenticate(name: "ana", password: "a long enough password") == nil)
+    }
+}
