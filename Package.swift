@@ -20,6 +20,7 @@ let package = Package(
         .library(name: "ChatVaultIngest", targets: ["ChatVaultIngest"]),
         .library(name: "ChatVaultPolicy", targets: ["ChatVaultPolicy"]),
         .library(name: "ChatVaultCapture", targets: ["ChatVaultCapture"]),
+        .library(name: "ChatVaultServer", targets: ["ChatVaultServer"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
@@ -30,6 +31,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
         .target(name: "ChatVaultCore", swiftSettings: upcoming),
@@ -84,12 +88,27 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: upcoming
+        ),
+        .target(
+            name: "ChatVaultServer",
+            dependencies: [
+                "ChatVaultCore", "ChatVaultRedaction", "ChatVaultPolicy", "ChatVaultArchive", "ChatVaultIngest", "ChatVaultCapture",
+                "ChatVaultExport", .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: upcoming
         ),
         .executableTarget(
             name: "chatvault",
             dependencies: [
+                "ChatVaultServer",
                 "ChatVaultCore", "ChatVaultRedaction", "ChatVaultPolicy", "ChatVaultArchive", "ChatVaultIngest", "ChatVaultExport",
                 "ChatVaultCapture", .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -100,7 +119,8 @@ let package = Package(
         .executableTarget(
             name: "chatvault-bench",
             dependencies: [
-                "ChatVaultCore", "ChatVaultRedaction", "ChatVaultPolicy", "ChatVaultArchive", "ChatVaultIngest", "ChatVaultExport",
+                "ChatVaultCore", "ChatVaultRedaction", "ChatVaultPolicy", "ChatVaultArchive", "ChatVaultIngest", "ChatVaultExport", "ChatVaultServer",
+                .product(name: "Hummingbird", package: "hummingbird"), .product(name: "Logging", package: "swift-log"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -128,6 +148,15 @@ let package = Package(
         .testTarget(
             name: "ChatVaultLiveTests",
             dependencies: ["chatvault", "ChatVaultCore", "ChatVaultArchive", "ChatVaultIngest", "ChatVaultCapture"],
+            swiftSettings: upcoming
+        ),
+        .testTarget(
+            name: "ChatVaultServerTests",
+            dependencies: [
+                "ChatVaultCore", "ChatVaultArchive", "ChatVaultIngest", "ChatVaultServer",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
             swiftSettings: upcoming
         ),
         .testTarget(name: "ChatVaultCoreTests", dependencies: ["ChatVaultCore"], swiftSettings: upcoming),

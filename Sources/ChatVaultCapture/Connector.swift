@@ -69,32 +69,50 @@ public struct CaptureContext: Sendable {
         try await store.update(name, kind: configuration.kind) { $0.cursors[archive] = cursor }
     }
 
-    /// The session is connected and the last poll succeeded.
+    /// The session is connected and the last poll succeeded. Coming back from an outage
+    /// reports it as a `down` gap: the cursors make XMPP and Matrix catch up, but a source
+    /// without history (IRC) lost what was said meanwhile.
     public func markUp() async throws {
         let now = Date().timeIntervalSince1970
         let previous = try await store.state(of: name, kind: configuration.kind)
-        if previous.status != .up { logger.info("source up") }
         try await store.update(name, kind: configuration.kind) { state in
-            if state.status == .down, let since = state.downSince {
-                state.record(
-                    SourceState.Gap(
-                        kind: "down", archive: nil, detectedAt: now,
-                        detail:
-                            "unreachable for \(Int(now - since)) s from \(Timestamp(secondsSince1970: since).iso8601); caught up from saved cursors"))
-            }
             state.status = .up
             state.lastError = nil
             state.downSince = nil
             state.lastPollAt = now
         }
+        if previous.status != .up { logger.info("source up") }
+        if previous.status == .down, let since = previous.downSince {
+            try await reportGap(
+                kind: "down", archive: nil,
+                detail:
+                    "unreachable for \(Int(now - since)) s from \(Timestamp(secondsSince1970: since).iso8601) (\(previous.lastError ?? "no error recorded"))"
+            )
+        }
     }
 
-    /// Records something that may mean messages were missed (an id skip, a lost cursor).
+    /// Records something that may mean messages were missed (an id skip, a lost cursor, a
+    /// silence or an outage): in the source's state, in the audit trail, and as an alert in
+    /// the review queue on a system message of the `chatvault` platform's `source-monitor`
+    /// conversation, so a reviewer sees it next to the policy alerts.
     public func reportGap(kind: String, archive: String?, detail: String) async throws {
         logger.warning("gap", metadata: ["kind": "\(kind)", "archive": "\(archive ?? "-")", "detail": "\(detail)"])
-        try await store.update(name, kind: configuration.kind) {
-            $0.record(SourceState.Gap(kind: kind, archive: archive, detectedAt: Date().timeIntervalSince1970, detail: detail))
-        }
+        let now = Date().timeIntervalSince1970
+        let gap = SourceState.Gap(kind: kind, archive: archive, detectedAt: now, detail: detail)
+        let before = try await store.state(of: name, kind: configuration.kind).gaps.count
+        let after = try await store.update(name, kind: configuration.kind) { $0.record(gap) }.gaps.count
+        guard after > before else { return }  // the same gap was reported already
+        let time = Timestamp(secondsSince1970: now)
+        let text = "Source \(name) (\(configuration.kind))\(archive.map { ", archive \($0)" } ?? ""): \(kind) — \(detail)"
+        let message = Message(
+            platform: "chatvault", conversation: "source-monitor", sourceID: "gap-\(name)-\(kind)-\(time.microseconds)", kind: .system,
+            sender: Handle(id: "chatvault:capture", displayName: "ChatVault capture"), sentAt: time, text: text)
+        let alert = Alert(
+            rule: "capture.\(kind)", severity: kind == "silence" ? .medium : .high, description: "A live source may have missed messages",
+            message: message.dedupKey, participants: [], raisedAt: time)
+        _ = try await ingestor.ingest(
+            [.success(IncomingMessage(message: message, conversationName: "Source monitor", conversationKind: .group, origin: "capture"))],
+            source: "capture:\(name):gap", alerts: [alert])
     }
 
     func markDown(_ error: any Error) async throws {

@@ -135,7 +135,7 @@ import Testing
     @Test func demoBuildsAWorkingArchive() throws {
         let cli = try CLI()
         defer { cli.remove() }
-        let demo = try cli.run("demo", "--vault", cli.path("demo"))
+        let demo = try cli.run("demo", "--vault", cli.path("demo"), "--no-serve")
         #expect(demo.status == 0, "\(demo.stderr)")
         #expect(demo.stdout.contains("Integrity: intact"))
         let search = try cli.run("search", "--vault", cli.path("demo"), "password", "--json")
@@ -144,7 +144,7 @@ import Testing
         let list = conversations.json?.arrayValue ?? []
         #expect(list.count >= 4)
         #expect(list.contains { $0["external"] == .bool(true) } && list.contains { $0["external"] == .bool(false) })
-        let rerun = try cli.run("demo", "--vault", cli.path("demo"))
+        let rerun = try cli.run("demo", "--vault", cli.path("demo"), "--no-serve")
         #expect(rerun.stdout.contains("Imported 0 messages"), "\(rerun.stdout)")
     }
 

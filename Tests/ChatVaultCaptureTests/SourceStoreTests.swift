@@ -1,10 +1,11 @@
 import ChatVaultArchive
-import ChatVaultCapture
 import ChatVaultCore
 import ChatVaultIngest
 import Foundation
 import Logging
 import Testing
+
+@testable import ChatVaultCapture
 
 @Suite struct SourceStoreTests {
     @Test func deliverStoresOnceAndMovesTheCursorAfterTheBatchIsDurable() async throws {
@@ -32,5 +33,27 @@ import Testing
         #expect(state.stored == 1 && state.duplicates == 1)
         let page = try await archive.search(SearchRequest(query: SearchQuery.parse("4111")))
         #expect(page.hits.isEmpty)
+    }
+}
+
+@Suite struct GapTests {
+    @Test func anOutageBecomesAGapAnAuditedAlertAndIsReportedOnce() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cv-gap-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let vault = try Vault.create(at: directory)
+        let archive = try vault.openArchive()
+        let context = CaptureContext(
+            configuration: SourceConfiguration(name: "irc", kind: "irc"), ingestor: try Ingestor.forVault(vault, archive: archive, actor: "capture"),
+            store: SourceStore(vault: vault), logger: Logger(label: "test"), vaultDirectory: directory)
+        try await context.markDown(CaptureError.connection(source: "irc", "refused"))
+        try await context.markUp()
+        try await context.reportGap(kind: "id-skip", archive: "#desk", detail: "ids 10-12 missing")
+        try await context.reportGap(kind: "id-skip", archive: "#desk", detail: "ids 10-12 missing")
+        let state = try await SourceStore(vault: vault).state(of: "irc", kind: "irc")
+        #expect(state.status == .up && state.gaps.map(\.kind) == ["down", "id-skip"])
+        let alerts = try await archive.alerts(state: .open, rule: nil, limit: 10)
+        #expect(Set(alerts.map(\.alert.rule)) == ["capture.down", "capture.id-skip"])
+        #expect(alerts.allSatisfy { $0.alert.message.platform == "chatvault" })
+        #expect(try await archive.verify().isIntact)
     }
 }

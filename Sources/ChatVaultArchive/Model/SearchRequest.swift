@@ -26,6 +26,16 @@ public struct SearchRequest: Sendable, Hashable {
     /// Only messages with a greater archive id: keyset paging for long walks (exports),
     /// which unlike an offset costs nothing per page already seen.
     public var afterID: Int64?
+    /// Only messages sent by one of these handle ids (e.g. the members of a group).
+    public var senders: [String] = []
+    /// Only messages from this platform (`slack`, `xmpp`, …).
+    public var platform: String?
+    /// Only messages with a participant outside the company's domains.
+    public var externalOnly = false
+    /// Only messages with at least one attachment.
+    public var withAttachments = false
+    /// Only messages a policy alert was raised on.
+    public var withAlerts = false
 
     public init(
         query: SearchQuery?, sender: String? = nil, conversation: String? = nil, after: Timestamp? = nil,

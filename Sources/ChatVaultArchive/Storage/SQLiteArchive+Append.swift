@@ -63,6 +63,7 @@ extension SQLiteArchive {
         indexRows.reserveCapacity(batch.count)
         storedIDs.reserveCapacity(batch.count)
 
+        let alerted = Set(alerts.map(\.message))
         for (position, incoming) in batch.enumerated() {
             let message = incoming.message
             guard seen.insert(message.dedupKey).inserted else {
@@ -125,7 +126,11 @@ extension SQLiteArchive {
                     arguments: [id, incoming.attachmentText.joined(separator: "\n")])
             }
             indexRows.append(
-                (id, Self.indexBody(incoming), Self.metaTokens(conversationID: conversationID, sender: message.sender, cache: &tokenCache)))
+                (
+                    id, Self.indexBody(incoming),
+                    Self.metaTokens(conversationID: conversationID, sender: message.sender, cache: &tokenCache)
+                        + flagTokens(message, hasAlert: alerted.contains(message.dedupKey))
+                ))
         }
 
         // FTS5 flushes its pending data whenever a rowid goes backwards; sorted inserts flush once.
@@ -204,10 +209,26 @@ extension SQLiteArchive {
         return "c\(conversationID) " + tokens
     }
 
+    /// Filter tokens for the platform and the external / attachment / alert flags.
+    func flagTokens(_ message: Message, hasAlert: Bool) -> String {
+        var tokens = " " + Self.senderToken(message.platform, kind: "p")
+        if isExternal(message.sender) || message.recipients.contains(where: isExternal) { tokens += " " + FlagToken.external.rawValue }
+        if !message.attachments.isEmpty { tokens += " " + FlagToken.attachments.rawValue }
+        if hasAlert { tokens += " " + FlagToken.alerts.rawValue }
+        return tokens
+    }
+
     static func senderToken(_ value: String, kind: Character) -> String {
         let digest = Array(SHA256.hash(data: Array(SearchText.normalize(value).utf8)))
         return "s\(kind)" + Array(digest.prefix(10)).hexString
     }
+}
+
+/// Index tokens of the message flags a search can filter on.
+enum FlagToken: String {
+    case external = "xext"
+    case attachments = "xatt"
+    case alerts = "xalr"
 }
 
 private struct ConversationKey: Hashable {

@@ -311,12 +311,14 @@ extension SQLiteArchive {
         let extra = try String.fetchOne(db, sql: "SELECT attachment_text FROM message_extras WHERE id = ?", arguments: [messageID])
         let incoming = IncomingMessage(message: archived.message, origin: "", attachmentText: extra.map { [$0] } ?? [])
         var cache: [String: String] = [:]
+        let hasAlert = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM alerts WHERE message_id = ?)", arguments: [messageID]) ?? false
         // FTS5 removes an entry only when given exactly what was indexed.
         try db.execute(
             sql: "INSERT INTO message_index (message_index, rowid, body, meta) VALUES ('delete', ?, ?, ?)",
             arguments: [
                 messageID, Self.indexBody(incoming),
-                Self.metaTokens(conversationID: stored.conversation, sender: archived.message.sender, cache: &cache),
+                Self.metaTokens(conversationID: stored.conversation, sender: archived.message.sender, cache: &cache)
+                    + flagTokens(archived.message, hasAlert: hasAlert),
             ])
         try db.execute(sql: "DELETE FROM messages WHERE id = ?", arguments: [messageID])
         try db.execute(sql: "DELETE FROM message_extras WHERE id = ?", arguments: [messageID])

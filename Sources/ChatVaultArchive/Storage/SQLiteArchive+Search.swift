@@ -6,9 +6,24 @@ extension SQLiteArchive {
         try await database.read { db in try self.search(request, db: db) }
     }
 
-    private func search(_ request: SearchRequest, db: Database) throws -> SearchPage {
-        let limit = max(1, min(request.limit, 1000))
-        let offset = max(0, request.offset)
+    /// How many messages match `request`, counting at most `cap` (a result list shows "10,000+").
+    public func count(_ request: SearchRequest, cap: Int = 10_000) async throws -> Int {
+        try await database.read { db in
+            let (clauses, lowID, highID) = try Self.clauses(request, db: db)
+            if clauses.isEmpty {
+                return try Int.fetchOne(
+                    db, sql: "SELECT count(*) FROM (SELECT id FROM messages WHERE id BETWEEN ? AND ? LIMIT ?)", arguments: [lowID, highID, cap + 1])
+                    ?? 0
+            }
+            return try Int.fetchOne(
+                db,
+                sql: "SELECT count(*) FROM (SELECT rowid FROM message_index WHERE message_index MATCH ? AND rowid BETWEEN ? AND ? LIMIT ?)",
+                arguments: [clauses.joined(separator: " AND "), lowID, highID, cap + 1]) ?? 0
+        }
+    }
+
+    /// The index expression's clauses (body query first, then filters) and the id range.
+    static func clauses(_ request: SearchRequest, db: Database) throws -> (clauses: [String], lowID: Int64, highID: Int64) {
         var conversationIDs: [Int64]?
         if let reference = request.conversation {
             let matches = try Self.conversations(matching: reference, db: db)
@@ -26,6 +41,16 @@ extension SQLiteArchive {
         if let conversationIDs {
             filters.append(FTS5Match.anyOf(conversationIDs.map { "c\($0)" }, column: "meta"))
         }
+        if !request.senders.isEmpty {
+            filters.append(FTS5Match.anyOf(request.senders.map { Self.senderToken($0, kind: "h") }, column: "meta"))
+        }
+        if let platform = request.platform {
+            filters.append(FTS5Match.anyOf([Self.senderToken(platform, kind: "p")], column: "meta"))
+        }
+        for (wanted, token) in [(request.externalOnly, FlagToken.external), (request.withAttachments, .attachments), (request.withAlerts, .alerts)]
+        where wanted {
+            filters.append(FTS5Match.anyOf([token.rawValue], column: "meta"))
+        }
         var clauses = filters
         if let query = request.query {
             guard let body = FTS5Match.expression(query) else {
@@ -33,6 +58,13 @@ extension SQLiteArchive {
             }
             clauses.insert("body : " + body, at: 0)
         }
+        return (clauses, lowID, highID)
+    }
+
+    private func search(_ request: SearchRequest, db: Database) throws -> SearchPage {
+        let limit = max(1, min(request.limit, 1000))
+        let offset = max(0, request.offset)
+        let (clauses, lowID, highID) = try Self.clauses(request, db: db)
         var ids: [Int64]
         if !clauses.isEmpty {
             // Every filter is an index term too, so the index intersects them and, newest

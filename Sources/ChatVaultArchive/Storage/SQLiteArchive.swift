@@ -194,6 +194,24 @@ public final class SQLiteArchive: Archive {
                     );
                     """)
         }
+        migrator.registerMigration("v2-review") { db in
+            try db.execute(
+                sql: """
+                    -- The review workflow on alerts: every action is also an audit event (a leaf);
+                    -- this table is the queryable view of them, and alerts.assignee the current owner.
+                    ALTER TABLE alerts ADD COLUMN assignee TEXT;
+                    CREATE TABLE alert_reviews (
+                        id INTEGER PRIMARY KEY,
+                        alert_id INTEGER NOT NULL REFERENCES alerts(id),
+                        audit_id INTEGER NOT NULL REFERENCES audit_events(id),
+                        at INTEGER NOT NULL,
+                        actor TEXT NOT NULL,
+                        action TEXT NOT NULL,
+                        detail TEXT NOT NULL
+                    );
+                    CREATE INDEX alert_reviews_alert ON alert_reviews(alert_id, id);
+                    """)
+        }
         return migrator
     }
 

@@ -90,3 +90,11 @@ public enum JSONValue: Sendable, Hashable {
         }
     }
 }
+
+extension JSONValue {
+    /// A JSON number from an integer.
+    public static func int<T: BinaryInteger>(_ value: T) -> JSONValue { .number(String(value)) }
+
+    /// A string, or `null` for `nil`.
+    public static func optional(_ text: String?) -> JSONValue { text.map(JSONValue.string) ?? .null }
+}

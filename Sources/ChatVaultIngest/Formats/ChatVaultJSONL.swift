@@ -42,6 +42,18 @@ public struct ChatVaultJSONL: ImportFormat {
         }
     }
 
+    /// The message in an already parsed JSON value (an element of an ingest batch).
+    public func message(from value: JSONValue, source: String, line: Int) -> Result<IncomingMessage, InputError> {
+        guard case .object = value else {
+            return .failure(InputError(source: source, line: line, reason: "expected a JSON object, found \(value.kindName)"))
+        }
+        do {
+            return .success(try message(from: value, origin: "\(source):\(line)"))
+        } catch {
+            return .failure(InputError(source: source, line: line, reason: error.reason))
+        }
+    }
+
     struct FieldError: Error {
         var reason: String
     }

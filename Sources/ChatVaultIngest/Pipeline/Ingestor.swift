@@ -29,8 +29,8 @@ public actor Ingestor {
     }
 
     public let archive: any Archive
-    let redaction: RedactionStage?
-    let policy: PolicyStage?
+    var redaction: RedactionStage?
+    var policy: PolicyStage?
     let actor: String
 
     public init(archive: any Archive, redaction: RedactionStage?, policy: PolicyStage?, actor: String) {
@@ -45,13 +45,19 @@ public actor Ingestor {
         Ingestor(archive: archive, redaction: try RedactionStage.forVault(vault), policy: try PolicyStage.forVault(vault), actor: actor)
     }
 
+    /// Picks up a changed policy file: batches after this call use it.
+    public func reload(from vault: Vault) throws {
+        redaction = try RedactionStage.forVault(vault)
+        policy = try PolicyStage.forVault(vault)
+    }
+
     /// Redacts, evaluates and stores `items`; `source` names where they came from in the
     /// audit trail (e.g. `xmpp:prosody:alice@localhost` or `ingest:relay`).
-    public func ingest(_ items: [Result<IncomingMessage, InputError>], source: String) async throws -> Report {
+    public func ingest(_ items: [Result<IncomingMessage, InputError>], source: String, alerts raised: [Alert] = []) async throws -> Report {
         var outcomes = [Outcome?](repeating: nil, count: items.count)
         var prepared: [IncomingMessage] = []
         var positions: [Int] = []
-        var alerts: [Alert] = []
+        var alerts: [Alert] = raised
         var redactions = 0
         for (position, item) in items.enumerated() {
             switch item {

@@ -1,12 +1,15 @@
 import ArgumentParser
 
+/// `chatvault capture <kind>`: one live source in the foreground. Each kind is a
+/// subcommand in its own file (`CaptureXMPP.swift`, …).
 struct Capture: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Capture live chat from a server into the vault.",
+        commandName: "capture",
+        abstract: "Capture a live chat source into the vault until stopped (SIGTERM or Ctrl-C finish the batch at hand).",
         discussion: """
-            Each subcommand runs one source in the foreground until SIGINT or SIGTERM, which \
-            finish the batch at hand first. Sources can be configured under "sources" in the \
-            vault's config.json and run with --source NAME. See docs/CAPTURE.md.
+            Sources come from the options or from the vault's config.json "sources" (--source NAME).
+            `chatvault sources` shows how each source is doing. See docs/CAPTURE.md.
             """,
-        subcommands: [CaptureMatrix.self, CaptureIRC.self])
+        subcommands: [CaptureXMPP.self, CaptureMatrix.self, CaptureIRC.self]
+    )
 }

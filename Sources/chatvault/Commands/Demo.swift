@@ -2,7 +2,9 @@ import ArgumentParser
 import ChatVaultArchive
 import ChatVaultCore
 import ChatVaultIngest
+import ChatVaultServer
 import Foundation
+import Logging
 
 struct Demo: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -15,6 +17,12 @@ struct Demo: AsyncParsableCommand {
     @Option(name: .long, help: "Who is acting, for the audit trail.")
     var actor = "demo"
 
+    @Option(help: "Port of the console.")
+    var port = 8080
+
+    @Flag(help: "Only build the demo vault; do not serve the console.")
+    var noServe = false
+
     func run() async throws {
         try await reportingErrors {
             let directory = URL(fileURLWithPath: vault)
@@ -24,6 +32,8 @@ struct Demo: AsyncParsableCommand {
                 Terminal.out("Using the existing demo vault \(directory.path)")
             } else {
                 opened = try Vault.create(at: directory, internalDomains: DemoFixture.internalDomains)
+                try DemoFixture.policy.write(to: opened.policyURL, atomically: true, encoding: .utf8)
+                try DemoFixture.directory.write(to: directory.appendingPathComponent("directory.json"), atomically: true, encoding: .utf8)
                 Terminal.out("Created demo vault \(directory.path)")
                 try await opened.openArchive().recordAudit(
                     action: "vault.init", actor: actor,
@@ -59,6 +69,22 @@ struct Demo: AsyncParsableCommand {
                   \(chatvault) verify \(v)
                   \(chatvault) audit \(v)
                 """)
+            let accounts = try AccountStore(vaultDirectory: directory, bcryptCost: 10)
+            for (name, role, groups) in DemoFixture.users where await accounts.user(named: name) == nil {
+                try await accounts.setUser(name: name, role: role, password: DemoFixture.password, groups: groups)
+            }
+            guard !noServe else { return }
+            var configuration = try ServerConfiguration.load(vaultDirectory: directory)
+            configuration.host = "127.0.0.1"
+            configuration.port = port
+            Terminal.out(
+                """
+
+                Console: http://127.0.0.1:\(port)/
+                  sign in as officer / \(DemoFixture.password)   (also: auditor, reviewer, admin — same password)
+                  Ctrl-C stops it.
+                """)
+            try await ServeRunner.run(vault: opened, configuration: configuration, logger: Logging.Logger(label: "chatvault"), capture: false)
         }
     }
 }

@@ -1,9 +1,54 @@
+import ChatVaultServer
+
 /// The conversations `chatvault demo` archives: a trading desk channel, a chat with an
 /// external client, a WhatsApp group, and IT support — with an edit, a deletion, a
 /// reply thread, reactions, a file, a word hidden with zero-width spaces, and a client
 /// typing a card number, an SSN and a private email (redacted before storage).
 enum DemoFixture {
     static let internalDomains = ["northbank.example"]
+
+    /// Console accounts of the demo (the password is printed by `chatvault demo`).
+    static let password = "chatvault-demo"
+    static let users: [(String, Role, [String])] = [
+        ("officer", .officer, []), ("auditor", .auditor, []), ("reviewer", .reviewer, ["trading"]), ("admin", .admin, []),
+    ]
+
+    /// The demo's policy: default redaction plus IM-use rules that fire on the bundled chats.
+    static let policy = """
+        version: 1
+        company_domains: [northbank.example]
+        lexicons:
+          guarantees: ["guarant*", "risk free", "can't lose"]
+          offchannel: ["text me", "my cell", "whatsapp me", "off the record"]
+          secrecy: ["delete after reading", "keep this between us"]
+        rules:
+          - name: guarantees
+            description: Promising returns to a customer
+            severity: high
+            match: "@guarantees"
+          - name: off-channel
+            description: Moving a conversation to an unrecorded channel
+            severity: high
+            match: "@offchannel"
+          - name: secrecy
+            description: Asking for messages to be destroyed
+            severity: critical
+            match: "@secrecy"
+        walls:
+          - { name: research-trading, between: [research, trading], severity: critical }
+
+        """
+
+    /// The demo's directory of people and their groups.
+    static let directory = """
+        [
+          {"employee_id": "E1", "name": "Dan Okafor", "emails": ["dan.okafor@northbank.example"], "handles": {"whatsapp": ["+4915100000001"]}, "department": "trading", "groups": ["trading"]},
+          {"employee_id": "E2", "name": "Mia Chen", "emails": ["mia.chen@northbank.example"], "handles": {}, "department": "sales", "groups": ["sales", "trading"]},
+          {"employee_id": "E3", "name": "Raj Patel", "emails": ["raj.patel@northbank.example"], "handles": {}, "department": "research", "groups": ["research"]},
+          {"employee_id": "E4", "name": "IT Helpdesk", "emails": ["helpdesk@northbank.example"], "handles": {}, "department": "it", "groups": ["it"]}
+        ]
+
+        """
 
     static let jsonl = #"""
         {"platform":"slack","conversation":"C01TRADE","conversation_name":"#trading-desk","conversation_kind":"channel","id":"1709283600.000100","sender":{"id":"dan.okafor@northbank.example","name":"Dan Okafor"},"sent_at":"2024-03-01T09:00:00Z","text":"Morning all. Rates desk is quiet, watching the 10y."}

@@ -59,8 +59,3 @@ enum Terminal {
         return seconds.replacing("T", with: " ") + "Z"
     }
 }
-
-extension JSONValue {
-    static func int<T: BinaryInteger>(_ value: T) -> JSONValue { .number(String(value)) }
-    static func optional(_ text: String?) -> JSONValue { text.map(JSONValue.string) ?? .null }
-}

@@ -1,0 +1,121 @@
+public import ChatVaultCore
+import GRDB
+
+/// Aggregates over the archive for the console's reports. Each is one SQL pass; the
+/// caller bounds the time range.
+public struct ArchiveReports: Sendable {
+    public struct DayCount: Sendable, Hashable {
+        public var day: String
+        public var platform: String
+        public var messages: Int
+    }
+
+    public struct Count: Sendable, Hashable {
+        public var key: String
+        public var count: Int
+    }
+
+    /// Messages exchanged within one conversation by its participants: the raw material of
+    /// who-talks-to-whom (the caller maps handles to groups).
+    public struct ConversationTraffic: Sendable, Hashable {
+        public var participants: [String]
+        public var messages: Int
+        public var isExternal: Bool
+    }
+
+    public struct AlertWeek: Sendable, Hashable {
+        public var week: String
+        public var rule: String
+        public var alerts: Int
+        public var participants: [String]
+    }
+
+    public struct Backlog: Sendable, Hashable {
+        public var open: Int
+        public var escalated: Int
+        public var closed: Int
+        /// Seconds from raising to closing, for alerts closed in the range.
+        public var closeTimes: [Double]
+    }
+}
+
+extension SQLiteArchive {
+    /// Messages per UTC day and platform, sent in `[from, to)`.
+    public func volumeByDay(from: Timestamp, to: Timestamp) async throws -> [ArchiveReports.DayCount] {
+        try await database.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT date(m.sent_at / 1000000, 'unixepoch') AS day, c.platform, count(*) FROM messages m
+                    JOIN conversations c ON c.id = m.conversation WHERE m.id BETWEEN ? AND ? GROUP BY day, c.platform ORDER BY day, c.platform
+                    """,
+                arguments: [from.milliseconds << 12, (to.milliseconds << 12) - 1]
+            ).map { ArchiveReports.DayCount(day: $0[0], platform: $0[1], messages: $0[2]) }
+        }
+    }
+
+    /// The most active senders in `[from, to)`.
+    public func topSenders(from: Timestamp, to: Timestamp, limit: Int) async throws -> [ArchiveReports.Count] {
+        try await database.read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT sender, count(*) AS n FROM messages WHERE id BETWEEN ? AND ? GROUP BY sender ORDER BY n DESC, sender LIMIT ?",
+                arguments: [from.milliseconds << 12, (to.milliseconds << 12) - 1, limit]
+            ).map { ArchiveReports.Count(key: $0[0], count: $0[1]) }
+        }
+    }
+
+    /// Per conversation active in `[from, to)`: its participants and messages in the range.
+    public func conversationTraffic(from: Timestamp, to: Timestamp) async throws -> [ArchiveReports.ConversationTraffic] {
+        try await database.read { db in
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT m.conversation, count(*), c.is_external FROM messages m JOIN conversations c ON c.id = m.conversation
+                    WHERE m.id BETWEEN ? AND ? GROUP BY m.conversation
+                    """,
+                arguments: [from.milliseconds << 12, (to.milliseconds << 12) - 1])
+            let handles = try db.cachedStatement(sql: "SELECT handle FROM participants WHERE conversation = ? ORDER BY handle")
+            return try rows.map { row in
+                let conversation: Int64 = row[0]
+                return ArchiveReports.ConversationTraffic(
+                    participants: try String.fetchAll(handles, arguments: [conversation]), messages: row[1], isExternal: row[2])
+            }
+        }
+    }
+
+    /// Alerts raised in `[from, to)` by ISO week and rule, with the participants of each alert.
+    public func alertsByWeek(from: Timestamp, to: Timestamp) async throws -> [ArchiveReports.AlertWeek] {
+        try await database.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT strftime('%Y-W%W', raised_at / 1000000, 'unixepoch') AS week, rule, detail FROM alerts
+                    WHERE raised_at >= ? AND raised_at < ? ORDER BY id
+                    """,
+                arguments: [from.microseconds, to.microseconds]
+            ).map { row in
+                let detail = (try? JSONParser().parse(row[2] as String)) ?? .null
+                return ArchiveReports.AlertWeek(
+                    week: row[0], rule: row[1], alerts: 1, participants: detail["participants"]?.arrayValue?.compactMap(\.stringValue) ?? [])
+            }
+        }
+    }
+
+    /// Alerts by state now, and how long the alerts closed in `[from, to)` took.
+    public func reviewBacklog(from: Timestamp, to: Timestamp) async throws -> ArchiveReports.Backlog {
+        try await database.read { db in
+            var counts: [String: Int] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT state, count(*) FROM alerts GROUP BY state") { counts[row[0]] = row[1] }
+            let times = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT r.at - a.raised_at FROM alert_reviews r JOIN alerts a ON a.id = r.alert_id
+                    WHERE r.action = 'close' AND r.at >= ? AND r.at < ?
+                    """,
+                arguments: [from.microseconds, to.microseconds]
+            ).map { Double($0[0] as Int64) / 1_000_000 }
+            return ArchiveReports.Backlog(
+                open: counts["open"] ?? 0, escalated: counts["escalated"] ?? 0, closed: counts["closed"] ?? 0, closeTimes: times)
+        }
+    }
+}

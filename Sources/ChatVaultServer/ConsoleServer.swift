@@ -1,0 +1,237 @@
+public import ChatVaultArchive
+public import ChatVaultCapture
+public import ChatVaultCore
+public import ChatVaultIngest
+import ChatVaultPolicy
+public import Foundation
+import HTTPTypes
+public import Hummingbird
+public import Logging
+import Mustache
+import NIOCore
+public import ServiceLifecycle
+
+/// The console and REST API over one vault: `chatvault serve`.
+///
+/// Every route is an ``Endpoint`` in ``endpoints``; ``router()`` registers each behind the
+/// same checks — security headers on every response, the caller's identity from a session
+/// cookie or a bearer token, the endpoint's roles, and CSRF on every write made with a
+/// cookie — so a route cannot be added without saying who may use it.
+public final class ConsoleServer: Sendable {
+    public let vault: Vault
+    public let archive: SQLiteArchive
+    public let accounts: AccountStore
+    public let configuration: ServerConfiguration
+    public let ingestor: Ingestor
+    public let sources: SourceStore
+    let sessions: SessionStore
+    let throttle: LoginThrottle
+    let templates: MustacheLibrary
+    let logger: Logger
+    let verification = VerificationState()
+
+    public init(vault: Vault, archive: SQLiteArchive, configuration: ServerConfiguration, logger: Logger) throws {
+        self.vault = vault
+        self.archive = archive
+        self.configuration = configuration
+        self.logger = logger
+        accounts = try AccountStore(vaultDirectory: vault.directory, bcryptCost: UInt8(clamping: configuration.bcryptCost))
+        ingestor = try Ingestor.forVault(vault, archive: archive, actor: "ingest-api")
+        sources = SourceStore(vault: vault)
+        sessions = SessionStore(idleTimeout: configuration.sessionIdleMinutes * 60)
+        throttle = LoginThrottle()
+        templates = try Templates.library()
+    }
+
+    /// Every route, in the order the OpenAPI document lists them.
+    public var endpoints: [Endpoint] {
+        authEndpoints + searchEndpoints + reviewEndpoints + reportEndpoints + caseEndpoints + integrityEndpoints + adminEndpoints
+            + ingestEndpoints
+            + metaEndpoints
+    }
+
+    public func router() -> Router<ConsoleContext> {
+        let router = Router(context: ConsoleContext.self)
+        router.add(middleware: SecurityHeaders())
+        router.add(middleware: Authentication(server: self))
+        for endpoint in endpoints {
+            router.on(RouterPath(endpoint.path), method: endpoint.method) { request, context in
+                try await self.handle(endpoint, request, context)
+            }
+        }
+        return router
+    }
+
+    /// The application, listening where the configuration says.
+    public func application(services: [any Service] = []) -> some ApplicationProtocol {
+        Application(
+            router: router(), configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "ChatVault"),
+            services: services, logger: logger)
+    }
+
+    func handle(_ endpoint: Endpoint, _ request: Request, _ context: ConsoleContext) async throws -> Response {
+        do {
+            if !endpoint.isPublic {
+                guard let principal = context.principal else {
+                    if endpoint.kind == .page { return .redirect(to: "/login?next=" + Self.safeNext(request.uri.path), type: .found) }
+                    throw ConsoleError(.unauthorized, "sign in or send an API token (Authorization: Bearer …)")
+                }
+                guard endpoint.roles.contains(principal.role) else {
+                    throw ConsoleError(.forbidden, "the \(principal.role.rawValue) role may not use \(endpoint.method.rawValue) \(endpoint.path)")
+                }
+            }
+            var request = request
+            if !endpoint.isPublic, request.method != .get, request.method != .head, context.sessionID != nil {
+                request = try await checkCSRF(request, context)
+            }
+            return try await endpoint.handler(request, context)
+        } catch let error as ConsoleError {
+            return errorResponse(error, endpoint: endpoint, context: context)
+        } catch let error as SearchError {
+            return errorResponse(ConsoleError(.badRequest, error.reason), endpoint: endpoint, context: context)
+        } catch let error as ReviewError {
+            return errorResponse(ConsoleError(.conflict, error.description), endpoint: endpoint, context: context)
+        } catch let error as HTTPError {
+            return errorResponse(ConsoleError(error.status, error.body ?? error.status.reasonPhrase), endpoint: endpoint, context: context)
+        } catch {
+            logger.error("request failed", metadata: ["path": "\(request.uri.path)", "error": "\(error)"])
+            return errorResponse(
+                ConsoleError(.internalServerError, "the server could not complete the request"), endpoint: endpoint, context: context)
+        }
+    }
+
+    /// Writes with a session cookie must carry the session's CSRF token, as a form field
+    /// (`csrf`) or a header (`X-CSRF-Token`), and come from this origin if they say where from.
+    /// Returns the request with its body buffered when the token was read from a form.
+    func checkCSRF(_ request: Request, _ context: ConsoleContext) async throws -> Request {
+        if let origin = request.headers[.origin], let host = request.head.authority, !origin.hasSuffix("://" + host) {
+            throw ConsoleError(.forbidden, "cross-origin request refused")
+        }
+        guard let expected = context.csrf else { throw ConsoleError(.forbidden, "missing CSRF token") }
+        if let header = request.headers[HTTPField.Name("X-CSRF-Token")!] {
+            guard constantTimeEqual(header, expected) else { throw ConsoleError(.forbidden, "wrong CSRF token") }
+            return request
+        }
+        guard request.headers[.contentType]?.hasPrefix("application/x-www-form-urlencoded") == true else {
+            throw ConsoleError(.forbidden, "missing CSRF token (X-CSRF-Token header)")
+        }
+        var request = request
+        let body = try await request.body.collect(upTo: Self.maxFormBytes)
+        let form = Form(String(buffer: body))
+        guard let token = form["csrf"], constantTimeEqual(token, expected) else {
+            throw ConsoleError(.forbidden, "the form has expired or did not come from this console; reload the page and try again")
+        }
+        request.body = .init(buffer: body)
+        return request
+    }
+
+    func errorResponse(_ error: ConsoleError, endpoint: Endpoint, context: ConsoleContext) -> Response {
+        if endpoint.kind == .page {
+            let html =
+                templates.render(
+                    page(context, title: "Error", extra: ["status": Int(error.status.code), "message": error.message]), withTemplate: "error") ?? ""
+            return Self.html(html, status: error.status)
+        }
+        return Self.json(.object([("error", .string(error.message)), ("status", .int(Int64(error.status.code)))]), status: error.status)
+    }
+
+    /// Records an access in the audit trail before anything is shown: if the record cannot
+    /// be written, the caller gets an error and no content.
+    func audit(_ action: String, _ context: ConsoleContext, _ detail: [(String, JSONValue)]) async throws {
+        guard let principal = context.principal else { throw ConsoleError(.unauthorized, "no user") }
+        var fields = detail
+        fields.append(("role", .string(principal.role.rawValue)))
+        fields.append(("via", .string(principal.token == nil ? "console" : "api-token:" + (principal.token ?? ""))))
+        fields.append(("address", .string(context.remoteAddress)))
+        do {
+            try await archive.recordAudit(action: action, actor: principal.name, detail: .object(fields))
+        } catch {
+            logger.error("audit write failed", metadata: ["action": "\(action)", "error": "\(error)"])
+            throw ConsoleError(.serviceUnavailable, "the access could not be recorded in the audit trail, so it was not performed")
+        }
+    }
+
+    static func safeNext(_ path: String) -> String {
+        // Only local paths: never redirect elsewhere after login.
+        guard path.hasPrefix("/"), !path.hasPrefix("//"), path.count < 512 else { return "/" }
+        return path.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "/-_."))) ?? "/"
+    }
+}
+
+/// The last verification started from the console.
+actor VerificationState {
+    struct Run: Sendable {
+        var startedBy: String
+        var startedAt: Timestamp
+        var finishedAt: Timestamp?
+        var report: VerificationReport?
+        var error: String?
+    }
+
+    var last: Run?
+    var running = false
+
+    func start(by user: String) -> Bool {
+        if running { return false }
+        running = true
+        last = Run(startedBy: user, startedAt: .now())
+        return true
+    }
+
+    func finish(report: VerificationReport?, error: String?) {
+        running = false
+        last?.finishedAt = .now()
+        last?.report = report
+        last?.error = error
+    }
+}
+
+/// Headers on every response: a strict Content-Security-Policy (no inline script or style,
+/// nothing from elsewhere), no framing, no sniffing, no referrer, no caching.
+struct SecurityHeaders: RouterMiddleware {
+    typealias Context = ConsoleContext
+
+    static let policy =
+        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+
+    func handle(_ request: Request, context: ConsoleContext, next: (Request, ConsoleContext) async throws -> Response) async throws -> Response {
+        var response: Response
+        do {
+            response = try await next(request, context)
+        } catch let error as HTTPError {
+            let body = JSONValue.object([("error", .string(error.body ?? error.status.reasonPhrase)), ("status", .int(Int64(error.status.code)))])
+            response = ConsoleServer.json(body, status: error.status)
+        }
+        response.headers[.contentSecurityPolicy] = Self.policy
+        response.headers[HTTPField.Name("X-Content-Type-Options")!] = "nosniff"
+        response.headers[HTTPField.Name("X-Frame-Options")!] = "DENY"
+        response.headers[HTTPField.Name("Referrer-Policy")!] = "no-referrer"
+        response.headers[HTTPField.Name("Cross-Origin-Opener-Policy")!] = "same-origin"
+        if response.headers[.cacheControl] == nil { response.headers[.cacheControl] = "no-store" }
+        return response
+    }
+}
+
+/// Finds who is asking: a bearer token, or a session cookie (with its CSRF token).
+struct Authentication: RouterMiddleware {
+    typealias Context = ConsoleContext
+    let server: ConsoleServer
+
+    func handle(_ request: Request, context: ConsoleContext, next: (Request, ConsoleContext) async throws -> Response) async throws -> Response {
+        var context = context
+        if let authorization = request.headers[.authorization] {
+            guard authorization.hasPrefix("Bearer "), let token = await server.accounts.token(secret: String(authorization.dropFirst(7))) else {
+                return ConsoleServer.json(.object([("error", .string("invalid API token")), ("status", .int(401))]), status: .unauthorized)
+            }
+            context.principal = Principal(name: "token:" + token.name, role: token.role, groups: [], token: token.name, source: token.source)
+        } else if let id = request.cookies[ConsoleServer.sessionCookie]?.value, let session = await server.sessions.session(id) {
+            // Accounts can be disabled or changed while signed in: the stored account decides.
+            if let account = await server.accounts.user(named: session.principal.name), !account.disabled, account.role == session.principal.role {
+                context.principal = session.principal
+                context.sessionID = id
+                context.csrf = session.csrf
+            }
+        }
+        return try await next(request, context)
+    }
+}

@@ -1,0 +1,61 @@
+import ChatVaultArchive
+import ChatVaultCore
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import NIOCore
+import Testing
+
+@testable import ChatVaultServer
+
+@Suite(.serialized) struct CaseTests {
+    @Test func holdsNeedTwoOfficersToRelease() async throws {
+        let fixture = try await ServerFixture()
+        defer { fixture.remove() }
+        try await fixture.run { client in
+            var headers = fixture.bearer(.officer)
+            headers[.contentType] = "application/json"
+            let created = try await client.execute(
+                uri: "/api/v1/holds", method: .post, headers: headers,
+                body: ByteBuffer(string: #"{"name":"Matter 7","kind":"person","value":"tom@bank.example"}"#))
+            #expect(created.status == .created)
+            let id = try #require(created.json?["id"]?.scalarText)
+            let bad = try await client.execute(
+                uri: "/api/v1/holds", method: .post, headers: headers, body: ByteBuffer(string: #"{"name":"x","kind":"planet","value":"y"}"#))
+            #expect(bad.status == .badRequest)
+            let proposed = try await client.execute(uri: "/api/v1/holds/\(id)/release", method: .post, headers: headers)
+            #expect(proposed.json?["state"]?.stringValue == "release_proposed")
+            let again = try await client.execute(uri: "/api/v1/holds/\(id)/release", method: .post, headers: headers)
+            #expect(again.status == .conflict)
+            let session = try #require(try await Session.signIn(client, user: "officer"))
+            let confirmed = try await client.execute(uri: "/api/v1/holds/\(id)/release", method: .post, headers: session.headers())
+            #expect(confirmed.json?["state"]?.stringValue == "released")
+            #expect(try await client.execute(uri: "/api/v1/holds", method: .post, headers: fixture.bearer(.auditor)).status == .forbidden)
+        }
+    }
+
+    @Test func exportsAreWrittenListedAndDownloadedWithAnAuditTrail() async throws {
+        let fixture = try await ServerFixture()
+        defer { fixture.remove() }
+        try await fixture.run { client in
+            var headers = fixture.bearer(.officer)
+            headers[.contentType] = "application/json"
+            let made = try await client.execute(
+                uri: "/api/v1/exports", method: .post, headers: headers,
+                body: ByteBuffer(string: #"{"format":"jsonl","q":"guaranteed","description":"Matter 7"}"#))
+            #expect(made.status == .created)
+            #expect(made.json?["messages"]?.scalarText == "2")
+            let name = try #require(made.json?["name"]?.stringValue)
+            let list = try await client.execute(uri: "/api/v1/exports", method: .get, headers: fixture.bearer(.auditor))
+            #expect(list.json?["exports"]?.arrayValue?.first?["name"]?.stringValue == name)
+            let zip = try await client.execute(uri: "/exports/\(name)/zip", method: .get, headers: fixture.bearer(.auditor))
+            #expect(zip.status == .ok && zip.headers[.contentType] == "application/zip")
+            #expect(zip.body.readableBytesView.starts(with: [0x50, 0x4B, 0x03, 0x04]))
+            let traversal = try await client.execute(uri: "/exports/..%2F..%2Fkeys/zip", method: .get, headers: fixture.bearer(.auditor))
+            #expect(traversal.status == .notFound)
+        }
+        let actions = try await fixture.archive.auditTrail(limit: 50).map(\.action)
+        #expect(actions.contains("console.export") && actions.contains("console.export.download"))
+    }
+}
