@@ -17,7 +17,7 @@ enum Assets {
         fieldset { border: 1px solid var(--line); border-radius: 6px; margin: .5rem 0; display: flex; flex-wrap: wrap; gap: .6rem 1rem; background: #fff; }
         .filters label { display: inline-flex; gap: .3rem; align-items: center; }
         .count { color: var(--muted); } .notice { background: #eef4ff; padding: .6rem; border-radius: 4px; } .error { color: var(--bad); }
-        ol.hits { list-style: none; padding: 0; } .hit { background: #fff; border: 1px solid var(--line); border-radius: 6px; padding: .6rem .8rem; margin: .5rem 0; }
+        ol.hits { list-style: none; padding: 0; } li.hit { background: #fff; border: 1px solid var(--line); border-radius: 6px; padding: .6rem .8rem; margin: .5rem 0; }
         .meta { color: var(--muted); font-size: 13px; } .meta .sender { color: var(--ink); font-weight: 600; } .snippet { margin: .3rem 0 0; white-space: pre-wrap; }
         mark { background: #ffe58f; padding: 0 1px; } mark.hit { background: #ffd0cc; }
         .tag { display: inline-block; font-size: 11px; padding: 0 .4rem; border-radius: 8px; background: #e5e7eb; color: #374151; margin-left: .3rem; text-decoration: none; }

@@ -194,7 +194,7 @@ extension ConsoleServer {
                 [
                     "id": String(hold.id), "name": hold.name, "kind": hold.kind.rawValue, "value": hold.value, "state": hold.state.rawValue,
                     "createdBy": hold.createdBy, "createdAt": Self.time(hold.createdAt), "active": hold.state != .released,
-                    "proposedBy": hold.releaseProposedBy ?? "",
+                    "proposedBy": hold.releaseProposedBy.map { $0 as Any } ?? false,
                 ]
             },
             "exports": exportManifests().map { name, manifest -> [String: Any] in

@@ -187,7 +187,11 @@ actor VerificationState {
 }
 
 /// Headers on every response: a strict Content-Security-Policy (no inline script or style,
-/// nothing from elsewhere), no framing, no sniffing, no referrer, no caching.
+/// nothing from elsewhere), no framing, no sniffing, no referrer to other sites, no caching.
+///
+/// The referrer policy is `same-origin`, not `no-referrer`: under `no-referrer` browsers send
+/// `Origin: null` on the console's own form posts, which ``ConsoleServer/checkCSRF(_:_:)``
+/// refuses as cross-origin (signing out, review actions and every other form failed in Chromium).
 struct SecurityHeaders: RouterMiddleware {
     typealias Context = ConsoleContext
 
@@ -205,7 +209,7 @@ struct SecurityHeaders: RouterMiddleware {
         response.headers[.contentSecurityPolicy] = Self.policy
         response.headers[HTTPField.Name("X-Content-Type-Options")!] = "nosniff"
         response.headers[HTTPField.Name("X-Frame-Options")!] = "DENY"
-        response.headers[HTTPField.Name("Referrer-Policy")!] = "no-referrer"
+        response.headers[HTTPField.Name("Referrer-Policy")!] = "same-origin"
         response.headers[HTTPField.Name("Cross-Origin-Opener-Policy")!] = "same-origin"
         if response.headers[.cacheControl] == nil { response.headers[.cacheControl] = "no-store" }
         return response

@@ -234,7 +234,8 @@ extension ConsoleServer {
         let history = try await archive.reviews(alertID: alert.stored.id)
         let values: [String: Any] = [
             "id": String(alert.stored.id), "rule": a.rule, "severity": a.severity.rawValue, "state": a.state.rawValue,
-            "raisedAt": Self.time(a.raisedAt), "policyVersion": a.policyVersion, "assignee": alert.assignee ?? "", "description": a.description,
+            "raisedAt": Self.time(a.raisedAt), "policyVersion": a.policyVersion, "assignee": alert.assignee.map { $0 as Any } ?? false,
+            "description": a.description,
             "participants": a.participants, "context": contextMessages, "conversationID": message.map { String($0.conversationID) } ?? "",
             "messageID": String(alert.stored.messageID), "canOpenConversation": Self.readers.contains(context.principal!.role),
             "canAct": Self.reviewers.contains(context.principal!.role), "me": context.principal!.name,

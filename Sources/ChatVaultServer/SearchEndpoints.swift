@@ -235,11 +235,15 @@ extension ConsoleServer {
         }
         return [
             "id": String(archived.id), "kind": message.kind.rawValue, "sender": personLabel(message.sender), "sentAt": time(message.sentAt),
-            "focus": focus, "deleted": message.deleted, "edited": !message.editedFrom.isEmpty, "eventLabel": label ?? "", "inThread": inThread,
+            "focus": focus, "deleted": message.deleted, "edited": !message.editedFrom.isEmpty, "eventLabel": label.map { $0 as Any } ?? false,
+            "inThread": inThread,
             "segments": segments(of: message, alerts: alerts.map(\.stored.alert)), "earlierVersions": message.editedFrom,
             "hasVersions": !message.editedFrom.isEmpty,
             "attachments": message.attachments.map {
-                ["name": $0.name, "size": $0.size.map { String($0) } ?? "?", "mediaType": $0.mediaType ?? "unknown", "sha256": $0.sha256 ?? ""]
+                [
+                    "name": $0.name, "size": $0.size.map { String($0) } ?? "?", "mediaType": $0.mediaType ?? "unknown",
+                    "sha256": $0.sha256.map { $0 as Any } ?? false,
+                ]
             },
             "hasAttachments": !message.attachments.isEmpty,
             "reactions": message.reactions.map { ["emoji": $0.emoji, "by": $0.by.joined(separator: ", ")] },

@@ -1,4 +1,5 @@
 import ChatVaultCapture
+import Foundation
 import Testing
 
 @Suite struct XMPPStreamParserTests {
@@ -26,6 +27,7 @@ import Testing
         #expect(elements[1]["id"] == "m&1")
         #expect(elements[1].child("body")?.text == "1 < 2 &☺A")
         #expect(try parser.feed(Array("</stream:stream>".utf8)) == [.streamClosed])
+        #expect(try parser.feed(Array("<message/>".utf8)) == [])  // nothing after the end of the stream
     }
 
     @Test func byteByByteGivesTheSameStanzas() throws {
@@ -118,5 +120,53 @@ import Testing
         var parser = XMPPStreamParser()
         let events = try parser.feed(Array((Self.header + element.xml(parentNamespace: "jabber:client")).utf8))
         #expect(stanzas(events) == [element])
+    }
+
+    @Test func mutatedStreamsNeverCrashTheParser() {
+        let valid = Array(
+            (Self.header
+                + "<message from='a@x/r' id='1'><body>a &amp; b &#x41;</body><x xmlns='urn:a' k=\"v\"/></message>"
+                + "<iq type='result' id='2'><fin xmlns='urn:xmpp:mam:2' complete='true'/></iq></stream:stream>").utf8)
+        let environment = ProcessInfo.processInfo.environment
+        var random = SplitMix(seed: environment["XMPP_FUZZ_SEED"].flatMap { UInt64($0) } ?? 42)
+        let iterations = environment["XMPP_FUZZ_ITERATIONS"].flatMap { Int($0) } ?? 3000
+        let alphabet = Array("<>/='\"&;#x!?[]- \u{0}abc".utf8) + [0xC3, 0xFF, 0x80]
+        var outcomes = (events: 0, failures: 0)
+        for _ in 0..<iterations {
+            var bytes = valid
+            for _ in 0..<(1 + random.next() % 4) {
+                let position = Int(random.next() % UInt64(bytes.count))
+                switch random.next() % 3 {
+                case 0: bytes[position] = alphabet[Int(random.next() % UInt64(alphabet.count))]
+                case 1: bytes.remove(at: position)
+                default: bytes.insert(alphabet[Int(random.next() % UInt64(alphabet.count))], at: position)
+                }
+            }
+            var parser = XMPPStreamParser(maxStanzaBytes: 512, maxDepth: 8)
+            var offset = 0
+            do {
+                while offset < bytes.count {
+                    let size = 1 + Int(random.next() % 40)
+                    outcomes.events += try parser.feed(bytes[offset..<min(offset + size, bytes.count)]).count
+                    offset += size
+                }
+            } catch {
+                outcomes.failures += 1
+            }
+        }
+        #expect(outcomes.failures > 0 && outcomes.events > 0)
+    }
+}
+
+/// A small seeded generator, so a failing mutation can be replayed.
+struct SplitMix {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
     }
 }

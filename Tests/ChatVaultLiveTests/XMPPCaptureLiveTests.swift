@@ -102,6 +102,7 @@ import Testing
             [
                 "name": "bob-configured", "kind": "xmpp", "host": "127.0.0.1", "port": Int(server.port) ?? 0, "domain": "localhost",
                 "username": "bob@localhost", "password_file": "bob.secret", "ca_file": server.caFile, "poll_seconds": 1,
+                "silence_hours": 0.0001,
             ]
         ]
         try JSONSerialization.data(withJSONObject: config).write(to: configFile)
@@ -111,6 +112,12 @@ import Testing
         #expect(configured["configured"] as? Bool == true)
         #expect(configured["stored"] as? Int == 0)
         #expect((configured["duplicates"] as? Int ?? 0) >= 5)
+        // Its newest message is older than silence_hours (0.36 s): a silence gap.
+        let silence = (configured["gaps"] as? [[String: Any]] ?? []).filter { $0["kind"] as? String == "silence" }
+        #expect(silence.count == 1, "\(configured)")
+        #expect(configured["silent"] as? Bool == true)
+        let text = try XMPPPeer.chatvault(["sources", "--vault", vault.path])
+        #expect(text.contains("bob-configured") && text.contains("cursor:") && text.contains("gap:"), "\(text)")
 
         // A cursor the server does not know: a reset gap, read again from the start, nothing doubled.
         let stateFile = vault.appendingPathComponent("sources/alice.json")
@@ -127,6 +134,8 @@ import Testing
         #expect(gaps.contains { $0["kind"] as? String == "reset" && $0["archive"] as? String == "alice@localhost" }, "\(gaps)")
         let audit = try XMPPPeer.chatvault(["audit", "--vault", vault.path, "--json"])
         #expect(audit.contains("source.gap"))
+        let gapAlerts = try XMPPPeer.chatvault(["alerts", "--vault", vault.path, "--json", "--rule", "capture.reset"])
+        #expect(gapAlerts.contains("\"rule\":\"capture.reset\""), "\(gapAlerts)")
     }
 
     @Test func aKilledCaptureResumesWhereItStoppedAndStoresEverythingOnce() throws {
@@ -149,6 +158,11 @@ import Testing
 
         let second = try XMPPPeer.Capture(arguments, environment: XMPPPeer.environment(user: "alice"))
         #expect(try XMPPPeer.eventually(20) { try XMPPPeer.search(vault, token).count >= 18 }, "\(second.output)")
+        // A second capture of the same source is refused while this one runs.
+        let concurrent = try Peers.run(
+            Peers.binary.path, XMPPPeer.captureArguments(vault, user: "alice", archives: ["alice@localhost"], extra: ["--once"]),
+            environment: XMPPPeer.environment(user: "alice"))
+        #expect(concurrent.status == 2 && concurrent.text.contains("already being captured"), "\(concurrent.text)")
         Thread.sleep(forTimeInterval: 1)  // several more polls: nothing may arrive twice
         let hits = try XMPPPeer.search(vault, token)
         #expect(hits.count == 18, "stored before the kill: \(beforeRestart); \(texts(hits))")
@@ -190,6 +204,32 @@ import Testing
         #expect(alice["last_error"] is NSNull)
         let gaps = alice["gaps"] as? [[String: Any]] ?? []
         #expect(gaps.contains { $0["kind"] as? String == "down" }, "\(gaps)")
+        let downAlerts = try XMPPPeer.chatvault(["alerts", "--vault", vault.path, "--json", "--rule", "capture.down"])
+        #expect(downAlerts.contains("\"rule\":\"capture.down\""), "\(downAlerts)")
+        #expect(alice["capture_running"] as? Bool == true)
+        #expect(alice["stale"] as? Bool == false)
         #expect(capture.stop(SIGTERM) == 0, "\(capture.output)")
+        // Stopped: still "up" as last seen, but known to be unattended.
+        let stopped = try XMPPPeer.sources(vault)["alice"] ?? [:]
+        #expect(stopped["capture_running"] as? Bool == false)
+        #expect(stopped["stale"] as? Bool == true)
+    }
+
+    @Test func anUntrustedCertificateOrAWrongPasswordIsRefused() throws {
+        guard try XMPPPeer.Server.prosody.start() else { return }
+        let port = Int(XMPPPeer.Server.prosody.port) ?? 0
+        let untrusted = try XMPPHostileServerTests.capture(port: port)  // the system trust store does not know the test CA
+        #expect(untrusted.status == 2)
+        #expect(untrusted.text.contains("TLS with localhost failed"), "\(untrusted.text)")
+        let vault = try XMPPPeer.vault()
+        defer { try? FileManager.default.removeItem(at: vault) }
+        let wrong = try Peers.run(
+            Peers.binary.path,
+            XMPPPeer.captureArguments(vault, user: "alice", archives: [], extra: ["--once"]), environment: ["XMPP_TEST_PASSWORD": "wrong"])
+        #expect(wrong.status == 2)
+        #expect(wrong.text.contains("not-authorized"), "\(wrong.text)")
+        let state = try XMPPPeer.sources(vault)["alice"] ?? [:]
+        #expect(state["status"] as? String == "down")
+        #expect((state["last_error"] as? String)?.contains("not-authorized") == true)
     }
 }

@@ -36,7 +36,7 @@ public struct XMPPAccount: Sendable, Hashable {
             let userDomain = String(user[user.index(after: at)...])
             if domain == nil { domain = userDomain }
         }
-        guard let domain, !domain.isEmpty, !username.isEmpty else {
+        guard let domain = domain?.lowercased(), !domain.isEmpty, !username.isEmpty else {
             throw CaptureError.configuration(source: name, "domain is missing (set domain or a username like alice@example.org)")
         }
         guard let password = try configuration.secret(vaultDirectory: vaultDirectory) else {
@@ -50,7 +50,7 @@ public struct XMPPAccount: Sendable, Hashable {
         let port = configuration.port ?? 5222
         guard (1...65535).contains(port) else { throw CaptureError.configuration(source: name, "port \(port) out of range") }
         self.init(
-            host: configuration.host ?? domain, port: port, domain: domain.lowercased(), username: username.lowercased(), password: password,
+            host: configuration.host ?? domain, port: port, domain: domain, username: username.lowercased(), password: password,
             caFile: caFile, requireTLS: configuration.tls ?? true)
     }
 }

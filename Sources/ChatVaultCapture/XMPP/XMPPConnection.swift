@@ -19,7 +19,8 @@ final class XMPPConnection {
     }
 
     static func connect(host: String, port: Int, timeout: Duration) async throws -> XMPPConnection {
-        let (stream, continuation) = AsyncThrowingStream<XMPPStreamParser.Event, any Error>.makeStream()
+        let (stream, continuation) = AsyncThrowingStream<XMPPStreamParser.Event, any Error>.makeStream(
+            bufferingPolicy: .bufferingOldest(XMPPStreamHandler.maxUnread))
         let seconds = Int64(timeout.components.seconds)
         let bootstrap = ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .connectTimeout(.seconds(max(seconds, 1)))
@@ -93,6 +94,9 @@ final class Flag: @unchecked Sendable {
 final class XMPPStreamHandler: ChannelInboundHandler {
     typealias InboundIn = ByteBuffer
 
+    /// Stanzas received but not yet read by the session (a MAM page is at most 1000).
+    static let maxUnread = 2048
+
     private var parser = XMPPStreamParser()
     private let continuation: AsyncThrowingStream<XMPPStreamParser.Event, any Error>.Continuation
 
@@ -105,7 +109,10 @@ final class XMPPStreamHandler: ChannelInboundHandler {
         let bytes = buffer.readBytes(length: buffer.readableBytes) ?? []
         do {
             for event in try parser.feed(bytes) {
-                continuation.yield(event)
+                if case .dropped = continuation.yield(event) {
+                    // Never drop a stanza silently: a server sending faster than we read ends the session.
+                    throw XMPPConnectionClosed(reason: "more than \(Self.maxUnread) stanzas unread")
+                }
                 if case .stanza(let element) = event, Self.restartsStream(element) {
                     parser.restart()
                     break

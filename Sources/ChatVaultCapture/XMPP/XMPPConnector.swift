@@ -38,7 +38,8 @@ public struct XMPPConnector: Connector {
 
     private func follow(_ session: XMPPSession, _ context: CaptureContext) async throws {
         let archives = (configuration.archives ?? []).isEmpty ? [session.bareJID] : (configuration.archives ?? []).map(JID.bare)
-        let poll = Duration.milliseconds(Int64(max(configuration.pollSeconds ?? 30, 0.2) * 1000))
+        let seconds = configuration.pollSeconds.flatMap { $0.isFinite ? $0 : nil } ?? 30
+        let poll = Duration.milliseconds(Int64(min(max(seconds, 0.2), 86_400) * 1000))
         try await withGapAudit(context) { try await context.markUp() }
         var firstRound = true
         while !Task.isCancelled {
@@ -92,7 +93,9 @@ public struct XMPPConnector: Connector {
             verify = false
             let messages = page.items.compactMap { $0.incomingMessage(owner: archive) }
             if !messages.isEmpty {
-                try await context.deliver(messages, from: archive, cursor: page.last)
+                // A task of its own, so a shutdown signal lets the batch and its cursor finish.
+                let cursor = page.last
+                try await Task { try await context.deliver(messages, from: archive, cursor: cursor) }.value
                 await quiet.observe(messages.map { Double($0.message.sentAt.microseconds) / 1_000_000 })
             } else if let last = page.last, last != after {
                 try await context.advance(archive, to: last)

@@ -55,6 +55,8 @@ public struct XMPPStreamParser: Sendable {
     /// Reads `bytes`, returning the events they complete. Bytes of an unfinished tag or
     /// stanza are kept for the next call.
     public mutating func feed<Bytes: Sequence>(_ bytes: Bytes) throws(Failure) -> [Event] where Bytes.Element == UInt8 {
+        // Nothing follows the end of the stream.
+        if closed { return [] }
         if position > 0 {
             buffer.removeFirst(position)
             base += position
@@ -81,7 +83,10 @@ public struct XMPPStreamParser: Sendable {
             }
             try checkSize()
         }
-        if closed { buffer.removeAll() }
+        if closed {
+            buffer.removeAll()
+            position = 0
+        }
         try checkSize()
         return events
     }

@@ -22,6 +22,8 @@ enum CaptureRun {
         let ingestor = try Ingestor.forVault(vault, archive: archive, actor: options.actorName)
         let store = SourceStore(vault: vault)
         let configuration = connector.configuration
+        let lock = try CaptureLock.acquire(configuration.name, vault: vault.directory)
+        defer { close(lock) }
         try await archive.recordAudit(
             action: "capture.start", actor: options.actorName,
             detail: .object([("source", .string(configuration.name)), ("kind", .string(configuration.kind)), ("once", .bool(once))]))
@@ -31,14 +33,16 @@ enum CaptureRun {
             do {
                 try await connector.run(context)
             } catch {
+                let now = Date().timeIntervalSince1970
                 try await store.update(configuration.name, kind: configuration.kind) { state in
+                    if state.status != .down { state.downSince = now }
                     state.status = .down
                     state.lastError = "\(error)"
                 }
                 throw error
             }
         } else {
-            let runner = CaptureRunner(maxBackoff: .milliseconds(Int64(max(maxBackoff, 0.1) * 1000)))
+            let runner = CaptureRunner(maxBackoff: .milliseconds(Int64(min(max(maxBackoff, 0.1), 86_400) * 1000)))
             let runLogger = Logger(label: "chatvault.capture")
             await untilSignalled {
                 await runner.run([connector], ingestor: ingestor, store: store, vaultDirectory: vault.directory, logger: runLogger)

@@ -1,13 +1,14 @@
 import ArgumentParser
 import ChatVaultCapture
+import Foundation
 
 struct CaptureXMPP: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "xmpp",
         abstract: "Capture an XMPP account and rooms through their message archives (XEP-0313).",
         discussion: """
-            Logs in with STARTTLS (certificate verified; --ca-file for a private CA) and SASL, reads the
-            account's own archive and each --archive room JID from the saved cursors, then polls every
+            Logs in with STARTTLS (certificate verified; --ca-file for a private CA) and SASL, reads the \
+            account's own archive and each --archive room JID from the saved cursors, then polls every \
             --poll-seconds. Options override a configured --source.
             """
     )
@@ -62,7 +63,9 @@ struct CaptureXMPP: AsyncParsableCommand {
 
     func validate() throws {
         if source == nil && username == nil { throw ValidationError("give --username (and --domain) or --source NAME") }
-        if let pollSeconds, pollSeconds <= 0 { throw ValidationError("--poll-seconds must be positive") }
+        if let pollSeconds, !(pollSeconds > 0 && pollSeconds.isFinite) { throw ValidationError("--poll-seconds must be a positive number") }
+        if !(maxBackoff > 0 && maxBackoff.isFinite) { throw ValidationError("--max-backoff must be a positive number") }
+        if let silenceHours, !(silenceHours > 0 && silenceHours.isFinite) { throw ValidationError("--silence-hours must be a positive number") }
         if !(1...1000).contains(pageSize) { throw ValidationError("--page-size must be 1 to 1000") }
     }
 
@@ -77,13 +80,18 @@ struct CaptureXMPP: AsyncParsableCommand {
             if let domain { configuration.domain = domain }
             if let username { configuration.username = username }
             if let passwordEnv { configuration.passwordEnv = passwordEnv }
-            if let passwordFile { configuration.passwordFile = passwordFile }
-            if let caFile { configuration.caFile = caFile }
+            // Paths given on the command line are relative to the working directory, not the vault.
+            if let passwordFile { configuration.passwordFile = Self.absolute(passwordFile) }
+            if let caFile { configuration.caFile = Self.absolute(caFile) }
             if !archives.isEmpty { configuration.archives = archives }
             if let pollSeconds { configuration.pollSeconds = pollSeconds }
             if let silenceHours { configuration.silenceHours = silenceHours }
             let connector = XMPPConnector(configuration: configuration, catchUpOnly: once, pageSize: pageSize)
             try await CaptureRun.run(connector, options: options, once: once, maxBackoff: maxBackoff)
         }
+    }
+
+    static func absolute(_ path: String) -> String {
+        path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
     }
 }

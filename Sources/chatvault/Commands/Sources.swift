@@ -31,7 +31,9 @@ struct Sources: AsyncParsableCommand {
             }
             let now = Date().timeIntervalSince1970
             let rows = states.values.sorted { $0.name < $1.name }.map { state in
-                Row(state: state, configuration: configured.first { $0.name == state.name }, now: now)
+                Row(
+                    state: state, configuration: configured.first { $0.name == state.name }, now: now,
+                    running: CaptureLock.isHeld(state.name, vault: vault.directory))
             }
             let archive = try vault.openArchive()
             try await archive.recordAudit(action: "sources.list", actor: options.actorName, detail: .object([("listed", .int(rows.count))]))
@@ -49,12 +51,15 @@ struct Sources: AsyncParsableCommand {
         var state: SourceState
         var configuration: SourceConfiguration?
         var now: Double
+        /// A capture process holds the source's lock.
+        var running: Bool
 
         var kind: String { state.kind.isEmpty ? configuration?.kind ?? "" : state.kind }
 
-        /// `up` with no poll for several intervals means the capture process is gone.
+        /// `up`, but no capture process is running or none has polled for several intervals.
         var stale: Bool {
-            guard state.status == .up, let last = state.lastPollAt else { return false }
+            guard state.status == .up else { return false }
+            guard running, let last = state.lastPollAt else { return true }
             return now - last > max(3 * (configuration?.pollSeconds ?? 30), 60)
         }
 
@@ -78,7 +83,7 @@ struct Sources: AsyncParsableCommand {
         func json(gaps limit: Int) -> JSONValue {
             .object([
                 ("name", .string(state.name)), ("kind", .string(kind)), ("configured", .bool(configuration != nil)),
-                ("status", .string(state.status.rawValue)), ("stale", .bool(stale)), ("silent", .bool(silent)),
+                ("status", .string(state.status.rawValue)), ("capture_running", .bool(running)), ("stale", .bool(stale)), ("silent", .bool(silent)),
                 ("last_error", .optional(state.lastError)), ("down_since", .optional(time(state.downSince))),
                 ("last_poll", .optional(time(state.lastPollAt))), ("last_message", .optional(time(state.lastMessageAt))),
                 ("cursors", .object(state.cursors.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) })),
@@ -100,7 +105,11 @@ struct Sources: AsyncParsableCommand {
 
         func print(gaps limit: Int) {
             var status = state.status.rawValue
-            if stale { status += " (stale: no poll since \(time(state.lastPollAt) ?? "-"))" }
+            if stale {
+                status += running ? " (stale: no poll since \(time(state.lastPollAt) ?? "-"))" : " (stale: no capture running)"
+            } else if running {
+                status += ", capture running"
+            }
             Terminal.out("\(Terminal.bold(Terminal.safe(state.name))) [\(Terminal.safe(kind))] \(status)")
             if let error = state.lastError { Terminal.out("  last error:   \(Terminal.safe(error))") }
             Terminal.out("  last poll:    \(time(state.lastPollAt) ?? "never")")
