@@ -41,6 +41,12 @@ import Testing
         let capture = try capture(vault, channel: channel, nick: nick)
         defer { _ = vault.stop(capture) }
         #expect(try await joined(vault, channel: channel, nick: nick), "\(vault.log("capture.log"))")
+        // One capture per source: a second one is refused while this one runs.
+        let second = try vault.chatvault([
+            "capture", "irc", "--vault", vault.path, "--server", "127.0.0.1:\(Self.port)", "--nick", "x\(nick)", "--channel", channel, "--name",
+            "ngircd",
+        ])
+        #expect(second.status == 2 && second.stderr.contains("already being captured"), "\(second.stderr)")
         let before = Date()
         try send(
             vault, channel,

@@ -119,6 +119,13 @@ struct LiveVault {
         try await SourceStore(vaultDirectory: URL(fileURLWithPath: path)).state(of: name, kind: "")
     }
 
+    /// `chatvault sources --json`: the row of source `name`.
+    func sourceRow(_ name: String) throws -> JSONValue? {
+        let result = try chatvault(["sources", "--vault", path, "--json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        return result.json?.arrayValue?.first { $0["name"]?.stringValue == name }
+    }
+
     /// Polls `condition` every 100 ms until it holds or `timeout` seconds pass.
     func eventually(_ timeout: Double = 20, _ condition: () async throws -> Bool) async throws -> Bool {
         let end = Date().addingTimeInterval(timeout)

@@ -14,10 +14,12 @@ struct CaptureMatrix: AsyncParsableCommand {
             """)
 
     @OptionGroup var options: VaultOptions
-    @OptionGroup var capture: CaptureOptions
 
-    @Option(help: "The homeserver's base URL (without --source).")
-    var homeserver = "http://127.0.0.1:8008"
+    @Option(help: "Run this source from the vault's config.json (options override its fields).")
+    var source: String?
+
+    @Option(help: "The homeserver's base URL (default http://127.0.0.1:8008).")
+    var homeserver: String?
 
     @Option(name: .customLong("token-env"), help: "Environment variable holding the admin access token.")
     var tokenEnv: String?
@@ -28,42 +30,48 @@ struct CaptureMatrix: AsyncParsableCommand {
     @Option(name: .customLong("room"), help: "A room id to capture (repeatable; default: every room on the server).")
     var rooms: [String] = []
 
-    @Option(help: "The source name for the state file (without --source).")
-    var name = "matrix"
+    @Option(help: "The source's name (its state file and audit events; default matrix).")
+    var name: String?
 
     @Option(name: .customLong("poll-seconds"), help: "Seconds between polls for new events (default 2).")
     var pollSeconds: Double?
+
+    @Option(name: .customLong("max-backoff"), help: "Longest wait in seconds between reconnection attempts.")
+    var maxBackoff: Double = 30
 
     @Flag(help: "Catch up once and exit.")
     var once = false
 
     func validate() throws {
         if let pollSeconds, !(0.05...3600).contains(pollSeconds) { throw ValidationError("--poll-seconds must be between 0.05 and 3600") }
-        guard let url = URL(string: homeserver), ["http", "https"].contains(url.scheme ?? ""), url.host != nil else {
-            throw ValidationError("--homeserver must be an http:// or https:// URL")
+        if let homeserver {
+            guard let url = URL(string: homeserver), ["http", "https"].contains(url.scheme ?? ""), url.host != nil else {
+                throw ValidationError("--homeserver must be an http:// or https:// URL")
+            }
         }
+        guard maxBackoff >= 0.5 else { throw ValidationError("--max-backoff must be at least 0.5") }
     }
 
     func run() async throws {
         try await reportingErrors {
-            var configuration: SourceConfiguration
-            if let source = capture.source {
-                configuration = try CaptureSession.configured(source, kind: "matrix", vault: options.directory)
-            } else {
-                configuration = SourceConfiguration(name: name, kind: "matrix")
-                let url = URL(string: homeserver)!
+            var configuration =
+                try source.map { try CaptureRun.configured($0, kind: "matrix", options: options) }
+                ?? SourceConfiguration(name: "matrix", kind: "matrix")
+            if let name { configuration.name = name }
+            if source == nil || homeserver != nil {
+                let url = URL(string: homeserver ?? "http://127.0.0.1:8008")!
                 configuration.tls = url.scheme == "https"
                 configuration.host = url.host
                 configuration.port = url.port
-                configuration.archives = rooms
             }
+            if !rooms.isEmpty { configuration.archives = rooms }
             if let tokenEnv { configuration.tokenEnv = tokenEnv }
             if let tokenFile { configuration.tokenFile = tokenFile }
             if let pollSeconds { configuration.pollSeconds = pollSeconds }
             guard configuration.tokenEnv != nil || configuration.tokenFile != nil || configuration.password != nil else {
                 throw CLIError("no access token: give --token-env VAR or --token-file FILE")
             }
-            try await CaptureSession.run(MatrixConnector(configuration: configuration, once: once), vault: options, capture: capture, once: once)
+            try await CaptureRun.run(MatrixConnector(configuration: configuration, once: once), options: options, once: once, maxBackoff: maxBackoff)
         }
     }
 }
