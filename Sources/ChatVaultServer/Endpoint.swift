@@ -1,4 +1,4 @@
-import ChatVaultCore
+public import ChatVaultCore
 import HTTPTypes
 public import Hummingbird
 import Logging
@@ -40,6 +40,8 @@ public struct Endpoint: Sendable {
         public var type: String  // "string", "integer", "boolean"
         public var required: Bool
         public var description: String
+        /// Constraints the handler enforces, as OpenAPI schema fields (`minimum`, `enum`, `format`, …).
+        public var constraints: [(String, JSONValue)] = []
     }
 
     public typealias Handler = @Sendable (Request, ConsoleContext) async throws -> Response
@@ -76,9 +78,21 @@ public struct Endpoint: Sendable {
 }
 
 extension Endpoint.Parameter {
-    static func query(_ name: String, _ type: String = "string", _ description: String) -> Endpoint.Parameter {
-        Endpoint.Parameter(name: name, location: "query", type: type, required: false, description: description)
+    static func query(_ name: String, _ type: String = "string", _ description: String, _ constraints: [(String, JSONValue)] = [])
+        -> Endpoint.Parameter
+    {
+        Endpoint.Parameter(name: name, location: "query", type: type, required: false, description: description, constraints: constraints)
     }
+
+    /// An integer the handler accepts only in `range`.
+    static func range(_ range: ClosedRange<Int>) -> [(String, JSONValue)] {
+        [("minimum", .int(range.lowerBound)), ("maximum", .int(range.upperBound))]
+    }
+
+    /// A string the handler accepts only from `values`.
+    static func oneOf(_ values: [String]) -> [(String, JSONValue)] { [("enum", .array(values.map(JSONValue.string)))] }
+
+    static let date: [(String, JSONValue)] = [("format", .string("date"))]
 
     static func path(_ name: String, _ description: String) -> Endpoint.Parameter {
         Endpoint.Parameter(name: name, location: "path", type: "integer", required: true, description: description)

@@ -27,7 +27,7 @@ extension ConsoleServer {
                             endpoint.parameters.map { p in
                                 var schema: [(String, JSONValue)] = [("type", .string(p.type))]
                                 if p.type == "integer", p.location == "path" { schema.append(("minimum", .int(1))) }
-                                if p.type == "string" { schema.append(("maxLength", .int(2000))) }
+                                schema += p.constraints
                                 return .object([
                                     ("name", .string(p.name)), ("in", .string(p.location)), ("required", .bool(p.required)),
                                     ("description", .string(p.description)), ("schema", .object(schema)),

@@ -59,10 +59,12 @@ extension ConsoleServer {
 
     var reportEndpoints: [Endpoint] {
         let range: [Endpoint.Parameter] = [
-            .query("from", "string", "First day (YYYY-MM-DD); default 30 days ago"), .query("to", "string", "Last day (YYYY-MM-DD); default today"),
+            .query("from", "string", "First day (YYYY-MM-DD); default 30 days ago", Endpoint.Parameter.date),
+            .query("to", "string", "Last day (YYYY-MM-DD); default today", Endpoint.Parameter.date),
         ]
         let name = Endpoint.Parameter(
-            name: "name", location: "path", type: "string", required: true, description: Self.reportNames.joined(separator: ", "))
+            name: "name", location: "path", type: "string", required: true, description: "The report",
+            constraints: Endpoint.Parameter.oneOf(Self.reportNames))
         return [
             Endpoint(.get, "/reports", roles: Self.readers, kind: .page, summary: "Reports with charts", parameters: range) { request, context in
                 let (from, to) = try Self.reportRange(request)

@@ -13,10 +13,13 @@ extension ConsoleServer {
 
     var reviewEndpoints: [Endpoint] {
         let filters: [Endpoint.Parameter] = [
-            .query("state", "string", "open, escalated or closed (default: open and escalated)"),
-            .query("severity", "string", "low, medium, high or critical"), .query("rule", "string", "Rule name"),
+            .query(
+                "state", "string", "open, escalated or closed (default: open and escalated)",
+                Endpoint.Parameter.oneOf(Alert.State.allCases.map(\.rawValue))),
+            .query("severity", "string", "Severity", Endpoint.Parameter.oneOf(Alert.Severity.allCases.map(\.rawValue))),
+            .query("rule", "string", "Rule name"),
             .query("group", "string", "Directory group of a participant"), .query("assignee", "string", "Assigned reviewer"),
-            .query("page", "integer", "Page, from 1"),
+            .query("page", "integer", "Page, from 1", Endpoint.Parameter.range(1...10_000)),
         ]
         return [
             Endpoint(.get, "/alerts", roles: Self.queueReaders, kind: .page, summary: "Review queue", parameters: filters) { request, context in

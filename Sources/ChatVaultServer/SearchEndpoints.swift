@@ -13,13 +13,14 @@ extension ConsoleServer {
 
     var searchEndpoints: [Endpoint] {
         let filters: [Endpoint.Parameter] = [
-            .query("q", "string", "Query: words, \"phrases\", OR, NOT/-word, prefix*, parentheses"),
+            .query("q", "string", "Query: words, \"phrases\", OR, NOT/-word, prefix*, parentheses", [("maxLength", .int(2000))]),
             .query("sender", "string", "Sender handle or display name"), .query("group", "string", "Directory group of the sender"),
             .query("platform", "string", "Platform"), .query("conversation", "string", "Conversation reference"),
-            .query("after", "string", "Sent on or after (YYYY-MM-DD)"), .query("before", "string", "Sent before (YYYY-MM-DD)"),
+            .query("after", "string", "Sent on or after (YYYY-MM-DD)", Endpoint.Parameter.date),
+            .query("before", "string", "Sent before (YYYY-MM-DD)", Endpoint.Parameter.date),
             .query("external", "boolean", "Only messages with external participants"),
             .query("alerts", "boolean", "Only messages with policy alerts"), .query("attachments", "boolean", "Only messages with attachments"),
-            .query("page", "integer", "Page, from 1"),
+            .query("page", "integer", "Page, from 1", Endpoint.Parameter.range(1...10_000)),
         ]
         return [
             Endpoint(.get, "/search", roles: Self.readers, kind: .page, summary: "Search page", parameters: filters) { request, context in
@@ -52,7 +53,7 @@ extension ConsoleServer {
             },
             Endpoint(
                 .get, "/api/v1/conversations", roles: Self.readers, kind: .api, summary: "Most recently active conversations",
-                parameters: [.query("limit", "integer", "At most this many (1-500)")], response: "ConversationList"
+                parameters: [.query("limit", "integer", "At most this many (1-500)", Endpoint.Parameter.range(1...500))], response: "ConversationList"
             ) { request, context in
                 let limit = try request.queryInt("limit", default: 50, range: 1...500)
                 try await self.audit("console.conversations", context, [("limit", .int(limit))])
@@ -63,7 +64,7 @@ extension ConsoleServer {
                 .get, "/api/v1/conversations/{id}", roles: Self.readers, kind: .api, summary: "A conversation and its messages",
                 parameters: [
                     .path("id", "Conversation id"), .query("message", "integer", "Message to centre on"),
-                    .query("limit", "integer", "At most this many messages (1-1000)"),
+                    .query("limit", "integer", "At most this many messages (1-1000)", Endpoint.Parameter.range(1...1000)),
                 ], response: "Transcript"
             ) { request, context in
                 let id = try context.pathID()

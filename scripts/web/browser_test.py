@@ -110,7 +110,7 @@ def hostile_jsonl(path):
         f.write("\n".join(lines) + "\n")
 
 
-def wait_http(url, seconds=30):
+def wait_http(url, seconds=90):
     deadline = time.time() + seconds
     while time.time() < deadline:
         try:
@@ -154,7 +154,7 @@ class Console:
         options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
         service = Service(executable_path=shutil.which("chromedriver") or "/usr/bin/chromedriver")
         self.driver = webdriver.Chrome(options=options, service=service)
-        self.driver.set_page_load_timeout(30)
+        self.driver.set_page_load_timeout(120)
         self.driver.execute_cdp_cmd("Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": downloads})
 
     def get(self, path):
@@ -165,8 +165,8 @@ class Console:
         """Clicks something that loads a new page, and waits for that page."""
         old = self.driver.find_element(By.TAG_NAME, "html")
         element.click()
-        WebDriverWait(self.driver, 15).until(expected_conditions.staleness_of(old))
-        WebDriverWait(self.driver, 15).until(lambda d: d.execute_script("return document.readyState") == "complete")
+        WebDriverWait(self.driver, 60).until(expected_conditions.staleness_of(old))
+        WebDriverWait(self.driver, 60).until(lambda d: d.execute_script("return document.readyState") == "complete")
         self.check_no_dialog()
 
     def css(self, selector):
@@ -476,7 +476,7 @@ def main():
         csv_link = c.one("section.report a.csv")
         csv_href = csv_link.get_attribute("href")
         csv_link.click()
-        deadline = time.time() + 10
+        deadline = time.time() + 60
         files = []
         while time.time() < deadline:
             files = [f for f in os.listdir(downloads) if not f.endswith(".crdownload")]
