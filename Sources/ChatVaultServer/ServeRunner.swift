@@ -16,8 +16,17 @@ public enum ServeRunner {
         let server = try ConsoleServer(vault: vault, archive: archive, configuration: configuration, logger: logger)
         var services: [any Service] = []
         if capture {
-            let sources = try CaptureConfiguration.load(vaultDirectory: vault.directory).sources
-            let connectors = try sources.map(Connectors.make)
+            var connectors: [any Connector] = []
+            for source in try CaptureConfiguration.load(vaultDirectory: vault.directory).sources {
+                // A source captured by another process (`chatvault capture`) is left to it.
+                do {
+                    _ = try SourceLock.acquire(source.name, vault: vault.directory)  // held until the process exits
+                } catch {
+                    logger.warning("source not started here", metadata: ["source": "\(source.name)", "reason": "\(error)"])
+                    continue
+                }
+                connectors.append(try Connectors.make(source))
+            }
             if !connectors.isEmpty {
                 services.append(
                     CaptureService(connectors: connectors, ingestor: server.ingestor, store: server.sources, vault: vault, logger: logger))

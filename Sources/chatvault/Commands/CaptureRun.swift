@@ -22,7 +22,12 @@ enum CaptureRun {
         let ingestor = try Ingestor.forVault(vault, archive: archive, actor: options.actorName)
         let store = SourceStore(vault: vault)
         let configuration = connector.configuration
-        let lock = try CaptureLock.acquire(configuration.name, vault: vault.directory)
+        let lock: Int32
+        do {
+            lock = try SourceLock.acquire(configuration.name, vault: vault.directory)
+        } catch let refused as SourceLock.Refused {
+            throw CLIError(refused.description)
+        }
         defer { close(lock) }
         try await archive.recordAudit(
             action: "capture.start", actor: options.actorName,

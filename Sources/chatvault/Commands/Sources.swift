@@ -33,7 +33,7 @@ struct Sources: AsyncParsableCommand {
             let rows = states.values.sorted { $0.name < $1.name }.map { state in
                 Row(
                     state: state, configuration: configured.first { $0.name == state.name }, now: now,
-                    running: CaptureLock.isHeld(state.name, vault: vault.directory))
+                    running: SourceLock.isHeld(state.name, vault: vault.directory))
             }
             let archive = try vault.openArchive()
             try await archive.recordAudit(action: "sources.list", actor: options.actorName, detail: .object([("listed", .int(rows.count))]))

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 #if canImport(Glibc)
     import Glibc
@@ -6,29 +6,35 @@ import Foundation
 
 /// `sources/<name>.lock` in the vault: the process capturing a source holds a write lock on
 /// it, so a second capture of the source is refused and `chatvault sources` can tell,
-/// without taking the lock, whether a capture is running.
-enum CaptureLock {
-    static func path(_ name: String, vault: URL) -> String {
+/// without taking the lock, whether a capture is running. `chatvault serve` takes the same
+/// lock for each source it runs.
+public enum SourceLock {
+    /// Why the lock was not taken.
+    public struct Refused: Error, Sendable, CustomStringConvertible {
+        public var description: String
+    }
+
+    public static func path(_ name: String, vault: URL) -> String {
         let safe = String(name.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == "." ? $0 : "_" })
         return vault.appendingPathComponent("sources").appendingPathComponent(safe + ".lock").path
     }
 
     /// Takes the lock for the life of the process; returns the descriptor that holds it.
-    static func acquire(_ name: String, vault: URL) throws -> Int32 {
+    public static func acquire(_ name: String, vault: URL) throws -> Int32 {
         try FileManager.default.createDirectory(at: vault.appendingPathComponent("sources"), withIntermediateDirectories: true)
         let path = path(name, vault: vault)
         let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
-        guard descriptor >= 0 else { throw CLIError("cannot open \(path): \(String(cString: strerror(errno)))") }
+        guard descriptor >= 0 else { throw Refused(description: "cannot open \(path): \(String(cString: strerror(errno)))") }
         var lock = wholeFile(F_WRLCK)
         guard fcntl(descriptor, F_SETLK, &lock) == 0 else {
             close(descriptor)
-            throw CLIError("source \(name) is already being captured by another process (\(path) is locked)")
+            throw Refused(description: "source \(name) is already being captured by another process (\(path) is locked)")
         }
         return descriptor
     }
 
     /// Whether some process holds the lock; `false` when there is no lock file.
-    static func isHeld(_ name: String, vault: URL) -> Bool {
+    public static func isHeld(_ name: String, vault: URL) -> Bool {
         let descriptor = open(path(name, vault: vault), O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { return false }
         defer { close(descriptor) }
