@@ -36,7 +36,7 @@ import urllib.error
 import urllib.request
 
 from selenium import webdriver
-from selenium.common.exceptions import NoAlertPresentException
+from selenium.common.exceptions import NoAlertPresentException, WebDriverException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions
@@ -110,6 +110,19 @@ def hostile_jsonl(path):
         f.write("\n".join(lines) + "\n")
 
 
+def gone(element):
+    """Whether the element no longer belongs to the page (the browser navigated away).
+
+    Chromium reports this either as a stale element or, while the old document is being
+    torn down, as "Node with given id does not belong to the document".
+    """
+    try:
+        element.is_enabled()
+        return False
+    except WebDriverException:
+        return True
+
+
 def wait_http(url, seconds=90):
     deadline = time.time() + seconds
     while time.time() < deadline:
@@ -165,7 +178,7 @@ class Console:
         """Clicks something that loads a new page, and waits for that page."""
         old = self.driver.find_element(By.TAG_NAME, "html")
         element.click()
-        WebDriverWait(self.driver, 60).until(expected_conditions.staleness_of(old))
+        WebDriverWait(self.driver, 60).until(lambda _: gone(old))
         WebDriverWait(self.driver, 60).until(lambda d: d.execute_script("return document.readyState") == "complete")
         self.check_no_dialog()
 
