@@ -7,19 +7,27 @@ import Testing
 /// archive; the SQLite suite runs them all, and a PostgreSQL suite will run the same.
 enum ArchiveConformance {
     static func appendStoresAndDeduplicates(_ archive: any Archive) async throws {
-        let batch = [incoming("m1", text: "hello"), incoming("m2", text: "world"), incoming("m1", text: "hello again")]
+        let batch = [incoming("m1", text: "hello"), incoming("m2", text: "world"), incoming("m1", text: "hello")]
         let first = try await archive.append(batch, context: testContext)
         #expect(first.stored == 2)
         #expect(first.duplicates == 1)
         let second = try await archive.append(batch, context: testContext)
         #expect(second.stored == 0)
         #expect(second.duplicates == 3)
+        // An id reused for other content is another message, kept under a derived id: a
+        // client restarting its counter, or someone trying to shadow a message, loses nothing.
+        let reused = try await archive.append([incoming("m1", text: "hello again")], context: testContext)
+        #expect(reused.stored == 1 && reused.duplicates == 0)
+        let again = try await archive.append([incoming("m1", text: "hello again")], context: testContext)
+        #expect(again.stored == 0 && again.duplicates == 1)
+        let shadow = try #require(try await archive.message(id: reused.storedIDs[0]))
+        #expect(shadow.message.sourceID.hasPrefix("m1#") && shadow.message.text == "hello again")
         // Same source id in another conversation or platform is another message.
         let third = try await archive.append(
             [incoming("m1", conversation: "C2", text: "x"), incoming("m1", platform: "teams", text: "y")], context: testContext)
         #expect(third.stored == 2)
         let stats = try await archive.statistics()
-        #expect(stats.messages == 4)
+        #expect(stats.messages == 5)
         #expect(stats.conversations == 3)
     }
 

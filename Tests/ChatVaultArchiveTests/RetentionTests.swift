@@ -119,6 +119,38 @@ final class TestClock: @unchecked Sendable {
         }
     }
 
+    /// Disposition removes exactly the index entry the message was given (filter tokens
+    /// included), keeps messages that carry a policy alert, and leaves a verifiable log.
+    @Test func dispositionKeepsAlertedMessagesAndLeavesNoIndexGhosts() async throws {
+        try await withArchive { archive, clock in
+            try await archive.setRetentionRule(RetentionRule(name: "comms", periodDays: 10), actor: "officer-a")
+            var withFile = message("2", at: Self.start, conversation: "C2", sender: "client@other.example", text: "see the attached file")
+            withFile.message.attachments = [Attachment(name: "terms.pdf", sha256: nil, size: 10, mediaType: "application/pdf")]
+            let flagged = message("3", at: Self.start, text: "guaranteed returns")
+            let alert = Alert(rule: "guarantees", severity: .high, message: flagged.message.dedupKey, raisedAt: Timestamp(microseconds: Self.start))
+            _ = try await archive.append([message("1", at: Self.start), withFile, flagged], alerts: [alert], context: testContext)
+            var everything = SearchRequest(query: nil)
+            everything.platform = "slack"
+            #expect(try await archive.count(everything) == 3)
+            clock.set(Self.start + 11 * Self.day)
+            let plan = try await archive.dispositionPlan(cutoff: clock.now)
+            #expect(plan.expired.count == 2 && plan.held == 1, "the alerted message stays with its alert")
+            let proposal = try await archive.proposeDisposition(actor: "officer-a")
+            _ = try await archive.approveDisposition(id: proposal.id, actor: "officer-b")
+            #expect(try await archive.statistics().messages == 1)
+            for filter in [\SearchRequest.externalOnly, \SearchRequest.withAttachments] {
+                var request = SearchRequest(query: nil)
+                request[keyPath: filter] = true
+                #expect(try await archive.count(request) == 0, "no index entry is left behind")
+            }
+            #expect(try await archive.count(everything) == 1)
+            var alerted = SearchRequest(query: nil)
+            alerted.withAlerts = true
+            #expect(try await archive.count(alerted) == 1)
+            #expect(try await archive.verify().isIntact)
+        }
+    }
+
     @Test func holdsCoverPeopleConversationsAndLaterRecords() async throws {
         try await withArchive { archive, _ in
             let byPerson = try await archive.createHold(name: "p", kind: .person, value: "dan@bank.example", from: nil, to: nil, actor: "a")

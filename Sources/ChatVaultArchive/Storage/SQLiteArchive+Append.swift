@@ -40,19 +40,24 @@ extension SQLiteArchive {
         -> AppendReceipt
     {
         let findConversation = RawStatement(
-            try db.cachedStatement(sql: "SELECT id FROM conversations WHERE platform = ? AND source_id = ?"), in: db)
+            try db.cachedStatement(sql: "SELECT id, is_external FROM conversations WHERE platform = ? AND source_id = ?"), in: db)
+        let findStored = RawStatement(
+            try db.cachedStatement(sql: "SELECT CAST(text AS BLOB), sender FROM messages WHERE conversation = ? AND source_id = ?"), in: db)
         let maxIDInSlot = RawStatement(try db.cachedStatement(sql: "SELECT max(id) FROM messages WHERE id BETWEEN ? AND ?"), in: db)
         let insertMessage = RawStatement(
             try db.cachedStatement(
                 sql:
-                    "INSERT INTO messages (\(StoredMessage.columns)) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT (conversation, source_id) DO NOTHING"
+                    "INSERT INTO messages (\(StoredMessage.columns), index_flags) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT (conversation, source_id) DO NOTHING"
             ), in: db)
         let insertParticipant = RawStatement(
             try db.cachedStatement(sql: "INSERT OR IGNORE INTO participants (conversation, handle, display_name) VALUES (?, ?, ?)"), in: db)
         let insertIndex = RawStatement(try db.cachedStatement(sql: "INSERT INTO message_index (rowid, body, meta) VALUES (?, ?, ?)"), in: db)
 
         var conversationIDs: [ConversationKey: Int64] = [:]
-        var seen = Set<Message.DedupKey>()
+        // What each key of this batch was stored with, to tell a re-read from an id reused for other content.
+        var seen: [Message.DedupKey: ContentDigest] = [:]
+        var knownExternal = Set<Int64>()
+        var renamedAlerts: [Message.DedupKey: Message.DedupKey] = [:]
         var seenParticipants = Set<ParticipantKey>()
         var stats: [Int64: (count: Int, first: Int64, last: Int64)] = [:]
         var externalConversations = Set<Int64>()
@@ -65,11 +70,23 @@ extension SQLiteArchive {
 
         let alerted = Set(alerts.map(\.message))
         for (position, incoming) in batch.enumerated() {
-            let message = incoming.message
-            guard seen.insert(message.dedupKey).inserted else {
-                duplicatePositions.append(position)
-                continue
+            var message = incoming.message
+            let digest = ContentDigest(message)
+            if let earlier = seen[message.dedupKey] {
+                guard earlier != digest else {
+                    duplicatePositions.append(position)
+                    continue
+                }
+                // The same id with other content is another message, not a duplicate.
+                let renamed = message.renamedForReusedID(digest)
+                renamedAlerts[message.dedupKey] = renamed.dedupKey
+                message = renamed
+                guard seen[message.dedupKey] == nil else {
+                    duplicatePositions.append(position)
+                    continue
+                }
             }
+            seen[message.dedupKey] = digest
             let conversationKey = ConversationKey(platform: message.platform, sourceID: message.conversation)
             let conversationID: Int64
             if let known = conversationIDs[conversationKey] {
@@ -78,6 +95,7 @@ extension SQLiteArchive {
                 findConversation.bind(1, message.platform)
                 findConversation.bind(2, message.conversation)
                 let found = try findConversation.next() ? findConversation.int64(0) : nil
+                if found != nil, findConversation.int64(1) != 0 { knownExternal.insert(found!) }
                 findConversation.reset()
                 if let found {
                     conversationID = found
@@ -94,13 +112,42 @@ extension SQLiteArchive {
                 try log.appendBlob(sha256: sha256, size: bytes.count)
             }
             let id = try Self.allocateID(sentAt: message.sentAt, maxIDInSlot: maxIDInSlot)
-            let stored = StoredMessage(id: id, leaf: log.size, conversation: conversationID, message: message)
+            // A message counts as external when anyone in its conversation is: room messages name no recipients.
+            let external =
+                knownExternal.contains(conversationID) || externalConversations.contains(conversationID) || isExternal(message.sender)
+                || message.recipients.contains(where: isExternal)
+            var flags = flagTokens(message, external: external, hasAlert: alerted.contains(incoming.message.dedupKey))
+            var stored = StoredMessage(id: id, leaf: log.size, conversation: conversationID, message: message)
             stored.bind(to: insertMessage)
+            insertMessage.bind(19, flags)
             try insertMessage.run()
-            // The unique (conversation, source_id) key is the deduplication: no row, no leaf.
+            // The unique (conversation, source_id) key is the deduplication: no row, no leaf. An
+            // id the archive holds with other content (a client reusing ids, or someone trying
+            // to shadow a message) is stored under a derived id instead of being dropped.
             if db.changesCount == 0 {
-                duplicatePositions.append(position)
-                continue
+                findStored.bind(1, conversationID)
+                findStored.bind(2, message.sourceID)
+                let same =
+                    try findStored.next()
+                    ? ContentDigest(text: Array(findStored.bytes(0)), sender: String(decoding: findStored.bytes(1), as: UTF8.self)) == digest : true
+                findStored.reset()
+                if same {
+                    duplicatePositions.append(position)
+                    continue
+                }
+                let renamed = message.renamedForReusedID(digest)
+                renamedAlerts[incoming.message.dedupKey] = renamed.dedupKey
+                message = renamed
+                seen[message.dedupKey] = digest
+                stored = StoredMessage(id: id, leaf: log.size, conversation: conversationID, message: message)
+                flags = flagTokens(message, external: external, hasAlert: alerted.contains(incoming.message.dedupKey))
+                stored.bind(to: insertMessage)
+                insertMessage.bind(19, flags)
+                try insertMessage.run()
+                if db.changesCount == 0 {
+                    duplicatePositions.append(position)
+                    continue
+                }
             }
             log.appendLeaf(
                 kind: .message, ref: id, record: stored.canonicalBytes(platform: message.platform, conversationSourceID: message.conversation))
@@ -126,11 +173,7 @@ extension SQLiteArchive {
                     arguments: [id, incoming.attachmentText.joined(separator: "\n")])
             }
             indexRows.append(
-                (
-                    id, Self.indexBody(incoming),
-                    Self.metaTokens(conversationID: conversationID, sender: message.sender, cache: &tokenCache)
-                        + flagTokens(message, hasAlert: alerted.contains(message.dedupKey))
-                ))
+                (id, Self.indexBody(incoming), Self.metaTokens(conversationID: conversationID, sender: message.sender, cache: &tokenCache) + flags))
         }
 
         // FTS5 flushes its pending data whenever a rowid goes backwards; sorted inserts flush once.
@@ -154,6 +197,8 @@ extension SQLiteArchive {
             ])
         }
 
+        var alerts = alerts
+        for index in alerts.indices { if let renamed = renamedAlerts[alerts[index].message] { alerts[index].message = renamed } }
         let alertIDs = alerts.isEmpty ? [] : try Self.storeAlerts(alerts, storedIDs: Set(storedIDs), db: db, log: &log)
         var detail = JSONValue.object([
             ("source", .string(context.source)), ("stored", .number(String(storedIDs.count))),
@@ -209,10 +254,12 @@ extension SQLiteArchive {
         return "c\(conversationID) " + tokens
     }
 
-    /// Filter tokens for the platform and the external / attachment / alert flags.
-    func flagTokens(_ message: Message, hasAlert: Bool) -> String {
+    /// Filter tokens for the platform and the external / attachment / alert flags. They are
+    /// stored with the message (`index_flags`) so that disposition removes exactly the entry
+    /// that was indexed, whatever the configuration says by then.
+    func flagTokens(_ message: Message, external: Bool, hasAlert: Bool) -> String {
         var tokens = " " + Self.senderToken(message.platform, kind: "p")
-        if isExternal(message.sender) || message.recipients.contains(where: isExternal) { tokens += " " + FlagToken.external.rawValue }
+        if external { tokens += " " + FlagToken.external.rawValue }
         if !message.attachments.isEmpty { tokens += " " + FlagToken.attachments.rawValue }
         if hasAlert { tokens += " " + FlagToken.alerts.rawValue }
         return tokens
@@ -221,6 +268,30 @@ extension SQLiteArchive {
     static func senderToken(_ value: String, kind: Character) -> String {
         let digest = Array(SHA256.hash(data: Array(SearchText.normalize(value).utf8)))
         return "s\(kind)" + Array(digest.prefix(10)).hexString
+    }
+}
+
+/// What identifies a message's content for deduplication: a re-read of the same message has
+/// the same text and sender; an id reused for something else does not.
+struct ContentDigest: Hashable {
+    var hash: [UInt8]
+
+    init(text: [UInt8], sender: String) {
+        hash = Array(SHA256.hash(data: text + [0] + Array(sender.utf8)))
+    }
+
+    init(_ message: Message) {
+        self.init(text: Array(message.text.utf8), sender: message.sender.id)
+    }
+}
+
+extension Message {
+    /// The message under an id derived from its content, for an id the archive already
+    /// holds with other content.
+    func renamedForReusedID(_ digest: ContentDigest) -> Message {
+        var renamed = self
+        renamed.sourceID = sourceID + "#" + Array(digest.hash.prefix(6)).hexString
+        return renamed
     }
 }
 

@@ -182,6 +182,9 @@ extension SQLiteArchive {
                 to: to.map(Timestamp.init), createdBy: "", createdAt: Timestamp(microseconds: 0), state: .active)
             held.formUnion(try Self.held(by: hold, db: db))
         }
+        // A message a policy alert was raised on is part of the supervisory record: it stays,
+        // with its alert and review history, and counts as held.
+        held.formUnion(try Int64.fetchAll(db, sql: "SELECT DISTINCT message_id FROM alerts"))
         let rows = try Row.fetchCursor(db, sql: "SELECT id, leaf, conversation, sender, recipients, sent_at FROM messages ORDER BY id")
         while let row = try rows.next() {
             let id: Int64 = row[0]
@@ -311,14 +314,14 @@ extension SQLiteArchive {
         let extra = try String.fetchOne(db, sql: "SELECT attachment_text FROM message_extras WHERE id = ?", arguments: [messageID])
         let incoming = IncomingMessage(message: archived.message, origin: "", attachmentText: extra.map { [$0] } ?? [])
         var cache: [String: String] = [:]
-        let hasAlert = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM alerts WHERE message_id = ?)", arguments: [messageID]) ?? false
+        // Messages archived before the flags existed were indexed without them (NULL).
+        let flags = try String.fetchOne(db, sql: "SELECT index_flags FROM messages WHERE id = ?", arguments: [messageID]) ?? ""
         // FTS5 removes an entry only when given exactly what was indexed.
         try db.execute(
             sql: "INSERT INTO message_index (message_index, rowid, body, meta) VALUES ('delete', ?, ?, ?)",
             arguments: [
                 messageID, Self.indexBody(incoming),
-                Self.metaTokens(conversationID: stored.conversation, sender: archived.message.sender, cache: &cache)
-                    + flagTokens(archived.message, hasAlert: hasAlert),
+                Self.metaTokens(conversationID: stored.conversation, sender: archived.message.sender, cache: &cache) + flags,
             ])
         try db.execute(sql: "DELETE FROM messages WHERE id = ?", arguments: [messageID])
         try db.execute(sql: "DELETE FROM message_extras WHERE id = ?", arguments: [messageID])

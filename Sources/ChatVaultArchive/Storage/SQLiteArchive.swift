@@ -212,6 +212,11 @@ public final class SQLiteArchive: Archive {
                     CREATE INDEX alert_reviews_alert ON alert_reviews(alert_id, id);
                     """)
         }
+        migrator.registerMigration("v3-index-flags") { db in
+            // The filter tokens each message was indexed with (platform, external, attachments,
+            // alerts); NULL for messages indexed before they existed.
+            try db.execute(sql: "ALTER TABLE messages ADD COLUMN index_flags TEXT")
+        }
         return migrator
     }
 
