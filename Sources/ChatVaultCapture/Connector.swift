@@ -99,9 +99,12 @@ public struct CaptureContext: Sendable {
         logger.warning("gap", metadata: ["kind": "\(kind)", "archive": "\(archive ?? "-")", "detail": "\(detail)"])
         let now = Date().timeIntervalSince1970
         let gap = SourceState.Gap(kind: kind, archive: archive, detectedAt: now, detail: detail)
-        let before = try await store.state(of: name, kind: configuration.kind).gaps.count
-        let after = try await store.update(name, kind: configuration.kind) { $0.record(gap) }.gaps.count
-        guard after > before else { return }  // the same gap was reported already
+        // The same gap reported again adds nothing. Whether it is new is decided on a copy; the
+        // state records it only after its alert is durable, so a failed alert is raised again.
+        var probe = try await store.state(of: name, kind: configuration.kind)
+        let before = probe.gaps.count
+        probe.record(gap)
+        guard probe.gaps.count > before else { return }
         let time = Timestamp(secondsSince1970: now)
         let text = "Source \(name) (\(configuration.kind))\(archive.map { ", archive \($0)" } ?? ""): \(kind) — \(detail)"
         let message = Message(
@@ -113,6 +116,7 @@ public struct CaptureContext: Sendable {
         _ = try await ingestor.ingest(
             [.success(IncomingMessage(message: message, conversationName: "Source monitor", conversationKind: .group, origin: "capture"))],
             source: "capture:\(name):gap", alerts: [alert])
+        try await store.update(name, kind: configuration.kind) { $0.record(gap) }
     }
 
     func markDown(_ error: any Error) async throws {

@@ -27,12 +27,18 @@ public actor SourceStore {
         }
     }
 
-    /// Every source that has a state file, by name.
+    /// Every source that has a state file, by name, read from disk: a source captured by
+    /// another process (`chatvault capture`) writes its own file.
     public func all() throws -> [SourceState] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
-        return try names.filter { $0.hasSuffix(".json") }.sorted().map { file in
-            let name = String(file.dropLast(5))
-            return try state(of: name, kind: "")
+        return try names.filter { $0.hasSuffix(".json") }.sorted().compactMap { file in
+            let url = directory.appendingPathComponent(file)
+            guard let data = FileManager.default.contents(atPath: url.path) else { return nil }
+            do {
+                return try JSONDecoder().decode(SourceState.self, from: data)
+            } catch {
+                throw CaptureError.configuration(source: String(file.dropLast(5)), "\(url.path) is not a valid source state (\(error))")
+            }
         }
     }
 

@@ -230,6 +230,21 @@ extension ConsoleServer {
                     name: body["name"]?.stringValue ?? "", role: body["role"]?.stringValue ?? "", source: body["source"]?.stringValue, context)
                 return Self.json(.object([("token", .string(secret))]), status: .created)
             },
+            Endpoint(
+                .post, "/admin/tokens/{name}/revoke", roles: [.admin], kind: .page, summary: "Revoke an API token",
+                parameters: [Endpoint.Parameter(name: "name", location: "path", type: "string", required: true, description: "Token name")]
+            ) { _, context in
+                try await self.revokeToken(context.parameters.get("name") ?? "", context)
+                return Self.seeOther("/admin/users")
+            },
+            Endpoint(
+                .post, "/api/v1/tokens/{name}/revoke", roles: [.admin], kind: .api, summary: "Revoke an API token",
+                parameters: [Endpoint.Parameter(name: "name", location: "path", type: "string", required: true, description: "Token name")],
+                response: "Ok"
+            ) { _, context in
+                try await self.revokeToken(context.parameters.get("name") ?? "", context)
+                return Self.json(.object([("ok", .bool(true))]))
+            },
             Endpoint(.get, "/admin/policy", roles: Self.policyReaders, kind: .page, summary: "The active policy") { _, context in
                 try await self.audit("console.policy.view", context, [])
                 return try self.policyPage(context, draft: nil, problem: nil, backtest: nil)
@@ -352,6 +367,11 @@ extension ConsoleServer {
         }
     }
 
+    func revokeToken(_ name: String, _ context: ConsoleContext) async throws {
+        try await audit("console.token.revoke", context, [("token", .string(name))])
+        guard try await accounts.revokeToken(name: name) else { throw ConsoleError(.notFound, "no token named \(name)") }
+    }
+
     static func sha256(_ text: String) -> String { Array(SHA256.hash(data: Array(text.utf8))).hexString }
 
     func policyPage(_ context: ConsoleContext, draft: String?, problem: String?, backtest: [String: Any]?, checked: Bool = false) throws -> Response {
@@ -389,6 +409,7 @@ extension ConsoleServer {
         let seed = try PolicyStage.samplingSeed(of: vault)
         var proposed = try PolicyEvaluator(policy: candidate, directory: directory, seed: seed)
         var current = try PolicyEvaluator(policy: active, directory: directory, seed: seed)
+        try await audit("policy.backtest", context, [("sha256", .string(Self.sha256(text))), ("messages", .int(1000))])
         let sample = try await archive.search(SearchRequest(query: nil, order: .newest, limit: 1000))
         var before: [String: Int] = [:]
         var after: [String: Int] = [:]
@@ -396,7 +417,6 @@ extension ConsoleServer {
             for alert in current.evaluate(hit.message.message, conversationKind: hit.conversation.kind) { before[alert.rule, default: 0] += 1 }
             for alert in proposed.evaluate(hit.message.message, conversationKind: hit.conversation.kind) { after[alert.rule, default: 0] += 1 }
         }
-        try await audit("policy.backtest", context, [("sha256", .string(Self.sha256(text))), ("messages", .int(sample.hits.count))])
         let rules = Set(before.keys).union(after.keys).sorted()
         let backtest: [String: Any] = [
             "messages": sample.hits.count,

@@ -230,8 +230,10 @@ struct Authentication: RouterMiddleware {
             context.principal = Principal(name: "token:" + token.name, role: token.role, groups: [], token: token.name, source: token.source)
         } else if let id = request.cookies[ConsoleServer.sessionCookie]?.value, let session = await server.sessions.session(id) {
             // Accounts can be disabled or changed while signed in: the stored account decides.
+            // Groups too: a reviewer moved to other groups sees the new scope on the next request.
             if let account = await server.accounts.user(named: session.principal.name), !account.disabled, account.role == session.principal.role {
                 context.principal = session.principal
+                context.principal?.groups = account.groups
                 context.sessionID = id
                 context.csrf = session.csrf
             }

@@ -95,7 +95,7 @@ extension ConsoleServer {
     /// Handles a reviewer may see alerts about: their groups' people. `nil` for officers and auditors (everyone).
     func scope(of context: ConsoleContext) -> Set<String>? {
         guard let principal = context.principal, principal.role == .reviewer else { return nil }
-        return directory().handles(inGroups: principal.groups)
+        return Set(directory().handles(inGroups: principal.groups).map { $0.lowercased() })
     }
 
     func alertFilter(_ request: Request, _ context: ConsoleContext) throws -> (AlertFilter, Int) {
@@ -116,7 +116,7 @@ extension ConsoleServer {
         filter.assignee = request.query("assignee")
         var participants = scope(of: context)
         if let group = request.query("group") {
-            let members = directory().handles(inGroups: [group])
+            let members = Set(directory().handles(inGroups: [group]).map { $0.lowercased() })
             participants = participants.map { $0.intersection(members) } ?? members
         }
         filter.participants = participants
@@ -132,7 +132,7 @@ extension ConsoleServer {
         if let scope = scope(of: context) {
             guard let message = try await archive.message(id: alert.stored.messageID),
                 let record = try await archive.conversation(id: message.conversationID),
-                record.conversation.participants.contains(where: { scope.contains($0.id) })
+                record.conversation.participants.contains(where: { scope.contains($0.id.lowercased()) })
             else { throw ConsoleError(.notFound, "no alert \(id)") }
         }
         return alert

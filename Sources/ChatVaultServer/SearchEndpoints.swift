@@ -73,8 +73,8 @@ extension ConsoleServer {
                     guard let value = Int64(text) else { throw ConsoleError(.badRequest, "message must be a message id") }
                     return value
                 }
-                guard let record = try await self.archive.conversation(id: id) else { throw ConsoleError(.notFound, "no conversation \(id)") }
                 try await self.audit("console.conversation.open", context, [("conversation_id", .int(id))])
+                guard let record = try await self.archive.conversation(id: id) else { throw ConsoleError(.notFound, "no conversation \(id)") }
                 let messages = try await self.archive.transcript(conversationID: id, around: around, limit: limit)
                 let alerts = try await self.archive.alerts(forMessages: messages.map(\.id))
                 return Self.json(
@@ -111,8 +111,8 @@ extension ConsoleServer {
                 parameters: [.path("id", "Message id")], response: "Message"
             ) { _, context in
                 let id = try context.pathID()
-                guard let message = try await self.archive.message(id: id) else { throw ConsoleError(.notFound, "no message \(id)") }
                 try await self.audit("console.message.open", context, [("message_id", .int(id))])
+                guard let message = try await self.archive.message(id: id) else { throw ConsoleError(.notFound, "no message \(id)") }
                 let alerts = try await self.archive.alerts(forMessages: [id])
                 return Self.json(Self.messageJSON(message, alerts: alerts[id] ?? []))
             },
@@ -199,8 +199,8 @@ extension ConsoleServer {
     func conversationPage(_ request: Request, _ context: ConsoleContext) async throws -> Response {
         let id = try context.pathID()
         let focus = request.query("message").flatMap { Int64($0) }
-        guard let record = try await archive.conversation(id: id) else { throw ConsoleError(.notFound, "There is no conversation \(id).") }
         try await audit("console.conversation.open", context, [("conversation_id", .int(id)), ("message_id", focus.map(JSONValue.int) ?? .null)])
+        guard let record = try await archive.conversation(id: id) else { throw ConsoleError(.notFound, "There is no conversation \(id).") }
         let messages = try await archive.transcript(conversationID: id, around: focus, limit: 200)
         let alerts = try await archive.alerts(forMessages: messages.map(\.id))
         let threadRoots = Set(messages.compactMap(\.message.thread))

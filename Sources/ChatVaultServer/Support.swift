@@ -49,6 +49,10 @@ extension ConsoleServer {
 
     /// A JSON request body, bounded.
     static func jsonBody(_ request: Request, limit: Int = 1 << 20) async throws -> JSONValue {
+        // Only JSON: a cross-site form cannot send application/json without a CORS preflight.
+        guard let type = request.headers[.contentType], type.hasPrefix("application/json") else {
+            throw ConsoleError(.unsupportedMediaType, "send the body as application/json")
+        }
         var request = request
         let body = try await request.body.collect(upTo: limit)
         do {

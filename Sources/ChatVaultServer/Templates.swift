@@ -230,8 +230,9 @@ enum Templates {
         <label><input type="checkbox" name="disabled" value="1"> disabled</label>
         <button type="submit">Save</button></form>
         <h2>API tokens</h2>
-        <table><thead><tr><th>Name</th><th>Role</th><th>Source</th><th>Created by</th></tr></thead><tbody>
-        {{#tokens}}<tr><td>{{name}}</td><td>{{role}}</td><td>{{source}}</td><td>{{createdBy}}</td></tr>{{/tokens}}</tbody></table>
+        <table><thead><tr><th>Name</th><th>Role</th><th>Source</th><th>Created by</th><th></th></tr></thead><tbody>
+        {{#tokens}}<tr><td>{{name}}</td><td>{{role}}</td><td>{{source}}</td><td>{{createdBy}}</td>
+        <td><form method="post" action="/admin/tokens/{{name}}/revoke"><input type="hidden" name="csrf" value="{{csrf}}"><button type="submit" class="danger">Revoke</button></form></td></tr>{{/tokens}}</tbody></table>
         {{#newToken}}<p class="notice">New token (shown once): <code>{{newToken}}</code></p>{{/newToken}}
         <form method="post" action="/admin/tokens" class="act"><input type="hidden" name="csrf" value="{{csrf}}">
         <label>Name <input name="name" required maxlength="64"></label>

@@ -89,6 +89,11 @@ import Testing
                 let response = try await client.execute(uri: "/api/v1/alerts/\(id)", method: .get, headers: reviewer)
                 #expect(response.status == (visible.contains(id) ? .ok : .notFound), "alert \(id)")
             }
+            // Moved to research while signed in: the next request has the new scope.
+            try await fixture.server.accounts.setUser(name: "reviewer", role: .reviewer, password: nil, groups: ["research"])
+            let moved = try await client.execute(uri: "/api/v1/alerts", method: .get, headers: reviewer).json
+            let now = Set(moved?["alerts"]?.arrayValue?.compactMap { $0["id"]?.scalarText } ?? [])
+            #expect(now.count == 1 && now.isDisjoint(with: visible))
         }
     }
 }

@@ -66,6 +66,30 @@ import Testing
         #expect(trail.contains { $0.action == "archive.append" && $0.detail["source"]?.stringValue == "ingest:relay" })
     }
 
+    @Test func liveCapturedPlatformsAreNotWritableAndRevokedTokensStopWorking() async throws {
+        let fixture = try await ServerFixture()
+        defer { fixture.remove() }
+        try await fixture.run { client in
+            let planted = Self.line("gap-1").replacingOccurrences(of: #""platform":"webchat""#, with: #""platform":"chatvault""#)
+            let response = try await post(client, "[" + planted + "," + Self.line("ok-1") + "]", headers: fixture.bearer(.ingest))
+            let results = response.json?["results"]?.arrayValue ?? []
+            #expect(results.compactMap { $0["status"]?.stringValue } == ["rejected", "stored"])
+            #expect(results.first?["reason"]?.stringValue?.contains("captured live") == true)
+            var admin = fixture.bearer(.admin)
+            admin[.contentType] = "application/json"
+            let revoked = try await client.execute(uri: "/api/v1/tokens/t-ingest/revoke", method: .post, headers: admin)
+            #expect(revoked.status == .ok)
+            #expect(try await post(client, "[" + Self.line("ok-2") + "]", headers: fixture.bearer(.ingest)).status == .unauthorized)
+            // Sign-in takes JSON only: a cross-site text/plain form cannot post it.
+            let form = try await client.execute(
+                uri: "/api/v1/login", method: .post, headers: [.contentType: "text/plain"],
+                body: ByteBuffer(string: #"{"user":"officer","password":"\#(ServerFixture.password)"}"#))
+            #expect(form.status == .unsupportedMediaType)
+        }
+        let actions = try await fixture.archive.auditTrail(limit: 50).map(\.action)
+        #expect(actions.contains("console.token.revoke"))
+    }
+
     /// 8 clients × 1,000 messages in batches of 100, each batch sent twice: every message
     /// is stored exactly once.
     @Test func concurrentClientsLoseNothingAndStoreNothingTwice() async throws {

@@ -159,10 +159,11 @@ extension SQLiteArchive {
             if let participants = filter.participants {
                 if participants.isEmpty { return ([], 0) }
                 // Scope by the message's sender or recipients: a reviewer sees the alerts of their groups' people.
+                // One JSON array argument, however many handles; compared without case, as the directory is.
                 conditions.append(
-                    "EXISTS (SELECT 1 FROM participants p WHERE p.conversation = m.conversation AND p.handle IN (\(participants.map { _ in "?" }.joined(separator: ","))))"
+                    "EXISTS (SELECT 1 FROM participants p WHERE p.conversation = m.conversation AND lower(p.handle) IN (SELECT value FROM json_each(?)))"
                 )
-                arguments += participants.sorted()
+                arguments.append(JSONValue.array(Set(participants.map { $0.lowercased() }).sorted().map(JSONValue.string)).compactText)
             }
             let filterSQL = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
             let from = "FROM alerts a JOIN messages m ON m.id = a.message_id JOIN conversations c ON c.id = m.conversation \(filterSQL)"

@@ -109,7 +109,7 @@ struct UserCommand: AsyncParsableCommand {
 
 struct TokenCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "token", abstract: "Create an API token for an integration (printed once).")
+        commandName: "token", abstract: "Create an API token for an integration (printed once), or --revoke one.")
 
     @OptionGroup var options: VaultOptions
 
@@ -122,9 +122,21 @@ struct TokenCommand: AsyncParsableCommand {
     @Option(help: "For ingest tokens: the source name its messages are recorded under.")
     var source: String?
 
+    @Flag(help: "Revoke the token with this name instead of creating one.")
+    var revoke = false
+
     func run() async throws {
         try await reportingErrors {
             let vault = try options.openVault()
+            if revoke {
+                try await vault.openArchive().recordAudit(
+                    action: "console.token.revoke", actor: options.actorName, detail: .object([("token", .string(name)), ("via", .string("cli"))]))
+                guard try await AccountStore(vaultDirectory: vault.directory).revokeToken(name: name) else {
+                    throw CLIError("no token named \(name)")
+                }
+                Terminal.out("revoked \(name)")
+                return
+            }
             guard let role = Role(rawValue: role), role != .admin else { throw CLIError("--role must be ingest, auditor, officer or reviewer") }
             try await vault.openArchive().recordAudit(
                 action: "console.token.create", actor: options.actorName,
