@@ -181,9 +181,18 @@ final class XMPPSession {
         }
     }
 
+    /// Unpredictable ids: another entity cannot answer a query before it is asked.
     func nextID(_ prefix: String) -> String {
         counter += 1
-        return "\(prefix)\(counter)"
+        return "\(prefix)\(counter)-" + String(UInt64.random(in: 0...UInt64.max), radix: 36)
+    }
+
+    /// Whether an answer comes from the entity the request went to: the addressee (a room),
+    /// or, for a request to our own account, the account, its server or no one.
+    func answers(_ stanza: XMLElement, to addressee: String?) -> Bool {
+        guard let from = stanza["from"].map({ JID.bare($0).lowercased() }) else { return addressee == nil }
+        if let addressee { return from == JID.bare(addressee).lowercased() }
+        return from == account.bareJID.lowercased() || from == bareJID.lowercased() || from == account.domain
     }
 
     /// Sends an IQ and returns its `result`; an `error` answer throws ``XMPPStanzaError``.
@@ -194,7 +203,7 @@ final class XMPPSession {
         try await connection.send("<iq type='\(type)' id='\(id)'\(toAttribute)>\(payload)</iq>")
         while true {
             let stanza = try await nextStanza()
-            if stanza.name == "iq", stanza["id"] == id {
+            if stanza.name == "iq", stanza["id"] == id, answers(stanza, to: to) {
                 if stanza["type"] == "result" { return stanza }
                 let error = stanza.child("error")
                 let condition = error?.children.first(where: { $0.namespace == XMPPNamespace.stanzas && $0.name != "text" })?.name
