@@ -1,3 +1,4 @@
+import ChatVaultArchive
 public import ChatVaultCore
 public import ChatVaultIngest
 public import Foundation
@@ -22,6 +23,9 @@ public struct CaptureContext: Sendable {
     public let store: SourceStore
     public let logger: Logger
     public let vaultDirectory: URL
+    /// How long this source is usually quiet, learnt from what it delivered (kept across the
+    /// sessions of one runner).
+    let quiet = QuietPatternBox()
 
     public init(configuration: SourceConfiguration, ingestor: Ingestor, store: SourceStore, logger: Logger, vaultDirectory: URL) {
         self.configuration = configuration
@@ -58,6 +62,7 @@ public struct CaptureContext: Sendable {
                 state.lastMessageAt = max(state.lastMessageAt ?? seconds, seconds)
             }
         }
+        await quiet.observe(messages.map { Double($0.message.sentAt.microseconds) / 1_000_000 })
         if report.stored > 0 {
             logger.info("stored", metadata: ["archive": "\(archive)", "stored": "\(report.stored)", "duplicates": "\(report.duplicates)"])
         }
@@ -89,6 +94,21 @@ public struct CaptureContext: Sendable {
                     "unreachable for \(Int(now - since)) s from \(Timestamp(secondsSince1970: since).iso8601) (\(previous.lastError ?? "no error recorded"))"
             )
         }
+        try await checkSilence(now: now)
+    }
+
+    /// A `silence` gap when the source delivered nothing for longer than `silence_hours`, or
+    /// for much longer than it is usually quiet (``QuietPattern``), while it is reachable.
+    func checkSilence(now: Double) async throws {
+        guard let last = try await store.state(of: name, kind: configuration.kind).lastMessageAt else { return }
+        let silence = now - last
+        let since = Timestamp(secondsSince1970: last).iso8601
+        if let hours = configuration.silenceHours, hours > 0, silence > hours * 3600 {
+            try await reportGap(kind: "silence", archive: nil, detail: "no message since \(since) (more than \(hours) h, silence_hours)")
+        } else if await quiet.pattern.isUnusual(silence: silence) {
+            try await reportGap(
+                kind: "silence", archive: nil, detail: "no message since \(since) (more than 3 times the longest quiet interval seen)")
+        }
     }
 
     /// Records something that may mean messages were missed (an id skip, a lost cursor, a
@@ -116,6 +136,12 @@ public struct CaptureContext: Sendable {
         _ = try await ingestor.ingest(
             [.success(IncomingMessage(message: message, conversationName: "Source monitor", conversationKind: .group, origin: "capture"))],
             source: "capture:\(name):gap", alerts: [alert])
+        try await ingestor.archive.recordAudit(
+            action: "source.gap", actor: "capture:\(name)",
+            detail: .object([
+                ("source", .string(name)), ("kind", .string(kind)), ("archive", archive.map(JSONValue.string) ?? .null), ("detail", .string(detail)),
+                ("detected_at", .string(time.iso8601)),
+            ]))
         try await store.update(name, kind: configuration.kind) { $0.record(gap) }
     }
 

@@ -57,3 +57,30 @@ import Testing
         #expect(try await archive.verify().isIntact)
     }
 }
+
+@Suite struct SilenceTests {
+    /// Any connector: a reachable source that delivered nothing for longer than
+    /// `silence_hours` gets a `silence` gap, an alert and a `source.gap` audit event, once.
+    @Test func aSilentSourceIsReportedOnceWhileItIsReachable() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cv-silence-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let vault = try Vault.create(at: directory)
+        let archive = try vault.openArchive()
+        var configuration = SourceConfiguration(name: "matrix", kind: "matrix")
+        configuration.silenceHours = 0.5
+        let context = CaptureContext(
+            configuration: configuration, ingestor: try Ingestor.forVault(vault, archive: archive, actor: "capture"),
+            store: SourceStore(vault: vault), logger: Logger(label: "test"), vaultDirectory: directory)
+        let hourAgo = Timestamp(secondsSince1970: Date().timeIntervalSince1970 - 3600)
+        let message = IncomingMessage(
+            message: Message(platform: "matrix", conversation: "!room", sourceID: "$e1", sender: Handle(id: "@a:x"), sentAt: hourAgo, text: "hi"),
+            origin: "test")
+        try await context.deliver([message], from: "!room", cursor: "t1")
+        try await context.markUp()
+        try await context.markUp()
+        let state = try await SourceStore(vault: vault).state(of: "matrix", kind: "matrix")
+        #expect(state.gaps.map(\.kind) == ["silence"])
+        #expect(try await archive.alerts(state: .open, rule: "capture.silence", limit: 5).count == 1)
+        #expect(try await archive.auditTrail(limit: 20).filter { $0.action == "source.gap" }.count == 1)
+    }
+}

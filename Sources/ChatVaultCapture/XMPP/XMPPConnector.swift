@@ -16,7 +16,6 @@ public struct XMPPConnector: Connector {
     /// Read what is new once and return, instead of following the archives.
     public var catchUpOnly: Bool
     public var pageSize: Int
-    private let quiet = QuietPatternBox()
 
     public init(configuration: SourceConfiguration, catchUpOnly: Bool = false, pageSize: Int = 100) {
         self.configuration = configuration
@@ -40,7 +39,7 @@ public struct XMPPConnector: Connector {
         let archives = (configuration.archives ?? []).isEmpty ? [session.bareJID] : (configuration.archives ?? []).map(JID.bare)
         let seconds = configuration.pollSeconds.flatMap { $0.isFinite ? $0 : nil } ?? 30
         let poll = Duration.milliseconds(Int64(min(max(seconds, 0.2), 86_400) * 1000))
-        try await withGapAudit(context) { try await context.markUp() }
+        try await context.markUp()
         var firstRound = true
         while !Task.isCancelled {
             for archive in archives where !Task.isCancelled {
@@ -48,10 +47,7 @@ public struct XMPPConnector: Connector {
             }
             firstRound = false
             if Task.isCancelled { break }
-            try await withGapAudit(context) {
-                try await context.markUp()
-                try await checkSilence(context)
-            }
+            try await context.markUp()
             if catchUpOnly { break }
             do { try await Task.sleep(for: poll) } catch { break }
         }
@@ -96,7 +92,6 @@ public struct XMPPConnector: Connector {
                 // A task of its own, so a shutdown signal lets the batch and its cursor finish.
                 let cursor = page.last
                 try await Task { try await context.deliver(messages, from: archive, cursor: cursor) }.value
-                await quiet.observe(messages.map { Double($0.message.sentAt.microseconds) / 1_000_000 })
             } else if let last = page.last, last != after {
                 try await context.advance(archive, to: last)
             }
@@ -107,39 +102,7 @@ public struct XMPPConnector: Connector {
 
     /// Records a `reset` gap and forgets the archive's cursor: it is read again from the start.
     private func reset(_ archive: String, _ context: CaptureContext, detail: String) async throws {
-        try await withGapAudit(context) {
-            try await context.reportGap(kind: "reset", archive: archive, detail: detail + "; reading the archive again from the start")
-        }
+        try await context.reportGap(kind: "reset", archive: archive, detail: detail + "; reading the archive again from the start")
         try await context.store.update(configuration.name, kind: configuration.kind) { $0.cursors[archive] = nil }
-    }
-
-    /// A `silence` gap when nothing arrived for longer than `silence_hours`, or for much
-    /// longer than the source is usually quiet.
-    private func checkSilence(_ context: CaptureContext) async throws {
-        let state = try await context.store.state(of: configuration.name, kind: configuration.kind)
-        guard let last = state.lastMessageAt else { return }
-        let silence = Date().timeIntervalSince1970 - last
-        let since = Timestamp(secondsSince1970: last).iso8601
-        if let hours = configuration.silenceHours, hours > 0, silence > hours * 3600 {
-            try await context.reportGap(kind: "silence", archive: nil, detail: "no message since \(since) (more than \(hours) h, silence_hours)")
-        } else if await quiet.pattern.isUnusual(silence: silence) {
-            try await context.reportGap(
-                kind: "silence", archive: nil, detail: "no message since \(since) (more than 3 times the longest quiet interval seen)")
-        }
-    }
-
-    /// Runs `body` and records each gap it added as a `source.gap` audit event.
-    private func withGapAudit(_ context: CaptureContext, _ body: () async throws -> Void) async throws {
-        let before = try await context.store.state(of: configuration.name, kind: configuration.kind).gaps
-        try await body()
-        let after = try await context.store.state(of: configuration.name, kind: configuration.kind).gaps
-        for gap in after where !before.contains(gap) {
-            _ = try await context.ingestor.archive.recordAudit(
-                action: "source.gap", actor: "capture:\(configuration.name)",
-                detail: .object([
-                    ("source", .string(configuration.name)), ("kind", .string(gap.kind)), ("archive", gap.archive.map(JSONValue.string) ?? .null),
-                    ("detail", .string(gap.detail)), ("detected_at", .string(Timestamp(secondsSince1970: gap.detectedAt).iso8601)),
-                ]))
-        }
     }
 }
