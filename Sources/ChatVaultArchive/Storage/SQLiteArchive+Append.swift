@@ -116,7 +116,7 @@ extension SQLiteArchive {
             let external =
                 knownExternal.contains(conversationID) || externalConversations.contains(conversationID) || isExternal(message.sender)
                 || message.recipients.contains(where: isExternal)
-            var flags = flagTokens(message, external: external, hasAlert: alerted.contains(incoming.message.dedupKey))
+            var flags = Self.flagTokens(message, external: external, hasAlert: alerted.contains(incoming.message.dedupKey))
             var stored = StoredMessage(id: id, leaf: log.size, conversation: conversationID, message: message)
             stored.bind(to: insertMessage)
             insertMessage.bind(19, flags)
@@ -140,7 +140,7 @@ extension SQLiteArchive {
                 message = renamed
                 seen[message.dedupKey] = digest
                 stored = StoredMessage(id: id, leaf: log.size, conversation: conversationID, message: message)
-                flags = flagTokens(message, external: external, hasAlert: alerted.contains(incoming.message.dedupKey))
+                flags = Self.flagTokens(message, external: external, hasAlert: alerted.contains(incoming.message.dedupKey))
                 stored.bind(to: insertMessage)
                 insertMessage.bind(19, flags)
                 try insertMessage.run()
@@ -257,7 +257,7 @@ extension SQLiteArchive {
     /// Filter tokens for the platform and the external / attachment / alert flags. They are
     /// stored with the message (`index_flags`) so that disposition removes exactly the entry
     /// that was indexed, whatever the configuration says by then.
-    func flagTokens(_ message: Message, external: Bool, hasAlert: Bool) -> String {
+    static func flagTokens(_ message: Message, external: Bool, hasAlert: Bool) -> String {
         var tokens = " " + Self.senderToken(message.platform, kind: "p")
         if external { tokens += " " + FlagToken.external.rawValue }
         if !message.attachments.isEmpty { tokens += " " + FlagToken.attachments.rawValue }

@@ -329,3 +329,34 @@ extension SQLiteArchive {
         return stored.conversation
     }
 }
+
+extension SQLiteArchive {
+    /// Gives every message indexed before the filter tokens existed (`index_flags` NULL) its
+    /// platform, external, attachment and alert tokens: its index entry is replaced and the
+    /// tokens stored with it. Runs once, when an older vault is opened (migration v4).
+    static func backfillIndexFlags(_ db: Database) throws {
+        let alerted = Set(try Int64.fetchAll(db, sql: "SELECT DISTINCT message_id FROM alerts"))
+        var extras: [Int64: String] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT id, attachment_text FROM message_extras") { extras[row[0]] = row[1] }
+        let rows = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT \(StoredMessage.selection(table: "m.")), c.platform, c.source_id, c.is_external FROM messages m
+                JOIN conversations c ON c.id = m.conversation WHERE m.index_flags IS NULL ORDER BY m.id
+                """)
+        var cache: [String: String] = [:]
+        for row in rows {
+            let stored = StoredMessage(row: row)
+            let archived = stored.archived(platform: row[18], conversationSourceID: row[19])
+            let incoming = IncomingMessage(message: archived.message, origin: "", attachmentText: extras[stored.id].map { [$0] } ?? [])
+            let body = indexBody(incoming)
+            let meta = metaTokens(conversationID: stored.conversation, sender: archived.message.sender, cache: &cache)
+            let flags = flagTokens(archived.message, external: row[20], hasAlert: alerted.contains(stored.id))
+            // FTS5 removes an entry only when given exactly what was indexed: the entry without flags.
+            try db.execute(
+                sql: "INSERT INTO message_index (message_index, rowid, body, meta) VALUES ('delete', ?, ?, ?)", arguments: [stored.id, body, meta])
+            try db.execute(sql: "INSERT INTO message_index (rowid, body, meta) VALUES (?, ?, ?)", arguments: [stored.id, body, meta + flags])
+            try db.execute(sql: "UPDATE messages SET index_flags = ? WHERE id = ?", arguments: [flags, stored.id])
+        }
+    }
+}

@@ -217,6 +217,9 @@ public final class SQLiteArchive: Archive {
             // alerts); NULL for messages indexed before they existed.
             try db.execute(sql: "ALTER TABLE messages ADD COLUMN index_flags TEXT")
         }
+        migrator.registerMigration("v4-backfill-index-flags") { db in
+            try Self.backfillIndexFlags(db)
+        }
         return migrator
     }
 
