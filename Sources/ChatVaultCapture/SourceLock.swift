@@ -15,8 +15,7 @@ public enum SourceLock {
     }
 
     public static func path(_ name: String, vault: URL) -> String {
-        let safe = String(name.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == "." ? $0 : "_" })
-        return vault.appendingPathComponent("sources").appendingPathComponent(safe + ".lock").path
+        vault.appendingPathComponent("sources").appendingPathComponent(SourceStore.fileStem(name) + ".lock").path
     }
 
     /// Takes the lock for the life of the process; returns the descriptor that holds it.

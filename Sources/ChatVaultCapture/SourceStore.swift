@@ -57,7 +57,11 @@ public actor SourceStore {
 
     private func fileURL(_ name: String) -> URL {
         // Source names come from the config; keep them to one path component.
-        let safe = String(name.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == "." ? $0 : "_" })
-        return directory.appendingPathComponent(safe + ".json")
+        directory.appendingPathComponent(Self.fileStem(name) + ".json")
+    }
+
+    /// A source's name as one safe path component (its state and lock files are named by it).
+    static func fileStem(_ name: String) -> String {
+        String(name.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == "." ? $0 : "_" })
     }
 }

@@ -405,7 +405,7 @@ extension ConsoleServer {
             return Self.seeOther("/admin/policy")
         }
         let active = try vault.policyText().map { try UsePolicy.load(yaml: $0, source: "policy.yaml") } ?? UsePolicy()
-        let directory = directory()
+        let directory = people().directory
         let seed = try PolicyStage.samplingSeed(of: vault)
         var proposed = try PolicyEvaluator(policy: candidate, directory: directory, seed: seed)
         var current = try PolicyEvaluator(policy: active, directory: directory, seed: seed)

@@ -29,6 +29,10 @@ public final class ConsoleServer: Sendable {
     let templates: MustacheLibrary
     let logger: Logger
     let verification = VerificationState()
+    let peopleCache = PeopleCache()
+    /// `chatvault` and the kinds of the vault's configured live sources: ingest tokens may not
+    /// write to them (read once: the sources are started with the server).
+    let reservedPlatforms: Set<String>
 
     public init(vault: Vault, archive: SQLiteArchive, configuration: ServerConfiguration, logger: Logger) throws {
         self.vault = vault
@@ -40,6 +44,8 @@ public final class ConsoleServer: Sendable {
         sources = SourceStore(vault: vault)
         sessions = SessionStore(idleTimeout: configuration.sessionIdleMinutes * 60)
         throttle = LoginThrottle()
+        let sources = (try? CaptureConfiguration.load(vaultDirectory: vault.directory).sources) ?? []
+        reservedPlatforms = Set(["chatvault"] + sources.map { $0.kind.lowercased() })
         templates = try Templates.library()
     }
 

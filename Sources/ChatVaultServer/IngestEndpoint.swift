@@ -1,5 +1,4 @@
 import ChatVaultArchive
-import ChatVaultCapture
 import ChatVaultCore
 import ChatVaultIngest
 import Foundation
@@ -22,12 +21,6 @@ extension ConsoleServer {
                 try await self.ingest(request, context)
             }
         ]
-    }
-
-    /// `chatvault` and the kinds of the vault's configured live sources.
-    func reservedPlatforms() -> Set<String> {
-        let sources = (try? CaptureConfiguration.load(vaultDirectory: vault.directory).sources) ?? []
-        return Set(["chatvault"] + sources.map { $0.kind.lowercased() })
     }
 
     func ingest(_ request: Request, _ context: ConsoleContext) async throws -> Response {
@@ -81,9 +74,8 @@ extension ConsoleServer {
         guard !items.isEmpty else { throw ConsoleError(.unprocessableContent, "the batch has no messages") }
         // Conversations captured live (and ChatVault's own) are written only by their connectors:
         // an ingest token cannot plant a message under an id a live message will arrive with.
-        let reserved = reservedPlatforms()
         items = items.map { item in
-            guard case .success(let incoming) = item, reserved.contains(incoming.message.platform.lowercased()) else { return item }
+            guard case .success(let incoming) = item, reservedPlatforms.contains(incoming.message.platform.lowercased()) else { return item }
             return .failure(
                 InputError(source: name, reason: "platform \(incoming.message.platform) is captured live; ingest tokens may not write to it"))
         }

@@ -135,7 +135,7 @@ extension ConsoleServer {
     static func day(_ time: Timestamp) -> String { String(time.iso8601.prefix(10)) }
 
     func report(_ name: String, from: Timestamp, to: Timestamp) async throws -> Report {
-        let directory = directory()
+        let people = people()
         switch name {
         case "volume":
             let counts = try await archive.volumeByDay(from: from, to: to)
@@ -161,7 +161,7 @@ extension ConsoleServer {
             let top = try await archive.topSenders(from: from, to: to, limit: 25)
             return Report(
                 id: name, title: "Top participants", columns: ["participant", "groups", "messages"],
-                rows: top.map { [$0.key, directory.groups(ofHandle: $0.key).sorted().joined(separator: " "), String($0.count)] },
+                rows: top.map { [$0.key, people.groups(ofHandle: $0.key).sorted().joined(separator: " "), String($0.count)] },
                 chart: Chart(title: "Top participants", labels: top.map(\.key), series: ["messages"], values: top.map { [Double($0.count)] }))
         case "traffic":
             let traffic = try await archive.conversationTraffic(from: from, to: to)
@@ -204,7 +204,7 @@ extension ConsoleServer {
             let walls = policyWalls()
             var pairs: [String: Int] = [:]
             for conversation in traffic {
-                let groups = Set(conversation.participants.flatMap { directory.groups(ofHandle: $0) }).sorted()
+                let groups = Set(conversation.participants.flatMap { people.groups(ofHandle: $0) }).sorted()
                 for (i, a) in groups.enumerated() {
                     for b in groups[i...] where a != b || conversation.participants.count > 1 {
                         pairs[a + "\u{1F}" + b, default: 0] += conversation.messages
@@ -226,7 +226,7 @@ extension ConsoleServer {
             let alerts = try await archive.alertsByWeek(from: from, to: to)
             var counts: [String: Int] = [:]
             for alert in alerts {
-                let groups = Set(alert.participants.flatMap { directory.groups(ofHandle: $0) })
+                let groups = Set(alert.participants.flatMap { people.groups(ofHandle: $0) })
                 for group in groups.isEmpty ? ["(none)"] : groups.sorted() {
                     counts[[alert.week, alert.rule, group].joined(separator: "\u{1F}"), default: 0] += 1
                 }

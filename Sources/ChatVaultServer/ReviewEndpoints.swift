@@ -95,7 +95,7 @@ extension ConsoleServer {
     /// Handles a reviewer may see alerts about: their groups' people. `nil` for officers and auditors (everyone).
     func scope(of context: ConsoleContext) -> Set<String>? {
         guard let principal = context.principal, principal.role == .reviewer else { return nil }
-        return Set(directory().handles(inGroups: principal.groups).map { $0.lowercased() })
+        return people().handles(inGroups: principal.groups)
     }
 
     func alertFilter(_ request: Request, _ context: ConsoleContext) throws -> (AlertFilter, Int) {
@@ -116,7 +116,7 @@ extension ConsoleServer {
         filter.assignee = request.query("assignee")
         var participants = scope(of: context)
         if let group = request.query("group") {
-            let members = Set(directory().handles(inGroups: [group]).map { $0.lowercased() })
+            let members = people().handles(inGroups: [group])
             participants = participants.map { $0.intersection(members) } ?? members
         }
         filter.participants = participants
@@ -220,7 +220,7 @@ extension ConsoleServer {
 
     func visibleGroups(_ context: ConsoleContext) -> [String] {
         if context.principal?.role == .reviewer { return context.principal!.groups.sorted() }
-        return directory().groups.sorted()
+        return people().groups
     }
 
     func alertPage(_ context: ConsoleContext) async throws -> Response {

@@ -138,7 +138,7 @@ extension ConsoleServer {
         search.withAlerts = try request.queryFlag("alerts")
         search.withAttachments = try request.queryFlag("attachments")
         if let group = request.query("group") {
-            let handles = directory().handles(inGroups: [group])
+            let handles = people().handles(inGroups: [group])
             guard !handles.isEmpty else { throw ConsoleError(.badRequest, "the directory has nobody in group \(group)") }
             search.senders = handles.sorted()
         }
@@ -161,7 +161,7 @@ extension ConsoleServer {
             "after": request.query("after") ?? "", "before": request.query("before") ?? "", "external": search.externalOnly,
             "withAlerts": search.withAlerts, "withAttachments": search.withAttachments,
             "platforms": platforms.map { ["name": $0, "selected": $0 == search.platform] },
-            "groups": directory().groups.sorted().map { ["name": $0, "selected": $0 == request.query("group")] },
+            "groups": people().groups.map { ["name": $0, "selected": $0 == request.query("group")] },
         ]
         let filtered =
             search.query != nil || search.sender != nil || !search.senders.isEmpty || search.conversation != nil || search.platform != nil
@@ -353,35 +353,5 @@ extension ConsoleServer {
             ),
             ("alerts", .array(alerts.map { .int($0.stored.id) })),
         ])
-    }
-
-    /// The vault's directory (people and groups); empty when none was imported.
-    func directory() -> Directory {
-        (try? PolicyStage.loadDirectory(of: vault)) ?? Directory()
-    }
-}
-
-extension Directory {
-    /// Every handle and e-mail address of the people in `groups` (case-insensitive names).
-    func handles(inGroups groups: [String]) -> Set<String> {
-        let wanted = Set(groups.map { $0.lowercased() })
-        var handles = Set<String>()
-        for person in people where !person.memberships.isDisjoint(with: wanted) {
-            handles.formUnion(person.emails)
-            for (_, ids) in person.handles { handles.formUnion(ids) }
-        }
-        return handles
-    }
-
-    /// The groups of the person behind a handle id on any platform.
-    func groups(ofHandle id: String) -> Set<String> {
-        let lowered = id.lowercased()
-        for person in people
-        where person.emails.contains(where: { $0.lowercased() == lowered })
-            || person.handles.values.contains(where: { $0.contains { $0.lowercased() == lowered } })
-        {
-            return person.memberships
-        }
-        return []
     }
 }

@@ -55,7 +55,7 @@ extension SQLiteArchive {
 
         var conversationIDs: [ConversationKey: Int64] = [:]
         // What each key of this batch was stored with, to tell a re-read from an id reused for other content.
-        var seen: [Message.DedupKey: ContentDigest] = [:]
+        var seen: [Message.DedupKey: Message] = [:]
         var knownExternal = Set<Int64>()
         var renamedAlerts: [Message.DedupKey: Message.DedupKey] = [:]
         var seenParticipants = Set<ParticipantKey>()
@@ -71,14 +71,13 @@ extension SQLiteArchive {
         let alerted = Set(alerts.map(\.message))
         for (position, incoming) in batch.enumerated() {
             var message = incoming.message
-            let digest = ContentDigest(message)
             if let earlier = seen[message.dedupKey] {
-                guard earlier != digest else {
+                guard !earlier.hasSameContent(as: message) else {
                     duplicatePositions.append(position)
                     continue
                 }
                 // The same id with other content is another message, not a duplicate.
-                let renamed = message.renamedForReusedID(digest)
+                let renamed = message.renamedForReusedID()
                 renamedAlerts[message.dedupKey] = renamed.dedupKey
                 message = renamed
                 guard seen[message.dedupKey] == nil else {
@@ -86,7 +85,7 @@ extension SQLiteArchive {
                     continue
                 }
             }
-            seen[message.dedupKey] = digest
+            seen[message.dedupKey] = message
             let conversationKey = ConversationKey(platform: message.platform, sourceID: message.conversation)
             let conversationID: Int64
             if let known = conversationIDs[conversationKey] {
@@ -127,18 +126,16 @@ extension SQLiteArchive {
             if db.changesCount == 0 {
                 findStored.bind(1, conversationID)
                 findStored.bind(2, message.sourceID)
-                let same =
-                    try findStored.next()
-                    ? ContentDigest(text: Array(findStored.bytes(0)), sender: String(decoding: findStored.bytes(1), as: UTF8.self)) == digest : true
+                let same = try findStored.next() ? message.hasSameContent(text: findStored.bytes(0), sender: findStored.bytes(1)) : true
                 findStored.reset()
                 if same {
                     duplicatePositions.append(position)
                     continue
                 }
-                let renamed = message.renamedForReusedID(digest)
+                let renamed = message.renamedForReusedID()
                 renamedAlerts[incoming.message.dedupKey] = renamed.dedupKey
                 message = renamed
-                seen[message.dedupKey] = digest
+                seen[message.dedupKey] = message
                 stored = StoredMessage(id: id, leaf: log.size, conversation: conversationID, message: message)
                 flags = Self.flagTokens(message, external: external, hasAlert: alerted.contains(incoming.message.dedupKey))
                 stored.bind(to: insertMessage)
@@ -271,26 +268,22 @@ extension SQLiteArchive {
     }
 }
 
-/// What identifies a message's content for deduplication: a re-read of the same message has
-/// the same text and sender; an id reused for something else does not.
-struct ContentDigest: Hashable {
-    var hash: [UInt8]
-
-    init(text: [UInt8], sender: String) {
-        hash = Array(SHA256.hash(data: text + [0] + Array(sender.utf8)))
-    }
-
-    init(_ message: Message) {
-        self.init(text: Array(message.text.utf8), sender: message.sender.id)
-    }
-}
-
 extension Message {
+    /// Whether `other` is a re-read of this message rather than an id reused for something
+    /// else: the same sender and text. Compared only when two share an id.
+    func hasSameContent(as other: Message) -> Bool { sender.id == other.sender.id && text == other.text }
+
+    /// The same comparison against a stored row's text and sender bytes.
+    func hasSameContent(text stored: UnsafeBufferPointer<UInt8>, sender storedSender: UnsafeBufferPointer<UInt8>) -> Bool {
+        text.utf8.elementsEqual(stored) && sender.id.utf8.elementsEqual(storedSender)
+    }
+
     /// The message under an id derived from its content, for an id the archive already
     /// holds with other content.
-    func renamedForReusedID(_ digest: ContentDigest) -> Message {
+    func renamedForReusedID() -> Message {
         var renamed = self
-        renamed.sourceID = sourceID + "#" + Array(digest.hash.prefix(6)).hexString
+        let digest = SHA256.hash(data: Array(text.utf8) + [0] + Array(sender.id.utf8))
+        renamed.sourceID = sourceID + "#" + Array(Array(digest).prefix(6)).hexString
         return renamed
     }
 }

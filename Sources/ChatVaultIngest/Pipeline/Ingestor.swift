@@ -4,8 +4,9 @@ public import ChatVaultCore
 /// Stores messages that arrive one batch at a time, from a live connector or the HTTP
 /// ingest API, through the same redaction and policy stages as an import.
 ///
-/// Batches are taken one after another (the policy stage remembers conversations), and
-/// ``ingest(_:source:)`` returns only after the batch is durable, with an outcome for every
+/// Concurrent batches may interleave while one waits for the archive (the policy stage
+/// locks its memory of conversations; the archive commits one batch at a time), and
+/// ``ingest(_:source:)`` returns only after its batch is durable, with an outcome for every
 /// item in the order given: a retried batch reports its messages as duplicates and adds
 /// nothing.
 public actor Ingestor {

@@ -33,6 +33,9 @@ struct Serve: AsyncParsableCommand {
             if let port { configuration.port = port }
             let logger = Logging.Logger(label: "chatvault")
             Terminal.out("ChatVault console on http://\(configuration.host):\(configuration.port)/ (vault \(vault.directory.path))")
+            if try await AccountStore(vaultDirectory: vault.directory).users.isEmpty {
+                Terminal.out("No console account yet: create one with `chatvault user add NAME --role officer` (the password is read from stdin).")
+            }
             try await ServeRunner.run(vault: vault, configuration: configuration, logger: logger, capture: !noCapture)
         }
     }
@@ -69,6 +72,7 @@ struct UserCommand: AsyncParsableCommand {
                     guard let value = ProcessInfo.processInfo.environment[passwordEnv] else { throw CLIError("\(passwordEnv) is not set") }
                     password = value
                 } else {
+                    if isatty(0) != 0 { Terminal.err("Password for \(name) (at least 12 characters, shown as typed): ") }
                     password = readLine(strippingNewline: true)
                 }
                 let accounts = try AccountStore(vaultDirectory: vault.directory)
