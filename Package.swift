@@ -34,6 +34,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
     ],
     targets: [
         .target(name: "ChatVaultCore", swiftSettings: upcoming),
@@ -165,7 +166,13 @@ let package = Package(
             dependencies: ["ChatVaultCore", "ChatVaultArchive", "ChatVaultExport", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: upcoming
         ),
-        .testTarget(name: "ChatVaultRedactionTests", dependencies: ["ChatVaultCore", "ChatVaultRedaction"], swiftSettings: upcoming),
+        .testTarget(
+            name: "ChatVaultRedactionTests",
+            dependencies: [
+                "ChatVaultCore", "ChatVaultRedaction", .product(name: "PropertyBased", package: "swift-property-based"),
+            ],
+            swiftSettings: upcoming
+        ),
         .testTarget(
             name: "ChatVaultArchiveTests",
             dependencies: [
