@@ -36,11 +36,18 @@ public struct Account: Sendable, Codable, Hashable {
     public var groups: [String]
     public var passwordHash: String
     public var disabled: Bool
+    /// Raised on every password change: a session signed in under an older epoch ends, even
+    /// when the password was changed by another process (`chatvault user add`).
+    public var credentialEpoch: Int?
 
     enum CodingKeys: String, CodingKey {
         case name, role, groups, disabled
         case passwordHash = "password_hash"
+        case credentialEpoch = "credential_epoch"
     }
+
+    /// ``credentialEpoch`` with older files' missing value as 0.
+    public var epoch: Int { credentialEpoch ?? 0 }
 }
 
 /// An API token for an integration: only its SHA-256 is kept.
@@ -51,11 +58,25 @@ public struct APIToken: Sendable, Codable, Hashable {
     public var source: String?
     public var sha256: String
     public var createdBy: String
+    /// An officer or auditor token an admin created stays unusable until an officer (signed
+    /// in with a password, not the admin) approves it: `true` while it waits.
+    public var pendingApproval: Bool?
+    /// The officer who approved it.
+    public var approvedBy: String?
+    /// For ingest tokens: the platforms it may write to (`nil`: its source name); see ``IngestScope``.
+    public var platforms: [String]?
+    /// For ingest tokens: the conversations it may write to, `platform:id` or `platform:prefix*` (`nil`: any on its platforms).
+    public var conversations: [String]?
 
     enum CodingKeys: String, CodingKey {
-        case name, role, source, sha256
+        case name, role, source, sha256, platforms, conversations
         case createdBy = "created_by"
+        case pendingApproval = "pending_approval"
+        case approvedBy = "approved_by"
     }
+
+    /// Whether the token may be used now.
+    public var isUsable: Bool { pendingApproval != true }
 }
 
 /// Who is making a request.
@@ -165,43 +186,86 @@ public actor AccountStore {
         return result
     }
 
-    /// Creates or replaces an account. Names are 1–64 letters, digits, `.`, `-`, `_`, `@`;
-    /// passwords at least 12 characters.
-    public func setUser(name: String, role: Role, password: String?, groups: [String] = [], disabled: Bool = false) throws {
+    /// Creates or replaces an account. Names are 1–64 letters, digits, `.`, `-`, `_`, `@`, and
+    /// differ from every other account's name after ``Identity/normalised(_:)``; passwords have
+    /// at least 12 characters. A new password raises the account's credential epoch, which
+    /// ends its existing sessions.
+    ///
+    /// The hash is computed before the store is entered, so hashing never holds up other callers.
+    public nonisolated func setUser(name: String, role: Role, password: String?, groups: [String] = [], disabled: Bool = false) async throws {
         guard Self.validName(name) else { throw Failure(description: "user names are 1–64 letters, digits, '.', '-', '_' or '@'") }
         guard role != .ingest else { throw Failure(description: "the ingest role is for API tokens, not people") }
-        if let password, password.count < 12 { throw Failure(description: "a password needs at least 12 characters") }
-        let newHash = password.map { Bcrypt.hash($0, cost: bcryptCost) }
+        if let password { try PasswordHash.checkNew(password) }
+        let newHash = password.map { PasswordHash.make($0, cost: bcryptCost) }
+        try await store(name: name, role: role, newHash: newHash, groups: groups, disabled: disabled)
+    }
+
+    private func store(name: String, role: Role, newHash: String?, groups: [String], disabled: Bool) throws {
         try modify { file in
             let existing = file.users.firstIndex { $0.name == name }
+            let key = Identity.normalised(name)
+            if existing == nil, let other = file.users.first(where: { Identity.normalised($0.name) == key }) {
+                throw Failure(description: "the name \(name) is too close to the existing account \(other.name) (names are compared without case)")
+            }
             guard let hash = newHash ?? existing.map({ file.users[$0].passwordHash }) else {
                 throw Failure(description: "a new user needs a password")
             }
-            let account = Account(name: name, role: role, groups: groups, passwordHash: hash, disabled: disabled)
+            var epoch = existing.map { file.users[$0].epoch } ?? 0
+            if newHash != nil, existing != nil { epoch += 1 }
+            let account = Account(
+                name: name, role: role, groups: groups, passwordHash: hash, disabled: disabled, credentialEpoch: epoch == 0 ? nil : epoch)
             if let existing { file.users[existing] = account } else { file.users.append(account) }
         }
     }
 
-    /// The account if `password` is right and it is enabled. Always runs bcrypt, so an unknown
-    /// name takes as long as a wrong password.
-    public func authenticate(name: String, password: String) -> Account? {
+    /// The stored account (with its password hash) for a sign-in, read fresh; `nil` when unknown.
+    public func credentials(name: String) -> Account? {
         refresh()
-        let account = user(named: name)
-        let hash = account?.passwordHash ?? Self.decoyHash
-        let matches = Bcrypt.verify(password, hash: hash)
+        return file.users.first { $0.name == name }
+    }
+
+    /// The account if `password` is right and it is enabled. Runs bcrypt outside the store (the
+    /// console runs it on its bounded ``PasswordVerifier`` pool instead).
+    public nonisolated func authenticate(name: String, password: String) async -> Account? {
+        let account = await credentials(name: name)
+        let matches = PasswordHash.verify(password, hash: account?.passwordHash ?? PasswordHash.decoy(cost: bcryptCost))
         guard matches, let account, !account.disabled else { return nil }
         return account
     }
 
     /// Creates a token and returns its secret (shown once).
-    public func createToken(name: String, role: Role, source: String?, createdBy: String) throws -> String {
+    ///
+    /// With `pendingApproval` (an admin creating an officer or auditor token) the token is
+    /// unusable until ``approveToken(name:by:)``.
+    public func createToken(
+        name: String, role: Role, source: String?, createdBy: String, pendingApproval: Bool = false, platforms: [String]? = nil,
+        conversations: [String]? = nil
+    ) throws -> String {
         guard Self.validName(name) else { throw Failure(description: "token names are 1–64 letters, digits, '.', '-', '_' or '@'") }
         let secret = "cvt_" + SymmetricKey(size: .bits256).withUnsafeBytes { Array($0) }.hexString
         try modify { file in
             guard !file.tokens.contains(where: { $0.name == name }) else { throw Failure(description: "a token named \(name) exists") }
-            file.tokens.append(APIToken(name: name, role: role, source: source, sha256: Self.digest(secret), createdBy: createdBy))
+            file.tokens.append(
+                APIToken(
+                    name: name, role: role, source: source, sha256: Self.digest(secret), createdBy: createdBy,
+                    pendingApproval: pendingApproval ? true : nil, platforms: platforms, conversations: conversations))
         }
         return secret
+    }
+
+    /// Makes a pending token usable. The approver must be another person than its creator
+    /// (compared after ``Identity/normalised(_:)``); the caller checks the approver's role.
+    public func approveToken(name: String, by approver: String) throws -> APIToken {
+        try modify { file in
+            guard let index = file.tokens.firstIndex(where: { $0.name == name }) else { throw Failure(description: "no token named \(name)") }
+            guard file.tokens[index].pendingApproval == true else { throw Failure(description: "the token \(name) is not waiting for approval") }
+            guard Identity.normalised(file.tokens[index].createdBy) != Identity.normalised(approver) else {
+                throw Failure(description: "the token \(name) was created by \(approver); another officer must approve it")
+            }
+            file.tokens[index].pendingApproval = nil
+            file.tokens[index].approvedBy = approver
+            return file.tokens[index]
+        }
     }
 
     public func revokeToken(name: String) throws -> Bool {
@@ -226,9 +290,6 @@ public actor AccountStore {
                 $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || ".-_@".unicodeScalars.contains($0))
             }
     }
-
-    /// A valid bcrypt hash of a random string, compared against when the user is unknown.
-    static let decoyHash = Bcrypt.hash(UUID().uuidString, cost: 4)
 
 }
 

@@ -361,7 +361,8 @@ extension ConsoleServer {
             "console.token.create", context, [("token", .string(name)), ("token_role", .string(role.rawValue)), ("source", .optional(source))])
         do {
             return try await accounts.createToken(
-                name: name, role: role, source: source?.isEmpty == false ? source : nil, createdBy: context.principal!.name)
+                name: name, role: role, source: source?.isEmpty == false ? source : nil, createdBy: context.principal!.name,
+                pendingApproval: role == .officer || role == .auditor)
         } catch let error as AccountStore.Failure {
             throw ConsoleError(.badRequest, error.description)
         }

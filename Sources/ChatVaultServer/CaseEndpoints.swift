@@ -109,6 +109,7 @@ extension ConsoleServer {
 
     @discardableResult
     func releaseHold(_ id: Int64, _ context: ConsoleContext) async throws -> LegalHold {
+        try await requireSecondPerson(releasingHold: id, context)
         do {
             return try await archive.releaseHold(id: id, actor: context.principal!.name)
         } catch let error as RetentionError {

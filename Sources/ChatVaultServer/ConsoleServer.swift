@@ -26,6 +26,8 @@ public final class ConsoleServer: Sendable {
     public let sources: SourceStore
     let sessions: SessionStore
     let throttle: LoginThrottle
+    /// Checks sign-in passwords off the actors, a bounded number at a time.
+    let passwords: PasswordVerifier
     let templates: MustacheLibrary
     let logger: Logger
     let verification = VerificationState()
@@ -44,6 +46,8 @@ public final class ConsoleServer: Sendable {
         sources = SourceStore(vault: vault)
         sessions = SessionStore(idleTimeout: configuration.sessionIdleMinutes * 60)
         throttle = LoginThrottle()
+        passwords = PasswordVerifier(
+            workers: configuration.signInWorkers, capacity: configuration.signInQueue, cost: UInt8(clamping: configuration.bcryptCost))
         let sources = (try? CaptureConfiguration.load(vaultDirectory: vault.directory).sources) ?? []
         reservedPlatforms = Set(["chatvault"] + sources.map { $0.kind.lowercased() })
         templates = try Templates.library()
@@ -51,7 +55,8 @@ public final class ConsoleServer: Sendable {
 
     /// Every route, in the order the OpenAPI document lists them.
     public var endpoints: [Endpoint] {
-        authEndpoints + searchEndpoints + reviewEndpoints + reportEndpoints + caseEndpoints + integrityEndpoints + adminEndpoints
+        authEndpoints + tokenApprovalEndpoints + searchEndpoints + reviewEndpoints + reportEndpoints + caseEndpoints + integrityEndpoints
+            + adminEndpoints
             + ingestEndpoints
             + metaEndpoints
     }
@@ -99,6 +104,8 @@ public final class ConsoleServer: Sendable {
             return errorResponse(ConsoleError(.conflict, error.description), endpoint: endpoint, context: context)
         } catch let error as HTTPError {
             return errorResponse(ConsoleError(error.status, error.body ?? error.status.reasonPhrase), endpoint: endpoint, context: context)
+        } catch is NIOTooManyBytesError {
+            return errorResponse(Self.bodyTooLarge, endpoint: endpoint, context: context)
         } catch {
             logger.error("request failed", metadata: ["path": "\(request.uri.path)", "error": "\(error)"])
             return errorResponse(
@@ -130,6 +137,9 @@ public final class ConsoleServer: Sendable {
         request.body = .init(buffer: body)
         return request
     }
+
+    /// A body past its route's limit: 413, whichever route kind read it.
+    static let bodyTooLarge = ConsoleError(.contentTooLarge, "the request body is too large")
 
     func errorResponse(_ error: ConsoleError, endpoint: Endpoint, context: ConsoleContext) -> Response {
         if endpoint.kind == .page {
@@ -211,6 +221,9 @@ struct SecurityHeaders: RouterMiddleware {
         } catch let error as HTTPError {
             let body = JSONValue.object([("error", .string(error.body ?? error.status.reasonPhrase)), ("status", .int(Int64(error.status.code)))])
             response = ConsoleServer.json(body, status: error.status)
+        } catch is NIOTooManyBytesError {
+            let body = JSONValue.object([("error", .string(ConsoleServer.bodyTooLarge.message)), ("status", .int(413))])
+            response = ConsoleServer.json(body, status: .contentTooLarge)
         }
         response.headers[.contentSecurityPolicy] = Self.policy
         response.headers[HTTPField.Name("X-Content-Type-Options")!] = "nosniff"
@@ -229,21 +242,49 @@ struct Authentication: RouterMiddleware {
 
     func handle(_ request: Request, context: ConsoleContext, next: (Request, ConsoleContext) async throws -> Response) async throws -> Response {
         var context = context
+        context.remoteAddress = ClientAddress.resolve(
+            peer: context.remoteAddress, forwardedFor: request.headers[values: HTTPField.Name("X-Forwarded-For")!],
+            trusted: server.configuration.trustedProxies)
         if let authorization = request.headers[.authorization] {
             guard authorization.hasPrefix("Bearer "), let token = await server.accounts.token(secret: String(authorization.dropFirst(7))) else {
                 return ConsoleServer.json(.object([("error", .string("invalid API token")), ("status", .int(401))]), status: .unauthorized)
+            }
+            guard token.isUsable else {
+                let message = "this API token waits for an officer's approval (POST /api/v1/tokens/\(token.name)/approve)"
+                return ConsoleServer.json(.object([("error", .string(message)), ("status", .int(401))]), status: .unauthorized)
             }
             context.principal = Principal(name: "token:" + token.name, role: token.role, groups: [], token: token.name, source: token.source)
         } else if let id = request.cookies[ConsoleServer.sessionCookie]?.value, let session = await server.sessions.session(id) {
             // Accounts can be disabled or changed while signed in: the stored account decides.
             // Groups too: a reviewer moved to other groups sees the new scope on the next request.
-            if let account = await server.accounts.user(named: session.principal.name), !account.disabled, account.role == session.principal.role {
+            // A password changed anywhere (console or CLI) raises the epoch and ends the session.
+            if let account = await server.accounts.user(named: session.principal.name), !account.disabled, account.role == session.principal.role,
+                account.epoch == session.epoch
+            {
                 context.principal = session.principal
                 context.principal?.groups = account.groups
                 context.sessionID = id
                 context.csrf = session.csrf
+            } else {
+                await server.sessions.end(id)
             }
         }
         return try await next(request, context)
+    }
+}
+
+/// The client's address: the connection's, or, when the connection comes from a configured
+/// trusted proxy, the nearest address in `X-Forwarded-For` that is not itself a trusted proxy.
+/// A client cannot choose its address by sending the header itself.
+enum ClientAddress {
+    static func resolve(peer: String, forwardedFor: [String], trusted: [String]) -> String {
+        guard !trusted.isEmpty, trusted.contains(peer) else { return peer }
+        let hops = forwardedFor.flatMap { $0.split(separator: ",") }.map { $0.trimmingCharacters(in: .whitespaces) }
+        for hop in hops.reversed() where !trusted.contains(hop) {
+            // Only a well-formed address; anything else is the proxy's problem, not an identity.
+            guard hop.count <= 45, hop.allSatisfy({ $0.isHexDigit || $0 == "." || $0 == ":" }) else { return peer }
+            return hop
+        }
+        return peer
     }
 }

@@ -101,8 +101,16 @@ extension ConsoleServer {
             name: Self.sessionCookie, value: value, maxAge: maxAge, path: "/", secure: configuration.secureCookies, httpOnly: true, sameSite: .strict)
     }
 
+    /// Signs in with a name and password (a form, or JSON under /api/v1).
+    ///
+    /// In order: the request must come from this console (login CSRF: a foreign `Origin` or
+    /// `Sec-Fetch-Site: cross-site` is refused); the attempt is counted by the throttle before
+    /// the password is looked at; the password is checked on the bounded ``PasswordVerifier``
+    /// pool (503 with Retry-After when it is full); refusals reach the audit trail once per
+    /// account, address and window, under the fixed actor `anonymous`, never under typed input.
     func login(_ request: Request, _ context: ConsoleContext) async throws -> Response {
         let isAPI = request.uri.path.hasPrefix("/api/")
+        try Self.requireSameOrigin(request)
         let name: String
         let password: String
         var next = "/"
@@ -114,35 +122,47 @@ extension ConsoleServer {
             name = user
             password = secret
         } else {
-            let form = try await Self.form(request)
+            let form = try await Self.form(request, limit: 16 << 10)
             name = form["user"] ?? ""
             password = form["password"] ?? ""
             next = form["next"] ?? "/"
         }
-        let keys = ["user:" + name.lowercased(), "address:" + context.remoteAddress]
-        let wait = await throttle.wait(keys)
-        if wait > 0 {
-            try? await archive.recordAudit(
-                action: "console.login.throttled", actor: String(name.prefix(64)), detail: .object([("address", .string(context.remoteAddress))]))
-            let message = "too many failed sign-ins; try again in \(wait / 60 + 1) minutes"
+        func refuse(_ status: HTTPResponse.Status, _ message: String, retryAfter: Int?) -> Response {
+            var response: Response
             if isAPI {
-                var response = Self.json(.object([("error", .string(message)), ("status", .int(429))]), status: .tooManyRequests)
-                response.headers[.retryAfter] = String(wait)
-                return response
+                response = Self.json(.object([("error", .string(message)), ("status", .int(Int64(status.code)))]), status: status)
+            } else {
+                response = render("login", page(context, title: "Sign in", extra: ["failure": message, "next": next]), status: status)
             }
-            return render("login", page(context, title: "Sign in", extra: ["failure": message, "next": next]), status: .tooManyRequests)
+            if let retryAfter { response.headers[.retryAfter] = String(retryAfter) }
+            return response
         }
-        guard let account = await accounts.authenticate(name: name, password: password) else {
-            await throttle.fail(keys)
-            try? await archive.recordAudit(
-                action: "console.login.failed", actor: String(name.prefix(64)), detail: .object([("address", .string(context.remoteAddress))]))
-            if isAPI { throw ConsoleError(.unauthorized, "wrong user or password") }
-            return render(
-                "login", page(context, title: "Sign in", extra: ["failure": "Wrong user or password.", "next": next]), status: .unauthorized)
+        let key = Identity.normalised(String(name.prefix(128)))
+        let address = context.remoteAddress
+        let ticket: LoginThrottle.Ticket
+        switch await throttle.begin(account: key, address: address) {
+        case .proceed(let counted): ticket = counted
+        case .refused(let seconds, let busy):
+            if !busy { await recordRefusal("console.login.throttled", name: name, address: address) }
+            let message =
+                busy
+                ? "another sign-in for this account or from this address is in progress; try again in a moment"
+                : "too many failed sign-ins; try again in \(seconds / 60 + 1) minutes"
+            return refuse(.tooManyRequests, message, retryAfter: seconds)
         }
-        await throttle.succeed(keys)
+        let stored = await accounts.credentials(name: name)
+        guard let matches = await passwords.verify(password, hash: stored?.passwordHash) else {
+            await throttle.finish(ticket, succeeded: false, counted: false)
+            return refuse(.serviceUnavailable, "the server is busy checking other sign-ins; try again in a moment", retryAfter: 2)
+        }
+        guard matches, let account = stored, !account.disabled else {
+            await throttle.finish(ticket, succeeded: false)
+            await recordRefusal("console.login.failed", name: name, address: address)
+            return refuse(.unauthorized, isAPI ? "wrong user or password" : "Wrong user or password.", retryAfter: nil)
+        }
+        await throttle.finish(ticket, succeeded: true)
         let principal = Principal(name: account.name, role: account.role, groups: account.groups, token: nil, source: nil)
-        let (id, session) = await sessions.create(for: principal)
+        let (id, session) = await sessions.create(for: principal, epoch: account.epoch)
         var signedIn = context
         signedIn.principal = principal
         try await audit("console.login", signedIn, [])
@@ -159,6 +179,35 @@ extension ConsoleServer {
         }
         response.setCookie(cookie(value: id, maxAge: Int(configuration.sessionIdleMinutes * 60) * 24))
         return response
+    }
+
+    /// Refuses a request that says it comes from another site (a forged sign-in form).
+    static func requireSameOrigin(_ request: Request) throws {
+        if let site = request.headers[HTTPField.Name("Sec-Fetch-Site")!], site == "cross-site" || site == "same-site" {
+            throw ConsoleError(.forbidden, "cross-origin request refused")
+        }
+        if let origin = request.headers[.origin] {
+            guard let host = request.head.authority, origin.hasSuffix("://" + host), !origin.dropFirst().contains("@") else {
+                throw ConsoleError(.forbidden, "cross-origin request refused")
+            }
+        }
+    }
+
+    /// Writes a refused sign-in to the audit trail once per account (or "unknown"), address
+    /// and window. The actor is always `anonymous`; the typed name is kept only when it is an
+    /// existing account's, so neither a mistyped password nor an attacker's text is recorded.
+    func recordRefusal(_ action: String, name: String, address: String) async {
+        let known = await accounts.credentials(name: name)?.name
+        guard await throttle.shouldRecord(action + "\u{0}" + (known ?? "") + "\u{0}" + address) else { return }
+        let detail: JSONValue = .object([
+            ("account", known.map(JSONValue.string) ?? .string("(unknown)")), ("address", .string(address)),
+            ("window_minutes", .int(Int64(throttle.limits.window / 60))),
+        ])
+        do {
+            try await archive.recordAudit(action: action, actor: "anonymous", detail: detail)
+        } catch {
+            logger.error("audit write failed", metadata: ["action": "\(action)", "error": "\(error)"])
+        }
     }
 
     var metaEndpoints: [Endpoint] {

@@ -63,6 +63,7 @@ extension ConsoleServer {
             Endpoint(.post, "/alerts/bulk", roles: Self.reviewers, kind: .page, summary: "One action on several alerts") { request, context in
                 let form = try await Self.form(request)
                 let ids = form.all("id").compactMap { Int64($0) }
+                guard ids.count == form.all("id").count else { throw ConsoleError(.badRequest, "every id must be an alert number") }
                 guard !ids.isEmpty else { throw ConsoleError(.badRequest, "select at least one alert") }
                 guard ids.count <= 500 else { throw ConsoleError(.badRequest, "at most 500 alerts at once") }
                 var fields = Dictionary(form.fields.filter { $0.0 != "id" }, uniquingKeysWith: { first, _ in first })
@@ -138,7 +139,7 @@ extension ConsoleServer {
         return alert
     }
 
-    /// Applies one review action to each alert; each is its own audit event.
+    /// Applies one review action to each alert (each its own audit event), all or none.
     func act(on ids: [Int64], form: [String: String], _ context: ConsoleContext) async throws {
         guard let name = form["action"], let action = ReviewAction(rawValue: name) else {
             throw ConsoleError(.badRequest, "action must be one of \(ReviewAction.allCases.map(\.rawValue).joined(separator: ", "))")
@@ -169,23 +170,27 @@ extension ConsoleServer {
             else { throw ConsoleError(.badRequest, "a coaching note needs the note and the employee it is addressed to") }
             detail += [("note", .string(note)), ("employee", .string(employee))]
         }
-        for id in ids {
-            let alert = try await visibleAlert(id, context)
-            do {
-                try await archive.review(alertID: alert.stored.id, action: action, actor: context.principal!.name, detail: detail, assignee: assignee)
-                // Closing with a note writes the coaching note as its own step.
-                if action == .close, let note = form["note"], !note.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
-                    let employee = form["employee"].flatMap { $0.isEmpty ? nil : $0 } ?? alert.stored.alert.participants.first ?? "unknown"
-                    try await archive.review(
-                        alertID: alert.stored.id, action: .coach, actor: context.principal!.name,
-                        detail: [("note", .string(note)), ("employee", .string(employee))])
-                }
-            } catch let error as ReviewError {
-                throw ConsoleError(.conflict, error.description)
-            } catch {
-                logger.error("review write failed", metadata: ["error": "\(error)"])
-                throw ConsoleError(.serviceUnavailable, "the action could not be recorded in the audit trail, so it was not performed")
+        // All or nothing: every alert is checked (visible to the caller, known) before any is
+        // touched, then every step is written in one archive transaction.
+        var alerts: [QueuedAlert] = []
+        for id in Set(ids).sorted() { alerts.append(try await visibleAlert(id, context)) }
+        var steps: [ReviewStep] = []
+        for alert in alerts {
+            steps.append(ReviewStep(alertID: alert.stored.id, action: action, detail: detail, assignee: assignee))
+            // Closing with a note writes the coaching note as its own step.
+            if action == .close, let note = form["note"], !note.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+                let employee = form["employee"].flatMap { $0.isEmpty ? nil : $0 } ?? alert.stored.alert.participants.first ?? "unknown"
+                steps.append(
+                    ReviewStep(alertID: alert.stored.id, action: .coach, detail: [("note", .string(note)), ("employee", .string(employee))]))
             }
+        }
+        do {
+            try await archive.review(steps, actor: context.principal!.name)
+        } catch let error as ReviewError {
+            throw ConsoleError(.conflict, error.description + (alerts.count > 1 ? "; none of the \(alerts.count) alerts was changed" : ""))
+        } catch {
+            logger.error("review write failed", metadata: ["error": "\(error)"])
+            throw ConsoleError(.serviceUnavailable, "the action could not be recorded in the audit trail, so it was not performed")
         }
     }
 

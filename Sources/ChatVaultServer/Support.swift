@@ -41,9 +41,9 @@ extension ConsoleServer {
     static func seeOther(_ location: String) -> Response { .redirect(to: location, type: .normal) }
 
     /// The body of a form post (already buffered by the CSRF check for cookie sessions).
-    static func form(_ request: Request) async throws -> Form {
+    static func form(_ request: Request, limit: Int = maxFormBytes) async throws -> Form {
         var request = request
-        let body = try await request.body.collect(upTo: maxFormBytes)
+        let body = try await request.body.collect(upTo: limit)
         return Form(String(buffer: body))
     }
 

@@ -24,9 +24,12 @@ import Testing
             let bad = try await client.execute(
                 uri: "/api/v1/holds", method: .post, headers: headers, body: ByteBuffer(string: #"{"name":"x","kind":"planet","value":"y"}"#))
             #expect(bad.status == .badRequest)
-            let proposed = try await client.execute(uri: "/api/v1/holds/\(id)/release", method: .post, headers: headers)
+            // Both steps need people signed in with passwords (an API token is not a person).
+            try await fixture.server.accounts.setUser(name: "officer2", role: .officer, password: "another long password")
+            let proposer = try #require(try await Session.signIn(client, user: "officer2", password: "another long password")).headers()
+            let proposed = try await client.execute(uri: "/api/v1/holds/\(id)/release", method: .post, headers: proposer)
             #expect(proposed.json?["state"]?.stringValue == "release_proposed")
-            let again = try await client.execute(uri: "/api/v1/holds/\(id)/release", method: .post, headers: headers)
+            let again = try await client.execute(uri: "/api/v1/holds/\(id)/release", method: .post, headers: proposer)
             #expect(again.status == .conflict)
             let session = try #require(try await Session.signIn(client, user: "officer"))
             let confirmed = try await client.execute(uri: "/api/v1/holds/\(id)/release", method: .post, headers: session.headers())

@@ -50,6 +50,21 @@ public struct AlertFilter: Sendable, Hashable {
     public init() {}
 }
 
+/// One review step of a batch (``SQLiteArchive/review(_:actor:)``).
+public struct ReviewStep: Sendable {
+    public var alertID: Int64
+    public var action: ReviewAction
+    public var detail: [(String, JSONValue)]
+    public var assignee: String?
+
+    public init(alertID: Int64, action: ReviewAction, detail: [(String, JSONValue)], assignee: String? = nil) {
+        self.alertID = alertID
+        self.action = action
+        self.detail = detail
+        self.assignee = assignee
+    }
+}
+
 /// Why a review step was refused.
 public struct ReviewError: Error, Sendable, CustomStringConvertible {
     public var description: String
@@ -63,44 +78,62 @@ extension SQLiteArchive {
     public func review(alertID: Int64, action: ReviewAction, actor: String, detail: [(String, JSONValue)], assignee: String? = nil) async throws
         -> AlertReview
     {
+        try await review([ReviewStep(alertID: alertID, action: action, detail: detail, assignee: assignee)], actor: actor)[0]
+    }
+
+    /// Records several review steps all-or-nothing: every step is checked and written in one
+    /// transaction with one checkpoint; if any step is refused (an unknown alert, a state it
+    /// cannot move to), none is recorded. Steps apply in order, so a later step sees the
+    /// state an earlier one left.
+    @discardableResult
+    public func review(_ steps: [ReviewStep], actor: String) async throws -> [AlertReview] {
         try await database.writeWithoutTransaction { db in
-            var review: AlertReview!
+            var reviews: [AlertReview] = []
             try db.inTransaction(.immediate) {
-                guard let row = try Row.fetchOne(db, sql: "SELECT state FROM alerts WHERE id = ?", arguments: [alertID]) else {
-                    throw ReviewError(description: "no alert #\(alertID)")
-                }
-                let state = Alert.State(rawValue: row[0]) ?? .open
-                var next = state
-                switch action {
-                case .escalate: next = .escalated
-                case .close: next = .closed
-                case .reopen: next = .open
-                case .assign, .comment, .coach: break
-                }
-                if next != state, !state.canMove(to: next) {
-                    throw ReviewError(description: "alert #\(alertID) is \(state.rawValue) and cannot be moved to \(next.rawValue)")
-                }
-                var fields: [(String, JSONValue)] = [("alert_id", .int(alertID))]
-                if next != state { fields += [("from", .string(state.rawValue)), ("to", .string(next.rawValue))] }
-                if action == .assign { fields.append(("assignee", assignee.map(JSONValue.string) ?? .null)) }
-                fields += detail
                 let now = self.clock()
                 var log = try IntegrityLogWriter(db: db, signer: self.signer)
-                let event = try log.appendAudit(action: "alert.\(action.rawValue)", actor: actor, detail: .object(fields), at: now)
-                if next != state { try db.execute(sql: "UPDATE alerts SET state = ? WHERE id = ?", arguments: [next.rawValue, alertID]) }
-                if action == .assign { try db.execute(sql: "UPDATE alerts SET assignee = ? WHERE id = ?", arguments: [assignee, alertID]) }
-                let detailText = JSONValue.object(fields).compactText
-                try db.execute(
-                    sql: "INSERT INTO alert_reviews (alert_id, audit_id, at, actor, action, detail) VALUES (?, ?, ?, ?, ?, ?)",
-                    arguments: [alertID, event.id, now.microseconds, actor, action.rawValue, detailText])
-                review = AlertReview(
-                    id: db.lastInsertedRowID, alertID: alertID, auditID: event.id, at: now, actor: actor, action: action.rawValue,
-                    detail: .object(fields))
+                for step in steps {
+                    reviews.append(try Self.record(step, actor: actor, at: now, log: &log, db: db))
+                }
                 try log.checkpoint(at: now)
                 return .commit
             }
-            return review
+            return reviews
         }
+    }
+
+    private static func record(_ step: ReviewStep, actor: String, at now: Timestamp, log: inout IntegrityLogWriter, db: Database) throws
+        -> AlertReview
+    {
+        let alertID = step.alertID
+        let action = step.action
+        guard let row = try Row.fetchOne(db, sql: "SELECT state FROM alerts WHERE id = ?", arguments: [alertID]) else {
+            throw ReviewError(description: "no alert #\(alertID)")
+        }
+        let state = Alert.State(rawValue: row[0]) ?? .open
+        var next = state
+        switch action {
+        case .escalate: next = .escalated
+        case .close: next = .closed
+        case .reopen: next = .open
+        case .assign, .comment, .coach: break
+        }
+        if next != state, !state.canMove(to: next) {
+            throw ReviewError(description: "alert #\(alertID) is \(state.rawValue) and cannot be moved to \(next.rawValue)")
+        }
+        var fields: [(String, JSONValue)] = [("alert_id", .int(alertID))]
+        if next != state { fields += [("from", .string(state.rawValue)), ("to", .string(next.rawValue))] }
+        if action == .assign { fields.append(("assignee", step.assignee.map(JSONValue.string) ?? .null)) }
+        fields += step.detail
+        let event = try log.appendAudit(action: "alert.\(action.rawValue)", actor: actor, detail: .object(fields), at: now)
+        if next != state { try db.execute(sql: "UPDATE alerts SET state = ? WHERE id = ?", arguments: [next.rawValue, alertID]) }
+        if action == .assign { try db.execute(sql: "UPDATE alerts SET assignee = ? WHERE id = ?", arguments: [step.assignee, alertID]) }
+        let detailText = JSONValue.object(fields).compactText
+        try db.execute(
+            sql: "INSERT INTO alert_reviews (alert_id, audit_id, at, actor, action, detail) VALUES (?, ?, ?, ?, ?, ?)",
+            arguments: [alertID, event.id, now.microseconds, actor, action.rawValue, detailText])
+        return AlertReview(
+            id: db.lastInsertedRowID, alertID: alertID, auditID: event.id, at: now, actor: actor, action: action.rawValue, detail: .object(fields))
     }
 
     /// The review steps of an alert, oldest first.
@@ -167,10 +200,10 @@ extension SQLiteArchive {
             }
             let filterSQL = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
             let from = "FROM alerts a JOIN messages m ON m.id = a.message_id JOIN conversations c ON c.id = m.conversation \(filterSQL)"
-            let total = try Int.fetchOne(db, sql: "SELECT count(*) \(from)", arguments: StatementArguments(arguments)!) ?? 0
+            let total = try Int.fetchOne(db, sql: "SELECT count(*) \(from)", arguments: StatementArguments(arguments)) ?? 0
             let rows = try Row.fetchAll(
                 db, sql: "SELECT \(AlertRow.columns), a.assignee \(from) ORDER BY a.id DESC LIMIT ? OFFSET ?",
-                arguments: StatementArguments(arguments + [max(1, min(filter.limit, 500)), max(0, filter.offset)])!)
+                arguments: StatementArguments(arguments + [max(1, min(filter.limit, 500)), max(0, filter.offset)]))
             return (rows.map { QueuedAlert(stored: AlertRow.stored(from: $0), assignee: $0[13]) }, total)
         }
     }
@@ -241,7 +274,7 @@ extension SQLiteArchive {
             let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
             return try Row.fetchAll(
                 db, sql: "SELECT id, leaf, at, actor, action, detail FROM audit_events \(filter) ORDER BY id DESC LIMIT ?",
-                arguments: StatementArguments(arguments)!
+                arguments: StatementArguments(arguments)
             ).map { row in
                 let detailText: String = row[5]
                 return AuditEvent(

@@ -72,10 +72,11 @@ struct UserCommand: AsyncParsableCommand {
                     guard let value = ProcessInfo.processInfo.environment[passwordEnv] else { throw CLIError("\(passwordEnv) is not set") }
                     password = value
                 } else {
-                    if isatty(0) != 0 { Terminal.err("Password for \(name) (at least 12 characters, shown as typed): ") }
-                    password = readLine(strippingNewline: true)
+                    password = Terminal.readSecret(prompt: "Password for \(name) (at least 12 characters, not shown): ")
                 }
-                let accounts = try AccountStore(vaultDirectory: vault.directory)
+                // The server's cost, so a CLI-made hash takes as long to check as the decoy does.
+                let cost = try ServerConfiguration.load(vaultDirectory: vault.directory).bcryptCost
+                let accounts = try AccountStore(vaultDirectory: vault.directory, bcryptCost: UInt8(clamping: cost))
                 let groupList = groups.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
                 try await vault.openArchive().recordAudit(
                     action: "console.user.save", actor: options.actorName,
@@ -126,6 +127,14 @@ struct TokenCommand: AsyncParsableCommand {
     @Option(help: "For ingest tokens: the source name its messages are recorded under.")
     var source: String?
 
+    @Option(name: .customLong("platform"), help: "For ingest tokens: a platform it may write to (repeatable; default: the source name).")
+    var platforms: [String] = []
+
+    @Option(
+        name: .customLong("conversation"),
+        help: "For ingest tokens: a conversation it may write to, platform:id or platform:prefix* (repeatable; default: any on its platforms).")
+    var conversations: [String] = []
+
     @Flag(help: "Revoke the token with this name instead of creating one.")
     var revoke = false
 
@@ -142,12 +151,29 @@ struct TokenCommand: AsyncParsableCommand {
                 return
             }
             guard let role = Role(rawValue: role), role != .admin else { throw CLIError("--role must be ingest, auditor, officer or reviewer") }
+            var scope: IngestScope?
+            if role == .ingest {
+                do {
+                    scope = try IngestScope.validated(platforms: platforms.isEmpty ? [source ?? name] : platforms, conversations: conversations)
+                } catch let error as ScopeError {
+                    throw CLIError(error.description)
+                }
+            } else if !platforms.isEmpty || !conversations.isEmpty {
+                throw CLIError("--platform and --conversation are for ingest tokens")
+            }
             try await vault.openArchive().recordAudit(
                 action: "console.token.create", actor: options.actorName,
-                detail: .object([("token", .string(name)), ("token_role", .string(role.rawValue)), ("via", .string("cli"))]))
+                detail: .object([
+                    ("token", .string(name)), ("token_role", .string(role.rawValue)), ("via", .string("cli")),
+                    ("platforms", .array((scope?.platforms ?? []).map(JSONValue.string))),
+                    ("conversations", .array((scope?.conversations ?? []).map(JSONValue.string))),
+                ]))
             let accounts = try AccountStore(vaultDirectory: vault.directory)
             do {
-                Terminal.out(try await accounts.createToken(name: name, role: role, source: source ?? name, createdBy: options.actorName))
+                Terminal.out(
+                    try await accounts.createToken(
+                        name: name, role: role, source: source ?? name, createdBy: options.actorName, platforms: scope?.platforms,
+                        conversations: scope.map { $0.conversations.isEmpty ? nil : $0.conversations } ?? nil))
             } catch let failure as AccountStore.Failure {
                 throw CLIError(failure.description)
             }

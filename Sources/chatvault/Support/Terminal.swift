@@ -52,6 +52,23 @@ enum Terminal {
         snippet.segments.map { $0.isMatch ? bold(safe($0.text)) : safe($0.text) }.joined()
     }
 
+    /// Reads one line from standard input. When standard input is a terminal, `prompt` goes to
+    /// standard error and echo is switched off while the line is typed (and restored after,
+    /// also when reading fails), so a password is never shown or left in the scrollback.
+    static func readSecret(prompt: String) -> String? {
+        guard isatty(STDIN_FILENO) == 1 else { return readLine(strippingNewline: true) }
+        var saved = termios()
+        guard tcgetattr(STDIN_FILENO, &saved) == 0 else { return nil }
+        var silent = saved
+        silent.c_lflag &= ~tcflag_t(ECHO)
+        silent.c_lflag |= tcflag_t(ECHONL)
+        // Echo goes off before the prompt is shown, so nothing typed after it can appear.
+        guard tcsetattr(STDIN_FILENO, TCSANOW, &silent) == 0 else { return nil }
+        defer { tcsetattr(STDIN_FILENO, TCSANOW, &saved) }
+        FileHandle.standardError.write(Data(prompt.utf8))
+        return readLine(strippingNewline: true)
+    }
+
     /// `2024-03-01 09:15:00Z`
     static func time(_ timestamp: Timestamp) -> String {
         let iso = timestamp.iso8601
