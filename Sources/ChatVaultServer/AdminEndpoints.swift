@@ -15,6 +15,9 @@ extension ConsoleServer {
     static let trailReaders: Set<Role> = [.officer, .auditor]
     static let policyReaders: Set<Role> = [.admin, .officer, .auditor]
     static let policyWriters: Set<Role> = [.admin, .officer]
+    /// A backtest shows how often words occur in archived messages, so it reads archive
+    /// content: officers only (an admin validates and activates, but cannot probe).
+    static let backtesters: Set<Role> = [.officer]
 
     var integrityEndpoints: [Endpoint] {
         [
@@ -249,10 +252,40 @@ extension ConsoleServer {
                 try await self.audit("console.policy.view", context, [])
                 return try self.policyPage(context, draft: nil, problem: nil, backtest: nil)
             },
-            Endpoint(.post, "/admin/policy", roles: Self.policyWriters, kind: .page, summary: "Validate, backtest or activate a policy") {
+            Endpoint(.post, "/admin/policy", roles: Self.policyWriters, kind: .page, summary: "Validate or activate a policy") {
                 request, context in
                 let form = try await Self.form(request)
-                return try await self.policyStep(text: form["policy"] ?? "", activate: form["step"] == "activate", context)
+                return try await self.policyStep(text: form["policy"] ?? "", step: form["step"] == "activate" ? .activate : .validate, context)
+            },
+            Endpoint(.post, "/admin/policy/backtest", roles: Self.backtesters, kind: .page, summary: "Validate and backtest a candidate policy") {
+                request, context in
+                let form = try await Self.form(request)
+                return try await self.policyStep(text: form["policy"] ?? "", step: .backtest, context)
+            },
+            Endpoint(
+                .post, "/api/v1/policy/backtest", roles: Self.backtesters, kind: .api, summary: "Backtest a candidate policy",
+                request: "PolicyBacktestRequest", response: "PolicyBacktest"
+            ) { request, context in
+                let body = try await Self.jsonBody(request, limit: (1 << 20) + 4096)
+                guard let text = body["yaml"]?.stringValue else { throw ConsoleError(.badRequest, "send {\"yaml\": \"…policy…\"}") }
+                let candidate: UsePolicy
+                do {
+                    (candidate, _) = try await self.validatedPolicy(text, context)
+                } catch let error as PolicyRejection {
+                    throw ConsoleError(.badRequest, error.reason)
+                }
+                let result = try await self.backtest(candidate, text: text, context)
+                return Self.json(
+                    .object([
+                        ("version", .string(Self.sha256(text))), ("messages", .int(result.messages)),
+                        (
+                            "rules",
+                            .array(
+                                result.rows.map { row in
+                                    .object([("rule", .string(row.rule)), ("before", .int(row.before)), ("after", .int(row.after))])
+                                })
+                        ),
+                    ]))
             },
             Endpoint(.get, "/api/v1/policy", roles: Self.policyReaders, kind: .api, summary: "The active policy", response: "Policy") { _, context in
                 try await self.audit("console.policy.view", context, [])
@@ -381,36 +414,82 @@ extension ConsoleServer {
         var values: [String: Any] = [
             "version": Self.sha256(text), "rules": rules, "text": text, "draft": draft ?? text,
             "canChange": Self.policyWriters.contains(context.principal!.role), "checked": checked,
+            "canBacktest": Self.backtesters.contains(context.principal!.role),
         ]
         if let problem { values["problem"] = problem }
         if let backtest { values["backtest"] = backtest }
         return render("policy", page(context, title: "Policy", active: "/admin/policy", extra: values), status: problem == nil ? .ok : .badRequest)
     }
 
-    /// Validates a candidate policy and backtests it against the newest messages; activates it
-    /// only when asked and valid (the change is audited before it takes effect).
-    func policyStep(text: String, activate: Bool, _ context: ConsoleContext) async throws -> Response {
-        guard text.utf8.count <= 1 << 20 else { throw ConsoleError(.contentTooLarge, "a policy file is at most 1 MB") }
+    enum PolicyStep {
+        case validate, backtest, activate
+    }
+
+    /// Validates a candidate policy; then backtests it against the newest messages (officers)
+    /// or activates it. Every step records the candidate's full text in the audit trail
+    /// before it takes effect, so the trail shows every word a policy ever looked for.
+    func policyStep(text: String, step: PolicyStep, _ context: ConsoleContext) async throws -> Response {
         let candidate: UsePolicy
         do {
-            _ = try RedactionPolicy.load(yaml: text, source: "uploaded policy")
-            candidate = try UsePolicy.load(yaml: text, source: "uploaded policy")
-        } catch {
-            try await audit("console.policy.rejected", context, [("sha256", .string(Self.sha256(text))), ("error", .string("\(error)"))])
-            return try policyPage(context, draft: text, problem: "\(error)", backtest: nil)
+            (candidate, _) = try await validatedPolicy(text, context)
+        } catch let error as PolicyRejection {
+            return try policyPage(context, draft: text, problem: error.reason, backtest: nil)
         }
-        if activate {
-            try await audit("policy.set", context, [("sha256", .string(Self.sha256(text))), ("via", .string("console"))])
+        switch step {
+        case .activate:
+            try await audit("policy.set", context, [("sha256", .string(Self.sha256(text))), ("via", .string("console")), ("yaml", .string(text))])
             try Data(text.utf8).write(to: vault.policyURL, options: .atomic)
             try await ingestor.reload(from: vault)
             return Self.seeOther("/admin/policy")
+        case .validate:
+            try await audit("console.policy.validate", context, [("sha256", .string(Self.sha256(text))), ("yaml", .string(text))])
+            return try policyPage(context, draft: text, problem: nil, backtest: nil, checked: true)
+        case .backtest:
+            guard Self.backtesters.contains(context.principal!.role) else {
+                throw ConsoleError(.forbidden, "backtests read archive content: they are for officers")
+            }
+            let result = try await backtest(candidate, text: text, context)
+            let backtest: [String: Any] = [
+                "messages": result.messages,
+                "rows": result.rows.map { row -> [String: Any] in
+                    let (b, a) = (row.before, row.after)
+                    return ["rule": row.rule, "before": b, "after": a, "change": a == b ? "same" : (a > b ? "+\(a - b)" : "−\(b - a)")]
+                },
+            ]
+            return try policyPage(context, draft: text, problem: nil, backtest: backtest, checked: true)
         }
+    }
+
+    /// Why a candidate policy was refused (shown to the person, recorded in the trail).
+    struct PolicyRejection: Error {
+        var reason: String
+    }
+
+    /// The candidate parsed as both halves of the policy file; a refusal is audited with the
+    /// candidate's text.
+    func validatedPolicy(_ text: String, _ context: ConsoleContext) async throws -> (UsePolicy, RedactionPolicy) {
+        guard text.utf8.count <= 1 << 20 else { throw ConsoleError(.contentTooLarge, "a policy file is at most 1 MB") }
+        do {
+            let redaction = try RedactionPolicy.load(yaml: text, source: "uploaded policy")
+            return (try UsePolicy.load(yaml: text, source: "uploaded policy"), redaction)
+        } catch {
+            try await audit(
+                "console.policy.rejected", context, [("sha256", .string(Self.sha256(text))), ("error", .string("\(error)")), ("yaml", .string(text))])
+            throw PolicyRejection(reason: "\(error)")
+        }
+    }
+
+    /// Alerts per rule under the active and the candidate policy over the newest 1,000
+    /// messages. Audited first with the candidate's full text.
+    func backtest(_ candidate: UsePolicy, text: String, _ context: ConsoleContext) async throws -> (
+        messages: Int, rows: [(rule: String, before: Int, after: Int)]
+    ) {
         let active = try vault.policyText().map { try UsePolicy.load(yaml: $0, source: "policy.yaml") } ?? UsePolicy()
         let directory = people().directory
         let seed = try PolicyStage.samplingSeed(of: vault)
         var proposed = try PolicyEvaluator(policy: candidate, directory: directory, seed: seed)
         var current = try PolicyEvaluator(policy: active, directory: directory, seed: seed)
-        try await audit("policy.backtest", context, [("sha256", .string(Self.sha256(text))), ("messages", .int(1000))])
+        try await audit("policy.backtest", context, [("sha256", .string(Self.sha256(text))), ("messages", .int(1000)), ("yaml", .string(text))])
         let sample = try await archive.search(SearchRequest(query: nil, order: .newest, limit: 1000))
         var before: [String: Int] = [:]
         var after: [String: Int] = [:]
@@ -419,14 +498,6 @@ extension ConsoleServer {
             for alert in proposed.evaluate(hit.message.message, conversationKind: hit.conversation.kind) { after[alert.rule, default: 0] += 1 }
         }
         let rules = Set(before.keys).union(after.keys).sorted()
-        let backtest: [String: Any] = [
-            "messages": sample.hits.count,
-            "rows": rules.map { rule -> [String: Any] in
-                let b = before[rule] ?? 0
-                let a = after[rule] ?? 0
-                return ["rule": rule, "before": b, "after": a, "change": a == b ? "same" : (a > b ? "+\(a - b)" : "−\(b - a)")]
-            },
-        ]
-        return try policyPage(context, draft: text, problem: nil, backtest: backtest, checked: true)
+        return (sample.hits.count, rules.map { ($0, before[$0] ?? 0, after[$0] ?? 0) })
     }
 }

@@ -1,6 +1,7 @@
 import ChatVaultArchive
 import ChatVaultCore
 import ChatVaultExport
+import ChatVaultIngest
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -26,7 +27,8 @@ extension ConsoleServer {
             Endpoint(.post, "/holds", roles: Self.caseWriters, kind: .page, summary: "Create a legal hold") { request, context in
                 let form = try await Self.form(request)
                 _ = try await self.createHold(
-                    name: form["name"] ?? "", kind: form["kind"] ?? "", value: form["value"] ?? "", from: form["from"], to: form["to"], context)
+                    name: form["name"] ?? "", kind: form["kind"] ?? "", value: form["value"] ?? "", from: form["from"], to: form["to"],
+                    allowEmpty: form["allow_empty"] == "1", context)
                 return Self.seeOther("/cases")
             },
             Endpoint(.post, "/holds/{id}/release", roles: Self.caseWriters, kind: .page, summary: "Propose or confirm a hold's release") {
@@ -56,8 +58,11 @@ extension ConsoleServer {
                 let body = try await Self.jsonBody(request, limit: 16 << 10)
                 let hold = try await self.createHold(
                     name: body["name"]?.stringValue ?? "", kind: body["kind"]?.stringValue ?? "", value: body["value"]?.stringValue ?? "",
-                    from: body["from"]?.stringValue, to: body["to"]?.stringValue, context)
-                return Self.json(Self.holdJSON(hold), status: .created)
+                    from: body["from"]?.stringValue, to: body["to"]?.stringValue, allowEmpty: body["allow_empty"] == .bool(true), context)
+                let covers = try await self.archive.messagesHeld(by: hold).count
+                guard case .object(var fields) = Self.holdJSON(hold) else { return Self.json(Self.holdJSON(hold), status: .created) }
+                fields.append(("covers", .int(covers)))
+                return Self.json(.object(fields), status: .created)
             },
             Endpoint(
                 .post, "/api/v1/holds/{id}/release", roles: Self.caseWriters, kind: .api,
@@ -86,7 +91,12 @@ extension ConsoleServer {
         ]
     }
 
-    func createHold(name: String, kind: String, value: String, from: String?, to: String?, _ context: ConsoleContext) async throws -> LegalHold {
+    /// Places a hold; one that covers no message now is refused unless `allowEmpty` (400),
+    /// and a query holding a value the redaction policy removes is refused (it could never
+    /// match, and the audit trail must not keep the value).
+    func createHold(
+        name: String, kind: String, value: String, from: String?, to: String?, allowEmpty: Bool, _ context: ConsoleContext
+    ) async throws -> LegalHold {
         guard !name.isEmpty, name.count <= 200 else { throw ConsoleError(.badRequest, "a hold needs a name (at most 200 characters)") }
         guard let kind = LegalHold.Kind(rawValue: kind) else { throw ConsoleError(.badRequest, "kind must be person, conversation or query") }
         guard !value.isEmpty, value.utf8.count <= 2000 else { throw ConsoleError(.badRequest, "a hold needs a value (at most 2,000 bytes)") }
@@ -99,9 +109,21 @@ extension ConsoleServer {
         }
         let start = try time(from, "from")
         let end = try time(to, "to")
-        try await audit("console.hold.create", context, [("hold", .string(name)), ("kind", .string(kind.rawValue)), ("value", .string(value))])
+        let redaction = await ingestor.auditRedaction
+        if kind == .query, redaction.findsSomething(in: value) {
+            throw ConsoleError(
+                .badRequest,
+                "the hold's query holds a value the redaction policy removes; the archive stores only redacted text, so it could never match")
+        }
+        try await audit(
+            "console.hold.create", context,
+            [
+                ("hold", .string(name)), ("kind", .string(kind.rawValue)), ("value", .string(redaction.redact(value))),
+                ("allow_empty", .bool(allowEmpty)),
+            ])
         do {
-            return try await archive.createHold(name: name, kind: kind, value: value, from: start, to: end, actor: context.principal!.name)
+            return try await archive.createHold(
+                name: name, kind: kind, value: value, from: start, to: end, actor: context.principal!.name, allowEmpty: allowEmpty)
         } catch let error as RetentionError {
             throw ConsoleError(.badRequest, error.description)
         }
@@ -142,8 +164,10 @@ extension ConsoleServer {
             conversation: fields["conversation"].flatMap { $0.isEmpty ? nil : $0 }, after: try time("after"), before: try time("before"),
             order: .oldest)
         var description: [String: String] = ["requested_by": context.principal!.name]
+        // The trail and the manifest keep the query as the redaction policy redacts it.
+        let redaction = await ingestor.auditRedaction
         for key in ["q", "sender", "conversation", "after", "before", "description"] {
-            if let value = fields[key], !value.isEmpty { description[key] = String(value.prefix(2000)) }
+            if let value = fields[key], !value.isEmpty { description[key] = String((key == "q" ? redaction.redact(value) : value).prefix(2000)) }
         }
         let stamp = String(Timestamp.now().iso8601.prefix(19)).replacingOccurrences(of: ":", with: "").replacingOccurrences(of: "-", with: "")
         let name = "\(stamp)-\(format.rawValue)-\(UUID().uuidString.prefix(8).lowercased())"
@@ -189,11 +213,14 @@ extension ConsoleServer {
 
     func casesPage(_ context: ConsoleContext) async throws -> Response {
         let holds = try await archive.holds()
+        var covers: [Int64: Int] = [:]
+        for hold in holds where hold.state != .released { covers[hold.id] = try await archive.messagesHeld(by: hold).count }
         let values: [String: Any] = [
             "canChange": Self.caseWriters.contains(context.principal!.role),
             "holds": holds.map { hold -> [String: Any] in
                 [
                     "id": String(hold.id), "name": hold.name, "kind": hold.kind.rawValue, "value": hold.value, "state": hold.state.rawValue,
+                    "covers": covers[hold.id].map { "\($0) messages now" } ?? "released",
                     "createdBy": hold.createdBy, "createdAt": Self.time(hold.createdAt), "active": hold.state != .released,
                     "proposedBy": hold.releaseProposedBy.map { $0 as Any } ?? false,
                 ]

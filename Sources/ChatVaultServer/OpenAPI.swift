@@ -201,6 +201,7 @@ extension ConsoleServer {
                     [
                         ("name", type("string", maxLength: 200)), ("kind", enumeration(["person", "conversation", "query"])),
                         ("value", type("string", maxLength: 2000)), ("from", type("string", maxLength: 32)), ("to", type("string", maxLength: 32)),
+                        ("allow_empty", type("boolean")),
                     ], required: ["name", "kind", "value"])
             ),
             ("Hold", object([("id", type("integer")), ("name", type("string")), ("state", type("string"))])),
@@ -218,6 +219,11 @@ extension ConsoleServer {
             ("Export", object([("name", type("string")), ("messages", type("integer"))])),
             ("ExportList", object([("exports", .object([("type", .string("array"))]))])),
             ("Policy", object([("version", type("string")), ("yaml", type("string"))])),
+            ("PolicyBacktestRequest", object([("yaml", type("string", maxLength: 1 << 20))], required: ["yaml"])),
+            (
+                "PolicyBacktest",
+                object([("version", type("string")), ("messages", type("integer")), ("rules", .object([("type", .string("array"))]))])
+            ),
             ("SourceList", object([("sources", .object([("type", .string("array"))]))])),
             ("IngestMessage", message),
             (

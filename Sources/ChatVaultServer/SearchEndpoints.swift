@@ -36,9 +36,8 @@ extension ConsoleServer {
                         || search.platform != nil || search.after != nil || search.before != nil || search.externalOnly || search.withAlerts
                         || search.withAttachments
                 else { throw ConsoleError(.badRequest, "give a query (q) or at least one filter") }
-                try await self.audit("console.search", context, self.auditFields(search, request))
-                let result = try await self.archive.search(search)
-                let total = try await self.archive.count(search)
+                try await self.audit("console.search", context, await self.redactedForAudit(self.auditFields(search, request)))
+                let (result, total) = try await self.run(search)
                 return Self.json(
                     .object([
                         ("page", .int(page)), ("total", .int(total)), ("total_is_lower_bound", .bool(total > 10_000)),
@@ -127,6 +126,7 @@ extension ConsoleServer {
             guard let parsed = SearchQuery.parse(text) else {
                 throw ConsoleError(.badRequest, "the query could not be read; check quotes and parentheses")
             }
+            if let problem = parsed.problem() { throw ConsoleError(.badRequest, problem) }
             query = parsed
         }
         let page = try request.queryInt("page", default: 1, range: 1...10_000)
@@ -143,6 +143,26 @@ extension ConsoleServer {
             search.senders = handles.sorted()
         }
         return (search, page)
+    }
+
+    /// The page and the capped count of a search. A query past its time limit answers 422
+    /// (well formed, too expensive to answer); one the limits refuse answers 400.
+    func run(_ search: SearchRequest) async throws -> (SearchPage, Int) {
+        do {
+            return (try await archive.search(search), try await archive.count(search))
+        } catch let error as SearchError where error.isTimeout {
+            throw ConsoleError(.unprocessableContent, error.reason)
+        }
+    }
+
+    /// Search fields as the audit trail keeps them: the query through the vault's redactor,
+    /// so a searched SSN or card number is never recorded verbatim.
+    func redactedForAudit(_ fields: [(String, JSONValue)]) async -> [(String, JSONValue)] {
+        let redaction = await ingestor.auditRedaction
+        return fields.map { name, value in
+            guard name == "q", let text = value.stringValue else { return (name, value) }
+            return (name, .string(redaction.redact(text)))
+        }
     }
 
     func auditFields(_ search: SearchRequest, _ request: Request) -> [(String, JSONValue)] {
@@ -167,9 +187,8 @@ extension ConsoleServer {
             search.query != nil || search.sender != nil || !search.senders.isEmpty || search.conversation != nil || search.platform != nil
             || search.after != nil || search.before != nil || search.externalOnly || search.withAlerts || search.withAttachments
         if filtered {
-            try await audit("console.search", context, auditFields(search, request))
-            let result = try await archive.search(search)
-            let total = try await archive.count(search)
+            try await audit("console.search", context, await redactedForAudit(auditFields(search, request)))
+            let (result, total) = try await run(search)
             values["searched"] = true
             let first = (page - 1) * Self.pageSize + 1
             values["countText"] =
@@ -256,6 +275,7 @@ extension ConsoleServer {
                 ]
             },
             "hasAlertTags": !alerts.isEmpty, "hasAlerts": !alerts.isEmpty,
+            "deliveredBy": archived.deliveredBy.map { $0 as Any } ?? false,
         ]
     }
 
@@ -330,6 +350,7 @@ extension ConsoleServer {
             ("sender", .object([("id", .string(m.sender.id)), ("name", .optional(m.sender.displayName))])),
             ("sent_at", .string(m.sentAt.iso8601)), ("text", .string(m.text)), ("thread", .optional(m.thread)),
             ("reply_to", .optional(m.replyTo)), ("edited_from", .array(m.editedFrom.map(JSONValue.string))), ("deleted", .bool(m.deleted)),
+            ("delivered_by", .optional(archived.deliveredBy)),
             ("reactions", .array(m.reactions.map { .object([("emoji", .string($0.emoji)), ("by", .array($0.by.map(JSONValue.string)))]) })),
             (
                 "attachments",

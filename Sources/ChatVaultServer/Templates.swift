@@ -21,7 +21,7 @@ enum Templates {
         <h1>Legal holds and exports</h1>
         <h2>Legal holds</h2>
         <table class="holds"><thead><tr><th>#</th><th>Name</th><th>Covers</th><th>State</th><th>Created</th><th></th></tr></thead><tbody>
-        {{#holds}}<tr><td>{{id}}</td><td>{{name}}</td><td>{{kind}}: {{value}}</td><td>{{state}}{{#proposedBy}} (release proposed by {{proposedBy}}){{/proposedBy}}</td>
+        {{#holds}}<tr><td>{{id}}</td><td>{{name}}</td><td>{{kind}}: {{value}} ({{covers}})</td><td>{{state}}{{#proposedBy}} (release proposed by {{proposedBy}}){{/proposedBy}}</td>
         <td>{{createdBy}}, <time>{{createdAt}}</time></td><td>{{#canChange}}{{#active}}<form method="post" action="/holds/{{id}}/release"><input type="hidden" name="csrf" value="{{csrf}}">
         <button type="submit">{{#proposedBy}}Confirm release{{/proposedBy}}{{^proposedBy}}Propose release{{/proposedBy}}</button></form>{{/active}}{{/canChange}}</td></tr>{{/holds}}
         </tbody></table>
@@ -30,6 +30,7 @@ enum Templates {
         <label>Covers <select name="kind"><option>person</option><option>conversation</option><option>query</option></select></label>
         <label>Value <input name="value" required placeholder="handle, conversation or query"></label>
         <label>From <input type="date" name="from"></label><label>To <input type="date" name="to"></label>
+        <label><input type="checkbox" name="allow_empty" value="1"> even if it covers no message yet</label>
         <button type="submit">Place hold</button></form>{{/canChange}}
         <h2>Exports</h2>
         <table class="exports"><thead><tr><th>Export</th><th>Format</th><th>Messages</th><th>Selection</th><th>By</th><th></th></tr></thead><tbody>
@@ -249,7 +250,8 @@ enum Templates {
         {{#canChange}}<h2>Upload a new version</h2>
         <form method="post" action="/admin/policy" class="act"><input type="hidden" name="csrf" value="{{csrf}}">
         <textarea name="policy" rows="16" cols="100" required>{{draft}}</textarea>
-        <button type="submit" name="step" value="check">Validate and backtest</button>
+        <button type="submit" name="step" value="check">Validate</button>
+        {{#canBacktest}}<button type="submit" formaction="/admin/policy/backtest">Validate and backtest</button>{{/canBacktest}}
         {{#checked}}<button type="submit" name="step" value="activate" class="danger">Activate this version</button>{{/checked}}</form>{{/canChange}}
         {{#problem}}<p class="error">{{problem}}</p>{{/problem}}
         {{#backtest}}<h2>Backtest over the last {{messages}} messages</h2>

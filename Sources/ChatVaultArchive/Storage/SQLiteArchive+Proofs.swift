@@ -49,7 +49,7 @@ public final class ProofSession: InclusionProofSession {
                 for row in rows {
                     let stored = StoredMessage(row: row)
                     guard stored.leaf < latest.treeSize else { continue }
-                    let record = stored.canonicalBytes(platform: row[18], conversationSourceID: row[19])
+                    let record = stored.canonicalBytes(platform: row[StoredMessage.width], conversationSourceID: row[StoredMessage.width + 1])
                     byID[stored.id] = InclusionProof(
                         recordKind: "message", recordID: stored.id, record: String(decoding: record, as: UTF8.self), leafIndex: stored.leaf,
                         leafHash: levels.levels[0][stored.leaf], auditPath: levels.inclusionPath(index: stored.leaf), checkpoint: latest)
@@ -87,5 +87,37 @@ extension SQLiteArchive: ProofSessionProviding {
             return (latest, levels)
         }
         return ProofSession(checkpoint: checkpoint, levels: levels, archive: self)
+    }
+}
+
+extension SQLiteArchive {
+    /// The archive ids of messages the platform knows as `sourceID`, optionally only in one
+    /// conversation (its platform id) of one platform: what an investigator has in hand.
+    /// A message stored under a derived id (an id the platform reused) is found too.
+    public func messageIDs(platform: String?, conversation: String?, sourceID: String) async throws -> [Int64] {
+        try await database.read { db in
+            var conditions = ["(m.source_id = ? OR substr(m.source_id, 1, ?) = ?)"]
+            var arguments: [any DatabaseValueConvertible] = [sourceID, sourceID.count + 1, sourceID + "#"]
+            if let platform {
+                conditions.append("c.platform = ?")
+                arguments.append(platform)
+            }
+            if let conversation {
+                conditions.append("c.source_id = ?")
+                arguments.append(conversation)
+            }
+            let rows = try Row.fetchAll(
+                db,
+                sql:
+                    "SELECT m.id, m.source_id FROM messages m JOIN conversations c ON c.id = m.conversation WHERE \(conditions.joined(separator: " AND ")) ORDER BY m.id",
+                arguments: StatementArguments(arguments))
+            // A reused id is stored as `id#` + 12 hex digits; edits and deletions (`id#edit@…`) are other records.
+            return rows.compactMap { row -> Int64? in
+                let stored: String = row[1]
+                let suffix = stored.dropFirst(sourceID.count + 1)
+                guard stored == sourceID || (suffix.count == 12 && suffix.allSatisfy(\.isHexDigit)) else { return nil }
+                return row[0]
+            }
+        }
     }
 }

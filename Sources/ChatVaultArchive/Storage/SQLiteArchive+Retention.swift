@@ -48,12 +48,29 @@ extension SQLiteArchive {
 
     // MARK: Holds
 
+    /// Places a hold. A person is matched the way search matches a sender: handle id or
+    /// display name, without regard to case, accents, width or invisible characters, as
+    /// sender or recipient. With `allowEmpty` false a hold that covers no message now is
+    /// refused (a person or query hold also covers messages that arrive later, so an empty
+    /// one is usually a typo).
     @discardableResult
     public func createHold(
-        name: String, kind: LegalHold.Kind, value: String, from: Timestamp?, to: Timestamp?, actor: String
+        name: String, kind: LegalHold.Kind, value: String, from: Timestamp?, to: Timestamp?, actor: String, allowEmpty: Bool = true
     ) async throws -> LegalHold {
-        if kind == .query, SearchQuery.parse(value).flatMap(FTS5Match.expression) == nil {
-            throw RetentionError("the hold's query \"\(value)\" has no word to look for")
+        if kind == .query {
+            guard let query = SearchQuery.parse(value), FTS5Match.expression(query) != nil else {
+                throw RetentionError("the hold's query \"\(value)\" has no word to look for")
+            }
+            if let problem = query.problem() { throw RetentionError("the hold's query: \(problem)") }
+        }
+        let covers = try await coverage(kind: kind, value: value, from: from, to: to)
+        if covers == 0 && !allowEmpty {
+            throw RetentionError(
+                "the hold on \(kind.rawValue) \"\(value)\" covers no message now. Check the spelling (handles match without case); "
+                    + (kind == .conversation
+                        ? "a conversation hold also covers messages that arrive in it later: "
+                        : "a \(kind.rawValue) hold also covers matching messages that arrive later: ")
+                    + "to place it anyway, allow an empty hold (--allow-empty, or \"allow_empty\": true)")
         }
         let now = clock()
         let id = try await database.write { db -> Int64 in
@@ -64,8 +81,18 @@ extension SQLiteArchive {
         }
         try await recordAudit(
             action: "hold.create", actor: actor,
-            detail: .object([("hold", .number(String(id))), ("name", .string(name)), ("kind", .string(kind.rawValue)), ("value", .string(value))]))
+            detail: .object([
+                ("hold", .number(String(id))), ("name", .string(name)), ("kind", .string(kind.rawValue)), ("value", .string(value)),
+                ("covers", .int(covers)),
+            ]))
         return try await holds().first { $0.id == id }!
+    }
+
+    /// How many messages a hold of `kind` on `value` would cover now.
+    public func coverage(kind: LegalHold.Kind, value: String, from: Timestamp?, to: Timestamp?) async throws -> Int {
+        let hold = LegalHold(
+            id: 0, name: "", kind: kind, value: value, from: from, to: to, createdBy: "", createdAt: Timestamp(microseconds: 0), state: .active)
+        return try await messagesHeld(by: hold).count
     }
 
     public func holds() async throws -> [LegalHold] {
@@ -86,8 +113,9 @@ extension SQLiteArchive {
     }
 
     /// The first call proposes the release; a second officer's call releases the hold.
+    /// `evidence` (e.g. the officer's signature of the step) is kept in the audit event.
     @discardableResult
-    public func releaseHold(id: Int64, actor: String) async throws -> LegalHold {
+    public func releaseHold(id: Int64, actor: String, evidence: [(String, JSONValue)] = []) async throws -> LegalHold {
         guard let hold = try await holds().first(where: { $0.id == id }) else { throw RetentionError("no hold \(id)") }
         switch hold.state {
         case .released:
@@ -97,9 +125,9 @@ extension SQLiteArchive {
                 try db.execute(
                     sql: "UPDATE legal_holds SET state = 'release_proposed', release_proposed_by = ? WHERE id = ?", arguments: [actor, id])
             }
-            try await recordAudit(action: "hold.release.propose", actor: actor, detail: .object([("hold", .number(String(id)))]))
+            try await recordAudit(action: "hold.release.propose", actor: actor, detail: .object([("hold", .number(String(id)))] + evidence))
         case .releaseProposed:
-            guard hold.releaseProposedBy != actor else {
+            guard !Self.samePerson(hold.releaseProposedBy ?? "", actor) else {
                 throw RetentionError("hold \(id): its release was proposed by \(actor); a second officer must confirm it")
             }
             try await database.write { db in
@@ -107,7 +135,7 @@ extension SQLiteArchive {
                     sql: "UPDATE legal_holds SET state = 'released', released_by = ?, released_at = ? WHERE id = ?",
                     arguments: [actor, clock().microseconds, id])
             }
-            try await recordAudit(action: "hold.release", actor: actor, detail: .object([("hold", .number(String(id)))]))
+            try await recordAudit(action: "hold.release", actor: actor, detail: .object([("hold", .number(String(id)))] + evidence))
         }
         return try await holds().first { $0.id == id }!
     }
@@ -135,11 +163,40 @@ extension SQLiteArchive {
                     db, sql: "SELECT id FROM messages WHERE conversation IN (\(ids.map { _ in "?" }.joined(separator: ","))) AND id BETWEEN ? AND ?",
                     arguments: StatementArguments(ids) + [low, high]))
         case .person:
-            let pattern = "%\"id\":" + JSONValue.string(hold.value).compactText + "%"
+            try registerHandleFolding(db)
             return Set(
                 try Int64.fetchAll(
-                    db, sql: "SELECT id FROM messages WHERE (sender = ? OR recipients LIKE ? ESCAPE '\\') AND id BETWEEN ? AND ?",
-                    arguments: [hold.value, pattern.replacing("_", with: "\\_"), low, high]))
+                    db,
+                    sql: """
+                        SELECT id FROM messages m WHERE m.id BETWEEN ?2 AND ?3 AND (
+                            cv_fold(m.sender) = ?1 OR cv_fold(m.sender_name) = ?1
+                            OR EXISTS (SELECT 1 FROM json_each(m.recipients) r
+                                WHERE cv_fold(json_extract(r.value, '$.id')) = ?1 OR cv_fold(json_extract(r.value, '$.name')) = ?1))
+                        """,
+                    arguments: [SearchText.normalize(hold.value), low, high]))
+        }
+    }
+
+    /// `cv_fold(text)`: a handle or name folded the way search folds it (case, accents,
+    /// width, invisible characters), so that holds and rules match people as search does.
+    static func registerHandleFolding(_ db: Database) throws {
+        db.add(
+            function: DatabaseFunction("cv_fold", argumentCount: 1, pure: true) { values in
+                String.fromDatabaseValue(values[0]).map(SearchText.normalize)
+            })
+    }
+
+    /// Whether two actor names name one person: compared as search compares words (case,
+    /// accents, width and invisible characters do not make a second person).
+    public static func samePerson(_ first: String, _ second: String) -> Bool {
+        SearchText.normalize(first) == SearchText.normalize(second)
+    }
+
+    /// Whether `person` (a rule's or hold's handle) is the sender or a recipient of a message.
+    static func involves(_ person: String, sender: Handle, recipients: [Handle]) -> Bool {
+        let folded = SearchText.normalize(person)
+        return ([sender] + recipients).contains { handle in
+            SearchText.normalize(handle.id) == folded || handle.displayName.map(SearchText.normalize) == folded
         }
     }
 
@@ -185,13 +242,13 @@ extension SQLiteArchive {
         // A message a policy alert was raised on is part of the supervisory record: it stays,
         // with its alert and review history, and counts as held.
         held.formUnion(try Int64.fetchAll(db, sql: "SELECT DISTINCT message_id FROM alerts"))
-        let rows = try Row.fetchCursor(db, sql: "SELECT id, leaf, conversation, sender, recipients, sent_at FROM messages ORDER BY id")
+        let rows = try Row.fetchCursor(db, sql: "SELECT id, leaf, conversation, sender, recipients, sent_at, sender_name FROM messages ORDER BY id")
         while let row = try rows.next() {
             let id: Int64 = row[0]
             let stored = storedAt(row[1])
             let conversation = keys[row[2]] ?? ("", "")
-            let sender: String = row[3]
-            let recipients = ColumnJSON.parseHandles(row[4]).map(\.id)
+            let sender = Handle(id: row[3], displayName: row[6])
+            let recipients = ColumnJSON.parseHandles(row[4])
             let sentAt: Int64 = row[5]
             var best: (days: Int, rule: String)?
             for (name, history) in byName {
@@ -199,7 +256,7 @@ extension SQLiteArchive {
                     (version.platform == nil || version.platform == conversation.platform)
                         && (version.conversation == nil || version.conversation == conversation.sourceID
                             || version.conversation == conversation.platform + ":" + conversation.sourceID)
-                        && (version.person == nil || version.person == sender || recipients.contains(version.person!))
+                        && (version.person == nil || Self.involves(version.person!, sender: sender, recipients: recipients))
                 }
                 guard !matching.isEmpty else { continue }
                 // The version in force when the record was stored (or the first, for records
@@ -224,7 +281,7 @@ extension SQLiteArchive {
 
     /// Proposes a disposition at the current time; nothing is deleted until another
     /// officer approves it.
-    public func proposeDisposition(actor: String) async throws -> Disposition {
+    public func proposeDisposition(actor: String, evidence: [(String, JSONValue)] = []) async throws -> Disposition {
         let now = clock()
         let plan = try await dispositionPlan(cutoff: now)
         let id = try await database.write { db -> Int64 in
@@ -235,15 +292,16 @@ extension SQLiteArchive {
         }
         try await recordAudit(
             action: "retention.propose", actor: actor,
-            detail: .object([
-                ("disposition", .number(String(id))), ("candidates", .number(String(plan.expired.count))), ("held", .number(String(plan.held))),
-            ]))
+            detail: .object(
+                [
+                    ("disposition", .number(String(id))), ("candidates", .number(String(plan.expired.count))), ("held", .number(String(plan.held))),
+                ] + evidence))
         return Disposition(id: id, proposedBy: actor, proposedAt: now, candidates: plan.expired.count, state: .proposed)
     }
 
     /// Carries out a proposed disposition. The approver must not be the proposer. Holds
     /// are checked again now: a hold placed since the proposal still protects.
-    public func approveDisposition(id: Int64, actor: String) async throws -> Disposition {
+    public func approveDisposition(id: Int64, actor: String, evidence: [(String, JSONValue)] = []) async throws -> Disposition {
         guard
             let row = try await database.read({ db in
                 try Row.fetchOne(db, sql: "SELECT proposed_by, proposed_at, state FROM dispositions WHERE id = ?", arguments: [id])
@@ -252,7 +310,7 @@ extension SQLiteArchive {
         let proposedBy: String = row[0]
         let cutoff = Timestamp(microseconds: row[1])
         guard (row[2] as String) == "proposed" else { throw RetentionError("disposition \(id) is already completed") }
-        guard proposedBy != actor else {
+        guard !Self.samePerson(proposedBy, actor) else {
             throw RetentionError("disposition \(id) was proposed by \(actor); a second officer must approve it (two-person rule)")
         }
         let versions = try await allRuleVersions()
@@ -285,10 +343,11 @@ extension SQLiteArchive {
                     arguments: [actor, now.microseconds, count, id])
                 _ = try log.appendAudit(
                     action: "retention.dispose", actor: actor,
-                    detail: .object([
-                        ("disposition", .number(String(id))), ("proposed_by", .string(proposedBy)), ("disposed", .number(String(count))),
-                        ("held", .number(String(plan.held))),
-                    ]), at: now)
+                    detail: .object(
+                        [
+                            ("disposition", .number(String(id))), ("proposed_by", .string(proposedBy)), ("disposed", .number(String(count))),
+                            ("held", .number(String(plan.held))),
+                        ] + evidence), at: now)
                 try log.checkpoint(at: now)
                 return .commit
             }
@@ -310,7 +369,7 @@ extension SQLiteArchive {
                 arguments: [messageID])
         else { return nil }
         let stored = StoredMessage(row: row)
-        let archived = stored.archived(platform: row[18], conversationSourceID: row[19])
+        let archived = stored.archived(platform: row[StoredMessage.width], conversationSourceID: row[StoredMessage.width + 1])
         let extra = try String.fetchOne(db, sql: "SELECT attachment_text FROM message_extras WHERE id = ?", arguments: [messageID])
         let incoming = IncomingMessage(message: archived.message, origin: "", attachmentText: extra.map { [$0] } ?? [])
         var cache: [String: String] = [:]
@@ -347,11 +406,11 @@ extension SQLiteArchive {
         var cache: [String: String] = [:]
         for row in rows {
             let stored = StoredMessage(row: row)
-            let archived = stored.archived(platform: row[18], conversationSourceID: row[19])
+            let archived = stored.archived(platform: row[StoredMessage.width], conversationSourceID: row[StoredMessage.width + 1])
             let incoming = IncomingMessage(message: archived.message, origin: "", attachmentText: extras[stored.id].map { [$0] } ?? [])
             let body = indexBody(incoming)
             let meta = metaTokens(conversationID: stored.conversation, sender: archived.message.sender, cache: &cache)
-            let flags = flagTokens(archived.message, external: row[20], hasAlert: alerted.contains(stored.id))
+            let flags = flagTokens(archived.message, external: row[StoredMessage.width + 2], hasAlert: alerted.contains(stored.id))
             // FTS5 removes an entry only when given exactly what was indexed: the entry without flags.
             try db.execute(
                 sql: "INSERT INTO message_index (message_index, rowid, body, meta) VALUES ('delete', ?, ?, ?)", arguments: [stored.id, body, meta])

@@ -1,24 +1,52 @@
 import ChatVaultCore
+import Foundation
 import GRDB
+import GRDBSQLite
 
 extension SQLiteArchive {
     public func search(_ request: SearchRequest) async throws -> SearchPage {
-        try await database.read { db in try self.search(request, db: db) }
+        try await database.read { db in try Self.within(request.timeLimit, db: db) { try self.search(request, db: db) } }
     }
 
     /// How many messages match `request`, counting at most `cap` (a result list shows "10,000+").
     public func count(_ request: SearchRequest, cap: Int = 10_000) async throws -> Int {
         try await database.read { db in
-            let (clauses, lowID, highID) = try Self.clauses(request, db: db)
-            if clauses.isEmpty {
-                return try Int.fetchOne(
-                    db, sql: "SELECT count(*) FROM (SELECT id FROM messages WHERE id BETWEEN ? AND ? LIMIT ?)", arguments: [lowID, highID, cap + 1])
-                    ?? 0
-            }
+            try Self.within(request.timeLimit, db: db) { try Self.count(request, cap: cap, db: db) }
+        }
+    }
+
+    private static func count(_ request: SearchRequest, cap: Int, db: Database) throws -> Int {
+        let (clauses, lowID, highID) = try Self.clauses(request, db: db)
+        if clauses.isEmpty {
             return try Int.fetchOne(
-                db,
-                sql: "SELECT count(*) FROM (SELECT rowid FROM message_index WHERE message_index MATCH ? AND rowid BETWEEN ? AND ? LIMIT ?)",
-                arguments: [clauses.joined(separator: " AND "), lowID, highID, cap + 1]) ?? 0
+                db, sql: "SELECT count(*) FROM (SELECT id FROM messages WHERE id BETWEEN ? AND ? LIMIT ?)", arguments: [lowID, highID, cap + 1])
+                ?? 0
+        }
+        return try Int.fetchOne(
+            db,
+            sql: "SELECT count(*) FROM (SELECT rowid FROM message_index WHERE message_index MATCH ? AND rowid BETWEEN ? AND ? LIMIT ?)",
+            arguments: [clauses.joined(separator: " AND "), lowID, highID, cap + 1]) ?? 0
+    }
+
+    /// Runs `body` with the index stopped once `limit` has passed (an SQLite progress
+    /// handler checks the clock every few thousand steps), and reports that as a
+    /// ``SearchError`` that says so. The handler is removed before the connection is
+    /// used for anything else.
+    static func within<T>(_ limit: Duration?, db: Database, _ body: () throws -> T) throws -> T {
+        guard let limit else { return try body() }
+        let (seconds, attoseconds) = limit.components
+        let budget = UInt64(max(0, seconds)) &* 1_000_000_000 &+ UInt64(max(0, attoseconds) / 1_000_000_000)
+        // The deadline travels as the handler's context pointer, so the C callback captures nothing.
+        let deadline = max(1, DispatchTime.now().uptimeNanoseconds &+ budget)
+        sqlite3_progress_handler(
+            db.sqliteConnection, 4000,
+            { context in DispatchTime.now().uptimeNanoseconds > UInt64(UInt(bitPattern: context)) ? 1 : 0 },
+            UnsafeMutableRawPointer(bitPattern: UInt(deadline)))
+        defer { sqlite3_progress_handler(db.sqliteConnection, 0, nil, nil) }
+        do {
+            return try body()
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_INTERRUPT {
+            throw SearchError.timedOut(after: limit)
         }
     }
 
@@ -53,6 +81,7 @@ extension SQLiteArchive {
         }
         var clauses = filters
         if let query = request.query {
+            if let problem = query.problem() { throw SearchError(problem) }
             guard let body = FTS5Match.expression(query) else {
                 throw SearchError("a query needs at least one word to look for, and every NOT needs something to exclude from")
             }
@@ -118,11 +147,12 @@ extension SQLiteArchive {
             arguments: StatementArguments(ids))
         for row in rows {
             let stored = StoredMessage(row: row)
-            let platform: String = row[18]
-            let sourceID: String = row[19]
+            let platform: String = row[StoredMessage.width]
+            let sourceID: String = row[StoredMessage.width + 1]
             let conversation = Conversation(
-                platform: platform, sourceID: sourceID, name: row[20], kind: Conversation.Kind(rawValue: row[21]) ?? .group,
-                isExternal: row[22])
+                platform: platform, sourceID: sourceID, name: row[StoredMessage.width + 2],
+                kind: Conversation.Kind(rawValue: row[StoredMessage.width + 3]) ?? .group,
+                isExternal: row[StoredMessage.width + 4])
             result[stored.id] = (stored.archived(platform: platform, conversationSourceID: sourceID), conversation)
         }
         return result

@@ -2,6 +2,7 @@ import ArgumentParser
 import ChatVaultArchive
 import ChatVaultCore
 import ChatVaultExport
+import ChatVaultIngest
 import Foundation
 
 struct Export: AsyncParsableCommand {
@@ -40,9 +41,13 @@ struct Export: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingErrors {
-            let archive = try options.openArchive()
-            let selection = filters.request(query: query)
-            var description = ["query": query]
+            let vault = try options.openVault()
+            let archive = try vault.openArchive()
+            var selection = filters.request(query: query)
+            // An export is a long walk, page by page; the query's size limits still apply.
+            selection.timeLimit = nil
+            // The trail and the manifest keep the query as the redaction policy redacts it.
+            var description = ["query": try AuditRedaction.forVault(vault).redact(query)]
             for (key, value) in filters.described { description[key] = value }
             // The export is recorded before it is written: the trail never misses one.
             try await archive.recordAudit(

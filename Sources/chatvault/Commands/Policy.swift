@@ -78,7 +78,11 @@ struct Policy: AsyncParsableCommand {
                 // The change is recorded before it takes effect, so the trail never misses one.
                 try await vault.openArchive().recordAudit(
                     action: "policy.set", actor: options.actorName,
-                    detail: .object([("file", .string(file)), ("sha256", .string(Array(SHA256.hash(data: data)).hexString))]))
+                    detail: .object([
+                        ("file", .string(file)), ("sha256", .string(Array(SHA256.hash(data: data)).hexString)),
+                        // The full text: the trail shows every word any policy version looked for.
+                        ("yaml", .string(String(decoding: data, as: UTF8.self))),
+                    ]))
                 try data.write(to: vault.policyURL, options: .atomic)
                 Terminal.out("installed \(file) as the policy of \(vault.directory.path)")
             }

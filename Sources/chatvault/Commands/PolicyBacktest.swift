@@ -43,7 +43,11 @@ extension Policy {
                 let report = BacktestReport(candidate: proposed, active: current, messages: messages, directory: directory)
                 try await archive.recordAudit(
                     action: "policy.backtest", actor: options.actorName,
-                    detail: .object([("policy", .string(candidate.version)), ("messages", .int(messages.count))]))
+                    detail: .object([
+                        ("policy", .string(candidate.version)), ("messages", .int(messages.count)),
+                        // The words a backtest probes are what it reveals about the archive: kept in full.
+                        ("yaml", .string(try PolicyFile.text(policy))),
+                    ]))
                 if json { Terminal.json(report.json) } else { report.lines.forEach(Terminal.out) }
             }
         }

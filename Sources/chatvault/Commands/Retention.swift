@@ -1,6 +1,7 @@
 import ArgumentParser
 import ChatVaultArchive
 import ChatVaultCore
+import ChatVaultIngest
 import Foundation
 
 struct Retention: AsyncParsableCommand {
@@ -10,7 +11,9 @@ struct Retention: AsyncParsableCommand {
             Where several rules match a message the longest period wins. Lengthening a rule
             applies to every record; shortening applies only to records stored afterwards.
             `run --dry-run` shows what would go; `propose` records a disposition that another
-            officer must `approve` before anything is deleted. A disposed message keeps its
+            officer must `approve` before anything is deleted. Each step is signed with the
+            officer's registered key (--key FILE; see `chatvault officer`), and the approver's
+            key must belong to someone other than the proposer. A disposed message keeps its
             leaf and gains a tombstone, so `verify` still proves the log complete.
             """,
         subcommands: [SetRule.self, Rules.self, Run.self, Propose.self, Approve.self])
@@ -85,10 +88,17 @@ struct Retention: AsyncParsableCommand {
     struct Propose: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Propose a disposition (a second officer approves it).")
         @OptionGroup var options: VaultOptions
+        @Option(help: "Your officer key file (default $CHATVAULT_OFFICER_KEY).") var key: String?
 
         func run() async throws {
             try await reportingErrors {
-                let disposition = try await options.openArchive().proposeDisposition(actor: options.actorName)
+                let vault = try options.openVault()
+                let archive = try vault.openArchive()
+                let officer = try await OfficerKeys.signer(keyPath: key, options: options, archive: archive, step: "proposing a disposition")
+                let evidence = try officer.evidence(
+                    action: "retention.propose", subject: "at \(Timestamp.now().microseconds)",
+                    vaultKey: PublicKeyText.format(try vault.signer().publicKey))
+                let disposition = try await archive.proposeDisposition(actor: officer.registration.name, evidence: evidence)
                 Terminal.out(
                     "proposed disposition \(disposition.id): \(disposition.candidates) messages; another officer runs `chatvault retention approve \(disposition.id)`"
                 )
@@ -100,12 +110,18 @@ struct Retention: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Approve and carry out another officer's proposed disposition.")
         @OptionGroup var options: VaultOptions
         @Argument(help: "The disposition id.") var id: Int64
+        @Option(help: "Your officer key file (default $CHATVAULT_OFFICER_KEY).") var key: String?
 
         func run() async throws {
             try await reportingErrors {
-                let done = try await options.openArchive().approveDisposition(id: id, actor: options.actorName)
+                let vault = try options.openVault()
+                let archive = try vault.openArchive()
+                let officer = try await OfficerKeys.signer(keyPath: key, options: options, archive: archive, step: "approving a disposition")
+                let evidence = try officer.evidence(
+                    action: "retention.approve", subject: "disposition \(id)", vaultKey: PublicKeyText.format(try vault.signer().publicKey))
+                let done = try await archive.approveDisposition(id: id, actor: officer.registration.name, evidence: evidence)
                 Terminal.out(
-                    "disposition \(id): \(done.disposed ?? 0) messages disposed of (proposed by \(Terminal.safe(done.proposedBy)), approved by \(Terminal.safe(options.actorName)))"
+                    "disposition \(id): \(done.disposed ?? 0) messages disposed of (proposed by \(Terminal.safe(done.proposedBy)), approved by \(Terminal.safe(officer.registration.name)))"
                 )
             }
         }
@@ -117,7 +133,16 @@ struct Hold: AsyncParsableCommand {
         abstract: "Legal holds: what they cover is kept whatever retention says.", subcommands: [Create.self, List.self, Show.self, Release.self])
 
     struct Create: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Place a hold on a person, a conversation or a query.")
+        static let configuration = CommandConfiguration(
+            abstract: "Place a hold on a person, a conversation or a query.",
+            discussion: """
+                A person is matched as search matches a sender: handle or display name, as sender
+                or recipient, without regard to case, accents or invisible characters. The hold
+                says how many messages it covers now; one that covers none is refused unless
+                --allow-empty (it would still cover matching messages that arrive later). A query
+                holding a value the redaction policy removes (an SSN, a card number) is refused:
+                the archive never stores such values, so it could not match them.
+                """)
         @OptionGroup var options: VaultOptions
         @Option(help: "A name for the matter.") var name: String
         @Option(help: "Messages this handle sent or received.") var person: String?
@@ -125,6 +150,7 @@ struct Hold: AsyncParsableCommand {
         @Option(help: "Messages matching a search query.") var query: String?
         @Option(help: "Only messages sent at or after (ISO 8601).") var from: String?
         @Option(help: "Only messages sent before (ISO 8601).") var to: String?
+        @Flag(name: .customLong("allow-empty"), help: "Place the hold even if it covers no message yet.") var allowEmpty = false
 
         func validate() throws {
             guard [person, conversation, query].compactMap({ $0 }).count == 1 else {
@@ -139,10 +165,20 @@ struct Hold: AsyncParsableCommand {
             try await reportingErrors {
                 let (kind, value): (LegalHold.Kind, String) =
                     if let person { (.person, person) } else if let conversation { (.conversation, conversation) } else { (.query, query!) }
-                let hold = try await options.openArchive().createHold(
+                let vault = try options.openVault()
+                if kind == .query, try AuditRedaction.forVault(vault).findsSomething(in: value) {
+                    throw CLIError(
+                        "the hold's query holds a value the redaction policy removes; the archive stores only redacted text, so it could never match: hold by person, conversation or other words"
+                    )
+                }
+                let archive = try vault.openArchive()
+                let hold = try await archive.createHold(
                     name: name, kind: kind, value: value, from: from.flatMap(Timestamp.init(iso8601:)), to: to.flatMap(Timestamp.init(iso8601:)),
-                    actor: options.actorName)
-                Terminal.out("hold \(hold.id) \"\(Terminal.safe(hold.name))\" placed on \(kind.rawValue) \(Terminal.safe(value))")
+                    actor: options.actorName, allowEmpty: allowEmpty)
+                let covers = try await archive.messagesHeld(by: hold).count
+                Terminal.out(
+                    "hold \(hold.id) \"\(Terminal.safe(hold.name))\" placed on \(kind.rawValue) \(Terminal.safe(value)): covers \(covers) messages now"
+                        + (covers == 0 ? " (and any matching message that arrives later)" : ""))
             }
         }
     }
@@ -184,13 +220,24 @@ struct Hold: AsyncParsableCommand {
     }
 
     struct Release: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Propose a hold's release, or confirm another officer's proposal.")
+        static let configuration = CommandConfiguration(
+            abstract: "Propose a hold's release, or confirm another officer's proposal.",
+            discussion:
+                "Each step is signed with an officer's registered key (--key FILE; see `chatvault officer`); the two keys must be different officers'."
+        )
         @OptionGroup var options: VaultOptions
         @Argument(help: "The hold id.") var id: Int64
+        @Option(help: "Your officer key file (default $CHATVAULT_OFFICER_KEY).") var key: String?
 
         func run() async throws {
             try await reportingErrors {
-                let hold = try await options.openArchive().releaseHold(id: id, actor: options.actorName)
+                let vault = try options.openVault()
+                let archive = try vault.openArchive()
+                let officer = try await OfficerKeys.signer(keyPath: key, options: options, archive: archive, step: "releasing a hold")
+                let step = try await archive.holds().first { $0.id == id }?.state == .releaseProposed ? "confirm" : "propose"
+                let evidence = try officer.evidence(
+                    action: "hold.release.\(step)", subject: "hold \(id)", vaultKey: PublicKeyText.format(try vault.signer().publicKey))
+                let hold = try await archive.releaseHold(id: id, actor: officer.registration.name, evidence: evidence)
                 switch hold.state {
                 case .releaseProposed: Terminal.out("release of hold \(id) proposed; a second officer must run the same command")
                 case .released: Terminal.out("hold \(id) released")

@@ -1,6 +1,7 @@
 import ArgumentParser
 import ChatVaultArchive
 import ChatVaultCore
+import ChatVaultIngest
 
 struct Search: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -10,6 +11,9 @@ struct Search: AsyncParsableCommand {
             prefix* and parentheses. Case, accents, full-width forms and invisible
             characters do not matter. Punctuation is never syntax: `multi-agent` is the
             phrase "multi agent". An empty query lists messages matching the filters.
+            A prefix needs at least 3 letters before the *; a query has at most 32 words and
+            8 prefixes, and stops with an error after --time-limit seconds. The audit trail
+            records the query as the vault's redaction policy redacts it.
             """)
 
     @OptionGroup var options: VaultOptions
@@ -28,10 +32,14 @@ struct Search: AsyncParsableCommand {
     @Option(help: "Hits to skip (paging).")
     var offset = 0
 
+    @Option(name: .customLong("time-limit"), help: "Stop the search after this many seconds (default 30).")
+    var timeLimit: Double = 30
+
     @Flag(help: "Print the result as JSON.")
     var json = false
 
     func validate() throws {
+        guard timeLimit > 0, timeLimit <= 3600 else { throw ValidationError("--time-limit must be more than 0 and at most 3600 seconds") }
         guard SearchRequest.Order(rawValue: sort) != nil else { throw ValidationError("--sort must be newest, oldest or relevance") }
         guard (1...1000).contains(limit) else { throw ValidationError("--limit must be between 1 and 1000") }
         guard offset >= 0 else { throw ValidationError("--offset must not be negative") }
@@ -39,16 +47,19 @@ struct Search: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingErrors {
-            let archive = try options.openArchive()
+            let vault = try options.openVault()
+            let archive = try vault.openArchive()
             var request = filters.request(query: query)
             request.order = SearchRequest.Order(rawValue: sort) ?? .newest
             request.limit = limit
             request.offset = offset
+            request.timeLimit = .nanoseconds(Int64(timeLimit * 1e9))
             let page = try await archive.search(request)
             try await archive.recordAudit(
                 action: "archive.search", actor: options.actorName,
                 detail: .object([
-                    ("query", .string(query)), ("from", .optional(filters.from)), ("conversation", .optional(filters.conversation)),
+                    ("query", .string(try AuditRedaction.forVault(vault).redact(query))), ("from", .optional(filters.from)),
+                    ("conversation", .optional(filters.conversation)),
                     ("after", .optional(filters.after)), ("before", .optional(filters.before)), ("offset", .int(offset)),
                     ("hits", .int(page.hits.count)),
                 ]))

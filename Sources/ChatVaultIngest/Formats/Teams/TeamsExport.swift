@@ -23,10 +23,37 @@ public struct TeamsExport: ImportFormat {
     }
 
     public func recognizes(_ path: String) -> Bool {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { return false }
+        if isDirectory.boolValue || path.lowercased().hasSuffix(".zip") { return recognizesExport(path) }
         guard path.lowercased().hasSuffix(".json"), let handle = FileHandle(forReadingAtPath: path) else { return false }
         defer { try? handle.close() }
-        let head = String(decoding: (try? handle.read(upToCount: 8192)) ?? Data(), as: UTF8.self).lowercased()
-        return head.contains("\"createddatetime\"") && (head.contains("\"messagetype\"") || head.contains("\"chatid\""))
+        return Self.looksLikeMessages((try? handle.read(upToCount: 8192)) ?? Data())
+    }
+
+    /// A Teams data export, as a folder or a zip of one: message files such as
+    /// `teams/<id>/messages_<id>.json` or `chats/<id>/messages_<id>.json` (beside `users/…`)
+    /// that hold Graph `chatMessage` objects.
+    func recognizesExport(_ path: String) -> Bool {
+        guard let tree = try? ExportTree(path: path, limits: limits) else { return false }
+        let candidates = tree.files.filter(Self.isMessageFile)
+        for file in candidates.prefix(3) {
+            guard let bytes = try? tree.read(file) else { continue }
+            if Self.looksLikeMessages(Data(bytes.prefix(8192))) { return true }
+        }
+        return false
+    }
+
+    /// `…/messages_<id>.json` (or `messages.json`) inside a `teams/` or `chats/` folder.
+    static func isMessageFile(_ file: String) -> Bool {
+        let parts = file.lowercased().split(separator: "/").map(String.init)
+        guard let name = parts.last, name.hasPrefix("messages"), name.hasSuffix(".json"), parts.count >= 2 else { return false }
+        return parts.dropLast().contains { $0 == "teams" || $0 == "chats" || $0 == "channels" }
+    }
+
+    static func looksLikeMessages(_ head: Data) -> Bool {
+        let text = String(decoding: head, as: UTF8.self).lowercased()
+        return text.contains("\"createddatetime\"") && (text.contains("\"messagetype\"") || text.contains("\"chatid\""))
     }
 
     static func single(_ path: String, limits: SafeZip.Limits) throws(InputError) -> JSONDocument {

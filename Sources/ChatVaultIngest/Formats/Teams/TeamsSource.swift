@@ -14,7 +14,11 @@ final class TeamsSource: MessageSource {
     init(documents: [JSONDocument], tree: ExportTree?, strict: Bool) {
         self.documents = documents
         self.tree = tree
-        self.files = tree?.files.filter { $0.lowercased().hasSuffix(".json") } ?? []
+        let json = tree?.files.filter { $0.lowercased().hasSuffix(".json") } ?? []
+        // A data export keeps messages in teams/…/messages_….json beside user and team lists
+        // (whose Graph objects also carry createdDateTime): read only the message files then.
+        let messageFiles = json.filter(TeamsExport.isMessageFile)
+        self.files = messageFiles.isEmpty ? json : messageFiles
         self.strict = strict
     }
 

@@ -1,0 +1,46 @@
+public import ChatVaultArchive
+public import ChatVaultRedaction
+import Foundation
+
+/// Search terms, hold queries and export selections as the audit trail and manifests keep
+/// them: run through the vault's redactor, so a searched SSN or card number is recorded as
+/// its label (or masked, or a keyed hash token, as the policy says) and never verbatim.
+///
+/// The archive itself holds only redacted text, so a query for such a value cannot match
+/// anything either; recording it would be the only place the value reached disk.
+public struct AuditRedaction: Sendable {
+    let redactor: Redactor?
+
+    public init(redactor: Redactor?) {
+        self.redactor = redactor
+    }
+
+    /// The vault's policy (or the built-in default) with the vault's hash secret.
+    public static func forVault(_ vault: Vault) throws -> AuditRedaction {
+        let policy: RedactionPolicy
+        if let text = try vault.policyText() {
+            policy = try RedactionPolicy.load(yaml: text, source: vault.policyURL.path)
+        } else {
+            policy = .default
+        }
+        return AuditRedaction(redactor: Redactor(policy: policy, secret: try vault.redactionSecret()))
+    }
+
+    /// `text` with every value the policy finds replaced as it would be in a message.
+    public func redact(_ text: String) -> String {
+        guard let redactor else { return text }
+        let outcome = redactor.redact(text)
+        return outcome.dropMessage ? "[REDACTED]" : outcome.text
+    }
+
+    /// Whether the policy finds anything to redact in `text`.
+    public func findsSomething(in text: String) -> Bool {
+        guard let redactor else { return false }
+        return !redactor.redact(text).redactions.isEmpty
+    }
+}
+
+extension Ingestor {
+    /// The redaction for audit text under the policy this ingestor runs now.
+    public var auditRedaction: AuditRedaction { AuditRedaction(redactor: redaction?.redactor) }
+}
