@@ -130,7 +130,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "chatvault-fuzz",
-            dependencies: ["ChatVaultCore", "ChatVaultIngest"],
+            dependencies: ["ChatVaultCore", "ChatVaultIngest", "ChatVaultCapture"],
             swiftSettings: upcoming
         ),
         .testTarget(

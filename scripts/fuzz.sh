@@ -3,7 +3,8 @@
 #
 #   scripts/fuzz.sh [PARSER|all] [SECONDS]
 #
-# PARSER is one of jsonl, whatsapp, slack, telegram, discord, irc, csv (default: all);
+# PARSER is one of jsonl, whatsapp, slack, telegram, discord, irc, csv, xmpp (the XMPP
+# stream parser of live capture) (default: all);
 # SECONDS is the time per parser (default 60). Builds Sources/chatvault-fuzz with
 # `--sanitize fuzzer` (plus address sanitizer) into .build-fuzz, runs each parser with
 # -max_total_time, and keeps corpora in .build-fuzz/corpus/PARSER. A crash leaves
@@ -13,7 +14,7 @@ cd "$(dirname "$0")/.."
 
 PARSER="${1:-all}"
 SECONDS_EACH="${2:-60}"
-ALL=(jsonl whatsapp slack telegram discord irc csv)
+ALL=(jsonl whatsapp slack telegram discord irc csv xmpp)
 if [[ "$PARSER" == "all" ]]; then PARSERS=("${ALL[@]}"); else PARSERS=("$PARSER"); fi
 
 swift build -c debug --scratch-path .build-fuzz --product chatvault-fuzz \

@@ -46,7 +46,7 @@ public struct CaptureContext: Sendable {
     /// cursor to `cursor` (unchanged when `nil`) and counts it. Returns the archive's report.
     @discardableResult
     public func deliver(_ messages: [IncomingMessage], from archive: String, cursor: String?) async throws -> Ingestor.Report {
-        let report = try await ingestor.ingest(messages, source: "\(configuration.kind):\(name):\(archive)")
+        let report = try await ingestor.ingest(messages, source: "\(configuration.kind):\(name):\(archive)", deliveredBy: "capture:\(name)")
         let storedDays = zip(messages, report.outcomes).compactMap { message, outcome -> Timestamp? in
             if case .stored = outcome { message.message.sentAt } else { nil }
         }
@@ -135,7 +135,7 @@ public struct CaptureContext: Sendable {
             message: message.dedupKey, participants: [], raisedAt: time)
         _ = try await ingestor.ingest(
             [.success(IncomingMessage(message: message, conversationName: "Source monitor", conversationKind: .group, origin: "capture"))],
-            source: "capture:\(name):gap", alerts: [alert])
+            source: "capture:\(name):gap", deliveredBy: "capture:\(name)", alerts: [alert])
         try await ingestor.archive.recordAudit(
             action: "source.gap", actor: "capture:\(name)",
             detail: .object([

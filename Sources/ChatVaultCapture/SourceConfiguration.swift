@@ -11,6 +11,7 @@ public import Foundation
 ///
 /// Secrets are never written to the config: `password_env` / `token_env` name an environment
 /// variable and `password_file` / `token_file` a file (relative paths are inside the vault).
+/// A literal `password` or `token` in the file is refused with an error.
 public struct SourceConfiguration: Codable, Sendable, Hashable {
     /// Unique within the vault; names the source's state file and its audit events.
     public var name: String
@@ -21,6 +22,7 @@ public struct SourceConfiguration: Codable, Sendable, Hashable {
     /// The XMPP domain, Matrix server name or IRC network name.
     public var domain: String?
     public var username: String?
+    /// A password given in code (tests); never read from `config.json`.
     public var password: String?
     public var passwordEnv: String?
     public var passwordFile: String?
@@ -37,6 +39,8 @@ public struct SourceConfiguration: Codable, Sendable, Hashable {
     public var pollSeconds: Double?
     /// A source with no message for this many hours (when it usually has some) is reported as a gap.
     public var silenceHours: Double?
+    /// IRC without TLS sends its server password in clear: refused unless this is set.
+    public var allowPlaintextPassword: Bool?
 
     public init(name: String, kind: String) {
         self.name = name
@@ -52,6 +56,43 @@ public struct SourceConfiguration: Codable, Sendable, Hashable {
         case caFile = "ca_file"
         case pollSeconds = "poll_seconds"
         case silenceHours = "silence_hours"
+        case allowPlaintextPassword = "allow_plaintext_password"
+    }
+
+    /// Keys that would put a secret in the file itself.
+    static let literalSecretKeys = ["password", "token", "access_token"]
+
+    public init(from decoder: any Decoder) throws {
+        struct AnyKey: CodingKey {
+            var stringValue: String
+            var intValue: Int? { nil }
+            init(stringValue: String) { self.stringValue = stringValue }
+            init?(intValue: Int) { nil }
+        }
+        let keys = try decoder.container(keyedBy: AnyKey.self).allKeys.map(\.stringValue)
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        name = try c.decode(String.self, forKey: .name)
+        kind = try c.decode(String.self, forKey: .kind)
+        if let literal = Self.literalSecretKeys.first(where: keys.contains) {
+            throw CaptureError.configuration(
+                source: name,
+                "a literal \"\(literal)\" is not allowed in config.json (secrets never live there): use password_env / token_env "
+                    + "(an environment variable) or password_file / token_file (a file, mode 0600)")
+        }
+        host = try c.decodeIfPresent(String.self, forKey: .host)
+        port = try c.decodeIfPresent(Int.self, forKey: .port)
+        domain = try c.decodeIfPresent(String.self, forKey: .domain)
+        username = try c.decodeIfPresent(String.self, forKey: .username)
+        passwordEnv = try c.decodeIfPresent(String.self, forKey: .passwordEnv)
+        passwordFile = try c.decodeIfPresent(String.self, forKey: .passwordFile)
+        tokenEnv = try c.decodeIfPresent(String.self, forKey: .tokenEnv)
+        tokenFile = try c.decodeIfPresent(String.self, forKey: .tokenFile)
+        caFile = try c.decodeIfPresent(String.self, forKey: .caFile)
+        tls = try c.decodeIfPresent(Bool.self, forKey: .tls)
+        archives = try c.decodeIfPresent([String].self, forKey: .archives)
+        pollSeconds = try c.decodeIfPresent(Double.self, forKey: .pollSeconds)
+        silenceHours = try c.decodeIfPresent(Double.self, forKey: .silenceHours)
+        allowPlaintextPassword = try c.decodeIfPresent(Bool.self, forKey: .allowPlaintextPassword)
     }
 
     /// The password (or token): literal, from the environment, or from a file, in that order.

@@ -1,3 +1,4 @@
+import ChatVaultArchive
 public import Foundation
 
 #if canImport(Glibc)
@@ -20,7 +21,7 @@ public enum SourceLock {
 
     /// Takes the lock for the life of the process; returns the descriptor that holds it.
     public static func acquire(_ name: String, vault: URL) throws -> Int32 {
-        try FileManager.default.createDirectory(at: vault.appendingPathComponent("sources"), withIntermediateDirectories: true)
+        try PrivateFile.createDirectory(at: vault.appendingPathComponent("sources"))
         let path = path(name, vault: vault)
         let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else { throw Refused(description: "cannot open \(path): \(String(cString: strerror(errno)))") }

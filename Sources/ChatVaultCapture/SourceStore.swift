@@ -47,10 +47,10 @@ public actor SourceStore {
     public func update(_ name: String, kind: String, _ change: (inout SourceState) -> Void) throws -> SourceState {
         var state = try state(of: name, kind: kind)
         change(&state)
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        try PrivateFile.createDirectory(at: directory)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try encoder.encode(state).write(to: fileURL(name), options: .atomic)
+        try PrivateFile.write(encoder.encode(state), to: fileURL(name))
         cache[name] = state
         return state
     }

@@ -88,6 +88,7 @@ struct EDRMBatch {
         ]
         if let target = r.target { tags.append(.text("ChatVault Target", target)) }
         if let replyTo = r.replyTo { tags.append(.text("ChatVault ReplyTo", replyTo)) }
+        if let deliveredBy = r.deliveredBy { tags.append(.text("ChatVault DeliveredBy", deliveredBy)) }
         if !r.editedFrom.isEmpty {
             tags.append(EDRMLoadFile.Tag(name: "ChatVault EditedFrom", type: "LongText", value: r.editedFrom.joined(separator: "\n")))
         }
@@ -114,6 +115,7 @@ struct EDRMBatch {
         text += "Record: \(r.id)\nSource ID: \(r.sourceID)\nKind: \(r.kind)\n"
         if let target = r.target { text += "Target: \(target)\n" }
         if let replyTo = r.replyTo { text += "In reply to: \(replyTo)\n" }
+        if let deliveredBy = r.deliveredBy { text += "Delivered by: \(deliveredBy)\n" }
         text += "\n" + EDRMBatch.bodyText(r) + "\n"
         for redaction in r.redactions { text += "\nredacted \(redaction.type) by \(redaction.rule)" }
         return text

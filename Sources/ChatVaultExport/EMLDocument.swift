@@ -21,6 +21,7 @@ struct EMLDocument {
         var html = HTMLTranscript.header(title: "\(title) — \(day)", key: key)
         for r in records {
             text += "[\(r.sentAt.iso8601)] \(r.who): \(Self.plainLine(r))\n"
+            if let deliveredBy = r.deliveredBy { text += "    (delivered by \(deliveredBy))\n" }
             html += HTMLTranscript.row(r)
         }
         html += HTMLTranscript.footer

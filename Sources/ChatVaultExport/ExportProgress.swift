@@ -1,3 +1,4 @@
+import ChatVaultArchive
 import Foundation
 
 /// `.export-progress.json`: how far an export had durably got, written after every page,
@@ -34,7 +35,7 @@ struct ExportProgress: Codable {
     }
 
     func save(to directory: URL) throws {
-        try JSONEncoder().encode(self).write(to: Self.url(in: directory), options: .atomic)
+        try PrivateFile.write(JSONEncoder().encode(self), to: Self.url(in: directory))
     }
 
     /// Cuts every file back to its size at this point and removes files made after it.

@@ -19,6 +19,9 @@ public struct ExportRecord: Sendable {
     public var reactions: [(emoji: String, by: [String])]
     public var attachments: [(name: String, sha256: String?, size: Int64?, mediaType: String?)]
     public var redactions: [(type: String, rule: String)]
+    /// Who delivered the message to the archive (`import:…`, `ingest:…`, `capture:…`);
+    /// `nil` for records stored before ChatVault recorded it.
+    public var deliveredBy: String?
 
     /// Parses a canonical record (`{"v":1,"type":"message",…}`).
     public init?(record: String) {
@@ -51,6 +54,7 @@ public struct ExportRecord: Sendable {
             guard let type = item["type"]?.stringValue, let rule = item["rule"]?.stringValue else { return nil }
             return (type, rule)
         }
+        deliveredBy = value["delivered_by"]?.stringValue
     }
 
     public var conversationKey: String { platform + ":" + conversation }

@@ -140,8 +140,8 @@ struct ExportWriter {
         }
         if !paths.contains(path) {
             let url = directory.appendingPathComponent(path)
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            FileManager.default.createFile(atPath: url.path, contents: nil)
+            try PrivateFile.createDirectory(at: url.deletingLastPathComponent())
+            try PrivateFile.touch(url)
             paths.insert(path)
             fileSizes[path] = 0
         }

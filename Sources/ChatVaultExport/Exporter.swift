@@ -54,7 +54,7 @@ public struct Exporter: Sendable {
             if fileManager.fileExists(atPath: directory.path), !((try? fileManager.contentsOfDirectory(atPath: directory.path)) ?? []).isEmpty {
                 throw ExportError("\(directory.path) is not empty; choose a new folder for the export, or --resume an interrupted one")
             }
-            try fileManager.createDirectory(at: directory, withIntermediateDirectories: true)
+            try PrivateFile.createDirectory(at: directory)
             session = try await archive.proofSession(treeSize: nil)
         }
         var request = selection
@@ -109,7 +109,7 @@ public struct Exporter: Sendable {
             conversations: writer.conversationCount, checkpoint: session.checkpoint, files: files)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        try encoder.encode(manifest).write(to: directory.appendingPathComponent("manifest.json"))
+        try PrivateFile.write(encoder.encode(manifest), to: directory.appendingPathComponent("manifest.json"))
         try? fileManager.removeItem(at: ExportProgress.url(in: directory))
         return Summary(messages: count, conversations: writer.conversationCount, files: files.count, manifest: manifest)
     }

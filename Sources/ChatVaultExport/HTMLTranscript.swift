@@ -45,6 +45,7 @@ enum HTMLTranscript {
         for redaction in r.redactions {
             html += "<div class=\"a\">redacted \(HTMLEscaping.escape(redaction.type)) by \(HTMLEscaping.escape(redaction.rule))</div>"
         }
+        if let deliveredBy = r.deliveredBy { html += "<div class=\"a\">delivered by \(HTMLEscaping.escape(deliveredBy))</div>" }
         return html + "</div>\n"
     }
 

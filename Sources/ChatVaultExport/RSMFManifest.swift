@@ -41,6 +41,7 @@ struct RSMFManifest {
         addParticipant(r.sender, display: r.who)
         var event = Event(id: String(r.id), type: "message", participant: r.sender, timestamp: r.sentAt.iso8601, body: r.text)
         event.custom = [("ChatVault-Record", String(r.id)), ("ChatVault-SourceID", r.sourceID), ("ChatVault-Kind", r.kind)]
+        if let deliveredBy = r.deliveredBy { event.custom.append(("ChatVault-DeliveredBy", deliveredBy)) }
         if let replyTo = r.replyTo {
             if let index = bySourceID[replyTo] { event.parent = events[index].id } else { event.custom.append(("ChatVault-ReplyTo", replyTo)) }
         }

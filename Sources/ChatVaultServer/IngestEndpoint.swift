@@ -12,6 +12,11 @@ extension ConsoleServer {
     /// array, `{"messages": [...]}`, or JSON Lines (`application/x-ndjson`). Answers only after
     /// the batch is durable, with an outcome per message in the order sent; a retried batch
     /// reports duplicates and stores nothing twice.
+    ///
+    /// A token writes only inside its ``IngestScope`` and within the configured window
+    /// around now (`max_backdate_days`, `max_future_minutes`); a message outside either is
+    /// `rejected` with the reason. Every stored message records `ingest:TOKEN` as the source
+    /// that delivered it.
     var ingestEndpoints: [Endpoint] {
         [
             Endpoint(
@@ -26,6 +31,10 @@ extension ConsoleServer {
     func ingest(_ request: Request, _ context: ConsoleContext) async throws -> Response {
         let principal = context.principal!
         let source = principal.source ?? principal.token ?? principal.name
+        guard let tokenName = principal.token, let token = await accounts.tokens.first(where: { $0.name == tokenName }) else {
+            throw ConsoleError(.forbidden, "only an ingest token may deliver messages")
+        }
+        let scope = token.ingestScope
         var request = request
         if let length = request.headers[.contentLength].flatMap(Int.init), length > configuration.maxIngestBytes {
             throw ConsoleError(.contentTooLarge, "the body is \(length) bytes; the limit is \(configuration.maxIngestBytes)")
@@ -79,12 +88,22 @@ extension ConsoleServer {
             return .failure(
                 InputError(source: name, reason: "platform \(incoming.message.platform) is captured live; ingest tokens may not write to it"))
         }
+        let now = Timestamp.now()
+        items = items.map { item in
+            guard case .success(let incoming) = item else { return item }
+            let reason =
+                scope.refusal(for: incoming.message)
+                ?? IngestScope.refusal(
+                    sentAt: incoming.message.sentAt, now: now, maxBackdateDays: configuration.maxBackdateDays,
+                    maxFutureMinutes: configuration.maxFutureMinutes)
+            return reason.map { .failure(InputError(source: name, reason: $0)) } ?? item
+        }
         guard items.count <= configuration.maxIngestMessages else {
             throw ConsoleError(.contentTooLarge, "a batch holds at most \(configuration.maxIngestMessages) messages; split it")
         }
         let report: Ingestor.Report
         do {
-            report = try await ingestor.ingest(items, source: name)
+            report = try await ingestor.ingest(items, source: name, deliveredBy: "ingest:" + tokenName)
         } catch {
             logger.error("ingest failed", metadata: ["source": "\(source)", "error": "\(error)"])
             throw ConsoleError(.serviceUnavailable, "the batch could not be stored; nothing from it was acknowledged, retry it")

@@ -113,6 +113,7 @@ enum Templates {
         {{#hasVersions}}<details class="versions"><summary>Earlier versions</summary><ol>{{#earlierVersions}}<li>{{.}}</li>{{/earlierVersions}}</ol></details>{{/hasVersions}}
         {{#hasAttachments}}<ul class="attachments">{{#attachments}}<li>📎 {{name}} <span class="size">{{size}} bytes · {{mediaType}}</span>{{#sha256}} <a href="/attachments/{{sha256}}">download</a>{{/sha256}}</li>{{/attachments}}</ul>{{/hasAttachments}}
         {{#hasReactions}}<p class="reactions">{{#reactions}}<span class="reaction">{{emoji}} {{by}}</span> {{/reactions}}</p>{{/hasReactions}}
+        {{#deliveredBy}}<p class="delivered-by">delivered by {{.}}</p>{{/deliveredBy}}
         {{#hasAlertTags}}<p class="alerts">{{#alerts}}<a class="tag alert {{severity}}" href="/alerts/{{id}}">{{rule}} · {{state}}</a> {{/alerts}}</p>{{/hasAlertTags}}
         </li>{{/messages}}</ol>
         {{> footer}}

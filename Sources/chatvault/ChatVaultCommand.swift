@@ -1,4 +1,5 @@
 import ArgumentParser
+import ChatVaultArchive
 
 @main
 struct ChatVaultCommand: AsyncParsableCommand {
@@ -17,4 +18,11 @@ struct ChatVaultCommand: AsyncParsableCommand {
             Serve.self, UserCommand.self, TokenCommand.self, Capture.self, Sources.self, Officer.self,
         ]
     )
+
+    /// Every file this process makes is private to its owner before any is made: the
+    /// umask backs up the explicit 0600/0700 modes for files a library creates itself.
+    static func main() async {
+        PrivateFile.restrictProcessUmask()
+        await main(nil)
+    }
 }

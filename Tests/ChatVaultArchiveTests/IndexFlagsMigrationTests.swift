@@ -26,11 +26,11 @@ import Testing
                     "SELECT \(StoredMessage.selection(table: "m.")), c.platform, c.source_id, m.index_flags FROM messages m JOIN conversations c ON c.id = m.conversation"
             )!
             let stored = StoredMessage(row: row)
-            let archived = stored.archived(platform: row[18], conversationSourceID: row[19])
+            let archived = stored.archived(platform: row[StoredMessage.width], conversationSourceID: row[StoredMessage.width + 1])
             let body = SQLiteArchive.indexBody(IncomingMessage(message: archived.message, origin: ""))
             var cache: [String: String] = [:]
             let meta = SQLiteArchive.metaTokens(conversationID: stored.conversation, sender: archived.message.sender, cache: &cache)
-            let flags: String = row[20]
+            let flags: String = row[StoredMessage.width + 2]
             try db.execute(
                 sql: "INSERT INTO message_index (message_index, rowid, body, meta) VALUES ('delete', ?, ?, ?)",
                 arguments: [stored.id, body, meta + flags])

@@ -58,13 +58,16 @@ struct ServerFixture {
         var configuration = ServerConfiguration()
         configuration.port = 0
         configuration.bcryptCost = 4
+        // The ingest tests send fixed dates; the window around now is tested on its own (IngestScopeTests).
+        configuration.maxBackdateDays = 36_500
         configure(&configuration)
         server = try ConsoleServer(vault: vault, archive: archive, configuration: configuration, logger: Logger(label: "test"))
         for role in Role.people {
             try await server.accounts.setUser(name: role.rawValue, role: role, password: Self.password, groups: role == .reviewer ? ["trading"] : [])
         }
         for role in Role.allCases {
-            tokens[role] = try await server.accounts.createToken(name: "t-\(role.rawValue)", role: role, source: "relay", createdBy: "test")
+            tokens[role] = try await server.accounts.createToken(
+                name: "t-\(role.rawValue)", role: role, source: "relay", createdBy: "test", platforms: role == .ingest ? ["webchat"] : nil)
         }
     }
 

@@ -9,12 +9,16 @@ public struct ArchivedMessage: Sendable, Hashable {
     public var leafIndex: Int
     public var conversationID: Int64
     public var message: Message
+    /// Who delivered it to the archive: `import:FILE`, `ingest:TOKEN` or `capture:SOURCE`;
+    /// `nil` for messages stored before ChatVault recorded it. Part of the hashed record.
+    public var deliveredBy: String?
 
-    public init(id: Int64, leafIndex: Int, conversationID: Int64, message: Message) {
+    public init(id: Int64, leafIndex: Int, conversationID: Int64, message: Message, deliveredBy: String? = nil) {
         self.id = id
         self.leafIndex = leafIndex
         self.conversationID = conversationID
         self.message = message
+        self.deliveredBy = deliveredBy
     }
 }
 
@@ -87,10 +91,14 @@ public struct AppendContext: Sendable, Hashable {
     public var actor: String
     /// Where the batch came from, e.g. `import:export.jsonl:1-5000`.
     public var source: String
+    /// Who delivered the batch, stored in every message's hashed record: `import:FILE`,
+    /// `ingest:TOKEN` or `capture:SOURCE`.
+    public var deliveredBy: String?
 
-    public init(actor: String, source: String) {
+    public init(actor: String, source: String, deliveredBy: String? = nil) {
         self.actor = actor
         self.source = source
+        self.deliveredBy = deliveredBy
     }
 }
 

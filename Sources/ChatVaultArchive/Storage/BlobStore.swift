@@ -28,7 +28,7 @@ struct BlobStore: Sendable {
         let final = url(for: sha256)
         if FileManager.default.fileExists(atPath: final.path) { return }
         let folder = final.deletingLastPathComponent()
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try PrivateFile.createDirectory(at: folder)
         let temporary = folder.appendingPathComponent(".tmp-\(UUID().uuidString)")
         try Self.writeDurably(bytes, to: temporary.path)
         guard rename(temporary.path, final.path) == 0 else {
@@ -45,7 +45,7 @@ struct BlobStore: Sendable {
     }
 
     private static func writeDurably(_ bytes: [UInt8], to path: String) throws {
-        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0o644)
+        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, PrivateFile.fileMode)
         guard fd >= 0 else { throw ArchiveError(description: "cannot create \(path): \(String(cString: strerror(errno)))") }
         defer { close(fd) }
         var offset = 0

@@ -93,4 +93,10 @@ struct RawMessageRow: CanonicalMessageFields {
         }
         writer.raw(bytes: statement.bytes(column))
     }
+
+    func writeDeliveredBy(to writer: inout JSONWriter) {
+        guard !statement.isNull(18) else { return }
+        writer.raw(",\"delivered_by\":")
+        writer.writeString(bytes: statement.bytes(18))
+    }
 }

@@ -47,7 +47,7 @@ extension SQLiteArchive {
         let insertMessage = RawStatement(
             try db.cachedStatement(
                 sql:
-                    "INSERT INTO messages (\(StoredMessage.columns), index_flags) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT (conversation, source_id) DO NOTHING"
+                    "INSERT INTO messages (\(StoredMessage.columns), index_flags) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT (conversation, source_id) DO NOTHING"
             ), in: db)
         let insertParticipant = RawStatement(
             try db.cachedStatement(sql: "INSERT OR IGNORE INTO participants (conversation, handle, display_name) VALUES (?, ?, ?)"), in: db)
@@ -116,9 +116,9 @@ extension SQLiteArchive {
                 knownExternal.contains(conversationID) || externalConversations.contains(conversationID) || isExternal(message.sender)
                 || message.recipients.contains(where: isExternal)
             var flags = Self.flagTokens(message, external: external, hasAlert: alerted.contains(incoming.message.dedupKey))
-            var stored = StoredMessage(id: id, leaf: log.size, conversation: conversationID, message: message)
+            var stored = StoredMessage(id: id, leaf: log.size, conversation: conversationID, message: message, deliveredBy: context.deliveredBy)
             stored.bind(to: insertMessage)
-            insertMessage.bind(19, flags)
+            insertMessage.bind(Int32(StoredMessage.width) + 1, flags)
             try insertMessage.run()
             // The unique (conversation, source_id) key is the deduplication: no row, no leaf. An
             // id the archive holds with other content (a client reusing ids, or someone trying
@@ -136,10 +136,10 @@ extension SQLiteArchive {
                 renamedAlerts[incoming.message.dedupKey] = renamed.dedupKey
                 message = renamed
                 seen[message.dedupKey] = message
-                stored = StoredMessage(id: id, leaf: log.size, conversation: conversationID, message: message)
+                stored = StoredMessage(id: id, leaf: log.size, conversation: conversationID, message: message, deliveredBy: context.deliveredBy)
                 flags = Self.flagTokens(message, external: external, hasAlert: alerted.contains(incoming.message.dedupKey))
                 stored.bind(to: insertMessage)
-                insertMessage.bind(19, flags)
+                insertMessage.bind(Int32(StoredMessage.width) + 1, flags)
                 try insertMessage.run()
                 if db.changesCount == 0 {
                     duplicatePositions.append(position)

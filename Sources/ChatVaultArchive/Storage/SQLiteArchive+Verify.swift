@@ -196,7 +196,7 @@ extension SQLiteArchive {
                     arguments: [messageID])
             else { throw ArchiveError.notFound("message \(messageID)") }
             let stored = StoredMessage(row: row)
-            let record = stored.canonicalBytes(platform: row[18], conversationSourceID: row[19])
+            let record = stored.canonicalBytes(platform: row[StoredMessage.width], conversationSourceID: row[StoredMessage.width + 1])
             guard let latest = try Self.latestCheckpoint(db)?.checkpoint, latest.treeSize > stored.leaf else {
                 throw ArchiveError.corrupt("no checkpoint covers message \(messageID)")
             }

@@ -33,6 +33,11 @@ public final class SQLiteArchive: Archive {
             try db.execute(sql: "PRAGMA cache_size = -131072")
             try db.execute(sql: "PRAGMA temp_store = MEMORY")
         }
+        // SQLite gives its -wal and -shm files the database file's mode, so a database
+        // created 0600 here keeps all three private whatever the umask.
+        if !path.isEmpty, !path.hasPrefix(":"), !path.hasPrefix("file:") {
+            try PrivateFile.touch(URL(fileURLWithPath: path))
+        }
         database = try DatabaseQueue(path: path, configuration: configuration)
         self.signer = signer
         self.internalDomains = Set(internalDomains.map { $0.lowercased() })
@@ -216,6 +221,11 @@ public final class SQLiteArchive: Archive {
             // The filter tokens each message was indexed with (platform, external, attachments,
             // alerts); NULL for messages indexed before they existed.
             try db.execute(sql: "ALTER TABLE messages ADD COLUMN index_flags TEXT")
+        }
+        // Who delivered each message; older rows keep NULL, and so their old record hashes.
+        // Registered before v4's backfill, which reads every message column.
+        migrator.registerMigration("v5-delivered-by") { db in
+            try db.execute(sql: "ALTER TABLE messages ADD COLUMN delivered_by TEXT")
         }
         migrator.registerMigration("v4-backfill-index-flags") { db in
             try Self.backfillIndexFlags(db)

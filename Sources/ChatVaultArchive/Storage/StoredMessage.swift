@@ -7,7 +7,10 @@ import GRDB
 /// column of a stored message changes its leaf hash and `verify` names it.
 struct StoredMessage {
     static let columns =
-        "id, leaf, conversation, source_id, kind, target, sender, sender_name, recipients, sent_at, text, reply_to, thread, edited_from, deleted, reactions, attachments, redactions"
+        "id, leaf, conversation, source_id, kind, target, sender, sender_name, recipients, sent_at, text, reply_to, thread, edited_from, deleted, reactions, attachments, redactions, delivered_by"
+    /// How many columns ``columns`` and ``selection(table:)`` name: a query that selects
+    /// more after them reads those from this index on.
+    static let width = 19
 
     /// The columns to read a message with ``init(row:)``, each text column as a blob so
     /// that nothing is cut at an embedded U+0000; `table` prefixes them (`m.`).
@@ -38,6 +41,9 @@ struct StoredMessage {
     var reactions: String
     var attachments: String
     var redactions: String
+    /// Who delivered the message (`import:FILE`, `ingest:TOKEN`, `capture:SOURCE`); `nil`
+    /// for messages stored before it was recorded, whose canonical record has no such field.
+    var deliveredBy: String?
 
     init(row: Row) {
         // Text is read as bytes: a C-string read would end at an embedded U+0000.
@@ -61,9 +67,10 @@ struct StoredMessage {
         reactions = text(15)
         attachments = text(16)
         redactions = text(17)
+        deliveredBy = optionalText(18)
     }
 
-    init(id: Int64, leaf: Int, conversation: Int64, message: Message) {
+    init(id: Int64, leaf: Int, conversation: Int64, message: Message, deliveredBy: String? = nil) {
         self.id = id
         self.leaf = leaf
         self.conversation = conversation
@@ -82,6 +89,7 @@ struct StoredMessage {
         reactions = ColumnJSON.reactions(message.reactions)
         attachments = ColumnJSON.attachments(message.attachments)
         redactions = ColumnJSON.redactions(message.redactions)
+        self.deliveredBy = deliveredBy
     }
 
     func canonicalBytes(platform: String, conversationSourceID: String) -> [UInt8] {
@@ -107,6 +115,7 @@ struct StoredMessage {
         statement.bind(16, reactions)
         statement.bind(17, attachments)
         statement.bind(18, redactions)
+        statement.bind(19, deliveredBy)
     }
 
     func archived(platform: String, conversationSourceID: String) -> ArchivedMessage {
@@ -118,7 +127,7 @@ struct StoredMessage {
             editedFrom: ColumnJSON.parseStrings(editedFrom), deleted: deleted,
             reactions: ColumnJSON.parseReactions(reactions), attachments: ColumnJSON.parseAttachments(attachments),
             redactions: ColumnJSON.parseRedactions(redactions))
-        return ArchivedMessage(id: id, leafIndex: leaf, conversationID: conversation, message: message)
+        return ArchivedMessage(id: id, leafIndex: leaf, conversationID: conversation, message: message, deliveredBy: deliveredBy)
     }
 }
 
@@ -229,6 +238,9 @@ protocol CanonicalMessageFields {
     func write(_ field: MessageTextField, to writer: inout JSONWriter)
     /// Writes a JSON column (recipients, edited_from, reactions, attachments) as stored.
     func write(_ field: MessageJSONField, to writer: inout JSONWriter)
+    /// Writes `,"delivered_by":"…"` when the message records who delivered it, and
+    /// nothing otherwise, so a record stored before the field existed hashes as it did.
+    func writeDeliveredBy(to writer: inout JSONWriter)
 }
 
 enum MessageTextField { case sourceID, kind, target, sender, senderName, text, replyTo, thread }
@@ -257,10 +269,17 @@ extension StoredMessage: CanonicalMessageFields {
         case .redactions: writer.raw(redactions)
         }
     }
+
+    func writeDeliveredBy(to writer: inout JSONWriter) {
+        guard let deliveredBy else { return }
+        writer.raw(",\"delivered_by\":")
+        writer.writeString(deliveredBy)
+    }
 }
 
 /// The canonical bytes of each record kind in the integrity log (version 1). Field order
-/// is fixed; JSON columns are embedded as stored. Computed from the stored columns, so
+/// is fixed; JSON columns are embedded as stored. A message's `delivered_by` comes last
+/// and only when recorded, so records stored before it existed keep their hashes. Computed from the stored columns, so
 /// changing any column of a stored record changes its leaf hash.
 enum CanonicalRecord {
     static func message(_ m: some CanonicalMessageFields, platform: String, conversationSourceID: String) -> [UInt8] {
@@ -312,6 +331,7 @@ enum CanonicalRecord {
         m.write(.attachments, to: &w)
         w.raw(",\"redactions\":")
         m.write(.redactions, to: &w)
+        m.writeDeliveredBy(to: &w)
         w.raw("}")
         return w.bytes
     }

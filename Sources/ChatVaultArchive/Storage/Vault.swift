@@ -3,7 +3,8 @@ import Crypto
 public import Foundation
 
 /// A vault directory: the archive database, the checkpoint signing key and the
-/// configuration, in one folder that can be backed up as a whole.
+/// configuration, in one folder that can be backed up as a whole. The folder is 0700
+/// and everything in it 0600 (see ``PrivateFile``).
 ///
 /// ```
 /// vault/
@@ -58,16 +59,17 @@ public struct Vault: Sendable {
         where fileManager.fileExists(atPath: directory.appendingPathComponent(piece).path) {
             throw Failure(description: "\(directory.path) already holds a vault (found \(piece)); choose another directory")
         }
-        try fileManager.createDirectory(at: directory.appendingPathComponent("keys"), withIntermediateDirectories: true)
+        try PrivateFile.createDirectory(at: directory)
+        try PrivateFile.createDirectory(at: directory.appendingPathComponent("keys"))
         let configuration = Configuration(origin: "chatvault:" + UUID().uuidString.lowercased(), internalDomains: internalDomains)
         let key = Curve25519.Signing.PrivateKey()
         let vault = Vault(directory: directory, configuration: configuration)
         try writeSecret(key.rawRepresentation.base64EncodedString() + "\n", to: vault.privateKeyURL)
-        try (PublicKeyText.format(key.publicKey) + "\n").write(to: vault.publicKeyURL, atomically: true, encoding: .utf8)
+        try PrivateFile.write(Data((PublicKeyText.format(key.publicKey) + "\n").utf8), to: vault.publicKeyURL)
         try writeSecret(SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) }.base64EncodedString() + "\n", to: vault.redactionKeyURL)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try encoder.encode(configuration).write(to: configURL, options: .atomic)
+        try PrivateFile.write(encoder.encode(configuration), to: configURL)
         return vault
     }
 
@@ -77,11 +79,16 @@ public struct Vault: Sendable {
         guard let data = FileManager.default.contents(atPath: configURL.path) else {
             throw Failure(description: "no vault at \(directory.path) (run `chatvault init --vault \(directory.path)` first)")
         }
+        let configuration: Configuration
         do {
-            return Vault(directory: directory, configuration: try JSONDecoder().decode(Configuration.self, from: data))
+            configuration = try JSONDecoder().decode(Configuration.self, from: data)
         } catch {
             throw Failure(description: "\(configURL.path): not a valid vault configuration (\(error))")
         }
+        // A vault made before its files were private (or a file some other tool wrote into
+        // it) is narrowed on open; the blob files are walked only while their folder is shared.
+        PrivateFile.tighten(directory, unlessPrivate: ["blobs"])
+        return Vault(directory: directory, configuration: configuration)
     }
 
     init(directory: URL, configuration: Configuration) {
@@ -119,8 +126,13 @@ public struct Vault: Sendable {
             blobDirectory: directory.appendingPathComponent("blobs"), clock: clock)
     }
 
+    /// A secret is created 0600 with `O_EXCL` from its first byte: never written and
+    /// then narrowed, so it is not readable by anyone else even for an instant.
     private static func writeSecret(_ text: String, to url: URL) throws {
-        let created = FileManager.default.createFile(atPath: url.path, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600])
-        if !created { throw Failure(description: "cannot write \(url.path)") }
+        do {
+            try PrivateFile.createNew(Data(text.utf8), at: url)
+        } catch {
+            throw Failure(description: "\(error)")
+        }
     }
 }

@@ -36,6 +36,15 @@ public struct IRCConnector: Connector {
         }
         guard (1...65535).contains(port) else { throw CaptureError.configuration(source: name, "bad port \(port)") }
         let password = try configuration.secret(vaultDirectory: context.vaultDirectory)
+        if password != nil, !tls {
+            guard configuration.allowPlaintextPassword == true else {
+                throw CaptureError.configuration(
+                    source: name,
+                    "the server password would be sent in clear without TLS: use --tls (tls: true), or accept it with "
+                        + "--allow-plaintext-password (allow_plaintext_password: true)")
+            }
+            context.logger.warning("the IRC server password is sent in clear (TLS is off)", metadata: ["source": "\(name)"])
+        }
         let sslContext = tls ? try makeSSLContext(context) : nil
 
         let (events, continuation) = AsyncThrowingStream<IRCSessionEvent, any Error>.makeStream(bufferingPolicy: .bufferingOldest(10_000))

@@ -70,6 +70,16 @@ final class BoundedFetch: NSObject, URLSessionDataDelegate, @unchecked Sendable 
         if over { dataTask.cancel() }
     }
 
+    /// Redirects are never followed: the request carries the admin access token, which a
+    /// redirect (to another host, or from https to http) would hand to someone else. The
+    /// 3xx answer itself comes back to the caller as an error.
+    func urlSession(
+        _ session: URLSession, task: URLSessionTask, willPerformHTTPRedirection response: HTTPURLResponse, newRequest request: URLRequest,
+        completionHandler: @escaping @Sendable (URLRequest?) -> Void
+    ) {
+        completionHandler(nil)
+    }
+
     func urlSession(_ session: URLSession, task: URLSessionTask, didCompleteWithError error: (any Error)?) {
         guard let entry = lock.withLock({ pending.removeValue(forKey: task.taskIdentifier) }) else { return }
         let continuation = entry.continuation

@@ -126,6 +126,10 @@ struct MatrixClient: Sendable {
                 source: source, "the access token is not a server admin's, or may not read this (403 \(errcode)) \(reason)")
         case 404:
             throw NotFound(what: "\(path) (404 \(errcode)) \(reason)")
+        case 300..<400:
+            throw CaptureError.connection(
+                source: source, "GET \(path): HTTP \(status) redirect refused (the access token is never sent on); configure the final homeserver URL"
+            )
         default:
             throw CaptureError.connection(source: source, "GET \(path): HTTP \(status) \(errcode) \(reason)")
         }

@@ -12,6 +12,9 @@ public struct SCRAM<H: HashFunction>: Sendable {
 
     /// Iteration counts above this are refused: a server could otherwise make the client spin.
     public static var maxIterations: Int { 1_000_000 }
+    /// Iteration counts below this are refused (RFC 7677's minimum): a server, or someone in
+    /// the middle, asking for one iteration would make the proof cheap to brute-force.
+    public static var minIterations: Int { 4096 }
 
     let username: String
     let password: String
@@ -43,8 +46,8 @@ public struct SCRAM<H: HashFunction>: Sendable {
         }
         guard nonce.hasPrefix(clientNonce), nonce.count > clientNonce.count else { throw Failure(reason: "server nonce does not extend ours") }
         guard let salt = Data(base64Encoded: saltText), !salt.isEmpty else { throw Failure(reason: "salt is not base64") }
-        guard let iterations = Int(iterationText), iterations > 0, iterations <= Self.maxIterations else {
-            throw Failure(reason: "iteration count \(iterationText.prefix(16)) out of range")
+        guard let iterations = Int(iterationText), iterations >= Self.minIterations, iterations <= Self.maxIterations else {
+            throw Failure(reason: "iteration count \(iterationText.prefix(16)) out of range (\(Self.minIterations)–\(Self.maxIterations))")
         }
         let salted = Self.saltedPassword(password, salt: Array(salt), iterations: iterations)
         let clientKey = Self.hmac(salted, "Client Key")

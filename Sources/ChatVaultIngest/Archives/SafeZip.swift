@@ -33,6 +33,35 @@ public final class SafeZip {
         }
     }
 
+    /// Bytes inflated so far, shared by a zip, the zips nested in it and every zip opened
+    /// while an import of it runs (an attachment that is itself a zip, a Word file): one
+    /// budget of ``Limits/maxTotalBytes`` for the whole import, not a fresh one per zip.
+    public final class Budget: @unchecked Sendable {
+        /// The budget of the import running in this task, if any (see ``Importer``).
+        @TaskLocal public static var current: Budget?
+
+        private let lock = NSLock()
+        private var used: Int64 = 0
+
+        public init() {}
+
+        /// Bytes inflated so far.
+        public var inflated: Int64 { lock.withLock { used } }
+
+        /// Adds `count` inflated bytes, unless that would pass `limit`.
+        func spend(_ count: Int64, limit: Int64) -> Bool {
+            lock.withLock {
+                guard used + count <= limit else { return false }
+                used += count
+                return true
+            }
+        }
+
+        func restore(inflated value: Int64) {
+            lock.withLock { used = value }
+        }
+    }
+
     /// The name used in error messages: the zip's path, or `outer.zip/inner.zip`.
     public let name: String
     public let limits: Limits
@@ -41,11 +70,14 @@ public final class SafeZip {
     let depth: Int
     private let archive: ZIPFoundation.Archive
     private var entries: [String: Entry] = [:]
-    /// Bytes inflated so far across all reads, checked against ``Limits/maxTotalBytes``.
-    private var inflated: Int64 = 0
+    /// Bytes inflated so far by this zip and every zip sharing its budget, checked against
+    /// ``Limits/maxTotalBytes``.
+    public let budget: Budget
 
     /// Opens the zip at `path` and checks its directory; throws an ``InputError`` naming
     /// the file and the offending entry when any limit or path rule is broken.
+    ///
+    /// It spends the import's ``Budget/current`` budget when one is set, else its own.
     public convenience init(path: String, limits: Limits = Limits()) throws(InputError) {
         let archive: ZIPFoundation.Archive
         do {
@@ -53,10 +85,11 @@ public final class SafeZip {
         } catch {
             throw InputError(source: path, reason: "not a readable zip archive (truncated or damaged): \(error)")
         }
-        try self.init(archive: archive, name: path, limits: limits, depth: 0)
+        try self.init(archive: archive, name: path, limits: limits, depth: 0, budget: Budget.current ?? Budget())
     }
 
-    /// Opens a zip held in memory (an attachment, say) under the same rules.
+    /// Opens a zip held in memory (an attachment, say) under the same rules, spending the
+    /// import's ``Budget/current`` budget when one is set.
     public convenience init(data: [UInt8], name: String, limits: Limits = Limits()) throws(InputError) {
         let archive: ZIPFoundation.Archive
         do {
@@ -64,14 +97,15 @@ public final class SafeZip {
         } catch {
             throw InputError(source: name, reason: "not a readable zip archive (truncated or damaged): \(error)")
         }
-        try self.init(archive: archive, name: name, limits: limits, depth: 0)
+        try self.init(archive: archive, name: name, limits: limits, depth: 0, budget: Budget.current ?? Budget())
     }
 
-    private init(archive: ZIPFoundation.Archive, name: String, limits: Limits, depth: Int) throws(InputError) {
+    private init(archive: ZIPFoundation.Archive, name: String, limits: Limits, depth: Int, budget: Budget) throws(InputError) {
         self.archive = archive
         self.name = name
         self.limits = limits
         self.depth = depth
+        self.budget = budget
         var declaredTotal: Int64 = 0
         var count = 0
         for entry in archive {
@@ -112,13 +146,12 @@ public final class SafeZip {
                 let grown = Int64(bytes.count + chunk.count)
                 if grown > limits.maxEntryBytes {
                     failure = fail("entry \(Self.quote(path)) inflates past \(limits.maxEntryBytes) bytes")
-                } else if inflated + Int64(chunk.count) > limits.maxTotalBytes {
-                    failure = fail("entries inflate past \(limits.maxTotalBytes) bytes in total")
                 } else if grown > 1 << 20, grown > max(compressed, 1) * limits.maxRatio {
                     failure = fail("entry \(Self.quote(path)) inflates more than \(limits.maxRatio):1 (a zip bomb?)")
+                } else if !budget.spend(Int64(chunk.count), limit: limits.maxTotalBytes) {
+                    failure = fail("entries inflate past \(limits.maxTotalBytes) bytes in total (counting the zips inside it)")
                 }
                 if let failure { throw failure }
-                inflated += Int64(chunk.count)
                 bytes.append(contentsOf: chunk)
             }
         } catch {
@@ -129,13 +162,17 @@ public final class SafeZip {
 
     /// Reads every entry once through the limits, so that a lying header is found before
     /// an import stores anything rather than halfway through it.
+    ///
+    /// The check pass is bounded by what is left of the budget and then given back, so the
+    /// import that follows may read the same bytes once more.
     public func validateAll() throws(InputError) {
+        let before = budget.inflated
         for path in paths { _ = try read(path) }
-        inflated = 0
+        budget.restore(inflated: before)
     }
 
-    /// A zip stored inside this one, read under the same limits; refused beyond
-    /// ``Limits/maxNesting`` levels.
+    /// A zip stored inside this one, read under the same limits and spending the same
+    /// budget (a nested zip gets no fresh allowance); refused beyond ``Limits/maxNesting`` levels.
     public func nested(_ path: String) throws(InputError) -> SafeZip {
         guard depth < limits.maxNesting else { throw fail("entry \(Self.quote(path)) nests zips deeper than \(limits.maxNesting)") }
         let bytes = try read(path)
@@ -145,7 +182,7 @@ public final class SafeZip {
         } catch {
             throw fail("entry \(Self.quote(path)) is not a readable zip archive")
         }
-        return try SafeZip(archive: archive, name: "\(name)/\(path)", limits: limits, depth: depth + 1)
+        return try SafeZip(archive: archive, name: "\(name)/\(path)", limits: limits, depth: depth + 1, budget: budget)
     }
 
     private func checkRatio(_ size: Int64, compressed: Int64, path: String) throws(InputError) {

@@ -74,7 +74,10 @@ public struct Importer: Sendable {
     ) async throws -> FileReport {
         var report = FileReport(path: path)
         do {
-            report = try await importing(path, format: format, progress: progress)
+            // One inflation budget for the file and every zip read while importing it.
+            report = try await SafeZip.Budget.$current.withValue(SafeZip.Budget()) {
+                try await importing(path, format: format, progress: progress)
+            }
         } catch let refusal as InputError {
             report.record(refusal)
             try await recordSummary(of: report, format: format.name, refused: true)
@@ -108,7 +111,8 @@ public struct Importer: Sendable {
             if !batch.messages.isEmpty {
                 let receipt = try await archive.append(
                     batch.messages, alerts: batch.alerts,
-                    context: AppendContext(actor: actor, source: "import:\(name):\(batch.firstLine)-\(batch.lastLine)"))
+                    context: AppendContext(
+                        actor: actor, source: "import:\(name):\(batch.firstLine)-\(batch.lastLine)", deliveredBy: "import:\(name)"))
                 report.imported += receipt.stored
                 report.duplicates += receipt.duplicates
                 try await EventKinds.count(stored: receipt, of: batch.messages, in: archive, into: &report.kinds)

@@ -54,7 +54,10 @@ public actor Ingestor {
 
     /// Redacts, evaluates and stores `items`; `source` names where they came from in the
     /// audit trail (e.g. `xmpp:prosody:alice@localhost` or `ingest:relay`).
-    public func ingest(_ items: [Result<IncomingMessage, InputError>], source: String, alerts raised: [Alert] = []) async throws -> Report {
+    /// `deliveredBy` (`ingest:TOKEN`, `capture:SOURCE`) is stored in every message's record.
+    public func ingest(
+        _ items: [Result<IncomingMessage, InputError>], source: String, deliveredBy: String? = nil, alerts raised: [Alert] = []
+    ) async throws -> Report {
         var outcomes = [Outcome?](repeating: nil, count: items.count)
         var prepared: [IncomingMessage] = []
         var positions: [Int] = []
@@ -84,7 +87,8 @@ public actor Ingestor {
         var treeSize = 0
         var storedAlerts = 0
         if !prepared.isEmpty {
-            let receipt = try await archive.append(prepared, alerts: alerts, context: AppendContext(actor: actor, source: source))
+            let receipt = try await archive.append(
+                prepared, alerts: alerts, context: AppendContext(actor: actor, source: source, deliveredBy: deliveredBy))
             treeSize = receipt.checkpoint?.treeSize ?? 0
             storedAlerts = receipt.alertIDs.count
             let duplicates = Set(receipt.duplicatePositions)
@@ -101,7 +105,7 @@ public actor Ingestor {
     }
 
     /// Stores already-parsed messages; see ``ingest(_:source:)``.
-    public func ingest(_ messages: [IncomingMessage], source: String) async throws -> Report {
-        try await ingest(messages.map { .success($0) }, source: source)
+    public func ingest(_ messages: [IncomingMessage], source: String, deliveredBy: String? = nil) async throws -> Report {
+        try await ingest(messages.map { .success($0) }, source: source, deliveredBy: deliveredBy)
     }
 }

@@ -35,6 +35,11 @@ struct CaptureIRC: AsyncParsableCommand {
     @Option(name: .customLong("password-env"), help: "Environment variable holding the server password, if it needs one.")
     var passwordEnv: String?
 
+    @Flag(
+        name: .customLong("allow-plaintext-password"),
+        help: "Send the server password although TLS is off (it crosses the network in clear).")
+    var allowPlaintextPassword = false
+
     @Option(help: "The source's name (its state file and audit events; default irc).")
     var name: String?
 
@@ -68,6 +73,7 @@ struct CaptureIRC: AsyncParsableCommand {
             if let nick { configuration.username = nick } else if source == nil { configuration.username = "chatvault" }
             if !channels.isEmpty { configuration.archives = channels }
             if let passwordEnv { configuration.passwordEnv = passwordEnv }
+            if allowPlaintextPassword { configuration.allowPlaintextPassword = true }
             try await CaptureRun.run(IRCConnector(configuration: configuration), options: options, once: false, maxBackoff: maxBackoff)
         }
     }

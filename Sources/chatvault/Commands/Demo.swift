@@ -32,8 +32,8 @@ struct Demo: AsyncParsableCommand {
                 Terminal.out("Using the existing demo vault \(directory.path)")
             } else {
                 opened = try Vault.create(at: directory, internalDomains: DemoFixture.internalDomains)
-                try DemoFixture.policy.write(to: opened.policyURL, atomically: true, encoding: .utf8)
-                try DemoFixture.directory.write(to: directory.appendingPathComponent("directory.json"), atomically: true, encoding: .utf8)
+                try PrivateFile.write(Data(DemoFixture.policy.utf8), to: opened.policyURL)
+                try PrivateFile.write(Data(DemoFixture.directory.utf8), to: directory.appendingPathComponent("directory.json"))
                 Terminal.out("Created demo vault \(directory.path)")
                 try await opened.openArchive().recordAudit(
                     action: "vault.init", actor: actor,
@@ -41,7 +41,7 @@ struct Demo: AsyncParsableCommand {
             }
             let archive = try opened.openArchive()
             let file = FileManager.default.temporaryDirectory.appendingPathComponent("chatvault-demo-\(getpid()).jsonl")
-            try DemoFixture.jsonl.write(to: file, atomically: true, encoding: .utf8)
+            try PrivateFile.write(Data(DemoFixture.jsonl.utf8), to: file)
             defer { try? FileManager.default.removeItem(at: file) }
             let report = try await Importer.forVault(opened, archive: archive, actor: actor).importFile(file.path)
             let stats = try await archive.statistics()

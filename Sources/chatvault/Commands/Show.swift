@@ -106,6 +106,7 @@ struct Transcript {
             case .leave:
                 out.append("\(marker)\(when)  \(who) left")
             }
+            if let deliveredBy = archived.deliveredBy { out.append("      " + Terminal.dim("delivered by \(Terminal.safe(deliveredBy))")) }
         }
         if messages.count < record.messageCount {
             out.append("")

@@ -32,6 +32,7 @@ enum MessageJSON {
                         ])
                     })
             ))
+        members.append(("delivered_by", .optional(archived.deliveredBy)))
         if let conversation {
             members.append(("conversation_name", .optional(conversation.name)))
             members.append(("external", .bool(conversation.isExternal)))
