@@ -1,7 +1,7 @@
 import ChatVaultCore
 
 extension Redactor {
-    /// Applies each detection's operator and records where the replacements stand.
+    /// Applies each detection's operator (detections in original offsets) and records where the replacements stand.
     func outcome(for text: ScannedText, detections: [Detection], recognizers: [PIIType: RecognizerSetting], lists: [RecognizerSetting])
         -> RedactionOutcome
     {
@@ -14,7 +14,7 @@ extension Redactor {
         // Built as UTF-8 bytes: appending to a `String.UnicodeScalarView` one scalar at a
         // time was a tenth of the whole stage.
         var output: [UInt8] = []
-        output.reserveCapacity(text.count + 32)
+        output.reserveCapacity(text.original.count + 32)
         func append(_ scalars: some Sequence<Unicode.Scalar>) {
             for scalar in scalars { UTF8.encode(scalar) { output.append($0) } }
         }
@@ -22,7 +22,7 @@ extension Redactor {
         var cursor = 0
         var redactions: [Redaction] = []
         for (detection, op) in zip(detections, operators) {
-            append(text.scalars[cursor..<detection.start])
+            append(text.original[cursor..<detection.start])
             written += detection.start - cursor
             let replacement = self.replacement(for: detection, operator: op, in: text)
             append(replacement)
@@ -31,7 +31,7 @@ extension Redactor {
             written += replacement.count
             cursor = detection.end
         }
-        append(text.scalars[cursor...])
+        append(text.original[cursor...])
         return RedactionOutcome(text: String(decoding: output, as: UTF8.self), redactions: redactions, originalSpans: spans, dropMessage: false)
     }
 
@@ -50,15 +50,16 @@ extension Redactor {
         case .replace(let label):
             return Array((label ?? "[REDACTED:\(detection.type)]").unicodeScalars)
         case .hash:
-            return Array(hasher.token(type: detection.type, value: text.string(detection.start, detection.end)).unicodeScalars)
+            return Array(hasher.token(type: detection.type, value: text.originalString(detection.start, detection.end)).unicodeScalars)
         case .drop:
             return []
         case .mask(let keep):
-            let value = text.scalars[detection.start..<detection.end]
+            let value = text.original[detection.start..<detection.end]
             var kept = 0
             var masked: [Unicode.Scalar] = []
             for scalar in value.reversed() {
-                if ScannedText.isAlnum(scalar) {
+                // Read through the visible view, so a full-width `４` is a digit to mask.
+                if let seen = TextFolding.visible(scalar), ScannedText.isAlnum(seen) {
                     masked.append(kept < keep ? scalar : "•")
                     kept += 1
                 } else {

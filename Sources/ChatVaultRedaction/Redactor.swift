@@ -39,6 +39,14 @@ public struct Redactor: Sendable {
             let prepared = ScannedText(text)
             scanned = prepared
             recognize(in: prepared, settings: settings, into: &found)
+            // Finds are in the recognizers' view; records and masks are in the text as written.
+            if prepared.folding != nil {
+                for index in found.indices {
+                    let range = prepared.originalRange(found[index].start, found[index].end)
+                    found[index].start = range.lowerBound
+                    found[index].end = range.upperBound
+                }
+            }
         }
         if !automaton.isEmpty && settings.anyList {
             keywords(in: text, scanned: scanned, settings: settings, into: &found)
@@ -47,7 +55,7 @@ public struct Redactor: Sendable {
         guard !found.isEmpty else { return RedactionOutcome(text: text, redactions: [], originalSpans: [], dropMessage: false) }
         let prepared = scanned ?? ScannedText(text)
         if !allowList.isEmpty {
-            found.removeAll { allowList.allows(prepared.string($0.start, $0.end)) }
+            found.removeAll { allowList.allows(prepared.originalString($0.start, $0.end)) }
         }
         return outcome(for: prepared, detections: Self.merged(found), recognizers: settings.recognizers, lists: settings.lists)
     }
@@ -76,7 +84,10 @@ public struct Redactor: Sendable {
         if digits, on(.phoneNumber) { PhoneRecognizer.scan(text, cueWindow: window, into: &found) }
         if digits || text.hasColon, on(.ipAddress) { IPAddressRecognizer.scan(text, cueWindow: window, into: &found) }
         if digits, on(.dateOfBirth) { DateOfBirthRecognizer.scan(text, cueWindow: window, into: &found) }
-        if digits, on(.passport) { PassportRecognizer.scan(text, cueWindow: window, into: &found) }
+        if digits, on(.passport) {
+            PassportRecognizer.scan(text, cueWindow: window, into: &found)
+            NationalIDRecognizer.scan(text, cueWindow: window, into: &found)
+        }
         if digits, on(.bankAccount) { BankAccountRecognizer.scan(text, cueWindow: window, into: &found) }
         if text.hasUppercase, on(.person) { PersonRecognizer.scan(text, into: &found) }
     }
@@ -87,7 +98,7 @@ public struct Redactor: Sendable {
         var text = text
         let matches =
             text.withUTF8 { automaton.asciiMatches(in: $0) }
-            ?? automaton.matches(in: NormalizedText(scanned?.scalars ?? Array(text.unicodeScalars)))
+            ?? automaton.matches(in: NormalizedText(scanned?.original ?? Array(text.unicodeScalars)))
         for match in matches where settings.lists[match.list].enabled {
             let list = policy.keywordLists[match.list]
             found.append(

@@ -27,9 +27,8 @@ public enum SearchText {
                 baseIsAccentable = true
                 continue
             }
-            let properties = scalar.properties
-            if properties.isDefaultIgnorableCodePoint || properties.generalCategory == .format { continue }
-            switch properties.generalCategory {
+            if TextFolding.isInvisible(scalar) { continue }
+            switch scalar.properties.generalCategory {
             case .nonspacingMark, .enclosingMark:
                 if baseIsAccentable { continue }
                 kept.append(scalar)
@@ -49,36 +48,16 @@ public enum SearchText {
         }
     }
 
-    /// Whether a scalar is invisible or a combining mark: default-ignorable and format
-    /// characters (zero-width, bidi controls, soft hyphen) and combining marks. (The normal
-    /// form drops the invisible ones always, and marks only as accents on Latin, Greek and
-    /// Cyrillic letters.)
+    /// Whether a scalar is invisible or a combining mark: ``TextFolding/isInvisibleOrMark(_:)``.
     @inlinable
     public static func isInvisibleOrMark(_ scalar: Unicode.Scalar) -> Bool {
-        if scalar.value < 0x80 { return false }
-        let properties = scalar.properties
-        if properties.isDefaultIgnorableCodePoint { return true }
-        switch properties.generalCategory {
-        case .nonspacingMark, .enclosingMark, .format: return true
-        default: return false
-        }
+        TextFolding.isInvisibleOrMark(scalar)
     }
 
-    /// Whether a scalar of normalised text belongs to a word, as SQLite's `unicode61`
-    /// tokenizer sees it (letters, numbers and private-use characters).
+    /// Whether a scalar of normalised text belongs to a word: ``TextFolding/isWordScalar(_:)``.
     @inlinable
     public static func isWordScalar(_ scalar: Unicode.Scalar) -> Bool {
-        if scalar.value < 0x80 {
-            let v = scalar.value
-            return (v >= 0x30 && v <= 0x39) || (v >= 0x41 && v <= 0x5A) || (v >= 0x61 && v <= 0x7A)
-        }
-        switch scalar.properties.generalCategory {
-        case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter,
-            .decimalNumber, .letterNumber, .otherNumber, .privateUse:
-            return true
-        default:
-            return false
-        }
+        TextFolding.isWordScalar(scalar)
     }
 
     /// The words of already normalised text, in order.

@@ -2,8 +2,9 @@ import ChatVaultCore
 import ChatVaultRedaction
 import Foundation
 
-/// The matching form of words: the search normal form (NFKC, case and diacritics folded,
-/// invisible characters dropped) with Cyrillic and Greek look-alikes mapped to Latin.
+/// The matching form of words: ``TextFolding``'s word form (NFKC, case and diacritics
+/// folded, invisible characters dropped, Cyrillic and Greek look-alikes mapped to Latin),
+/// the same routine the redactor's keyword automaton and search use.
 ///
 /// Patterns and messages are both folded, so matching on the folded form finds every
 /// match of the plain normal form and also `guаranteed` written with a Cyrillic `а`.
@@ -11,23 +12,10 @@ import Foundation
 /// hyphen or zero-width space is simply skipped); spaces and punctuation do.
 enum WordFolding {
     /// The folded scalars one original scalar becomes: word scalars, 0 for a separator,
-    /// nothing when it is invisible.
+    /// nothing when it is invisible. The shared ``TextFolding/wordPieces(_:)``.
+    @inline(__always)
     static func pieces(_ scalar: Unicode.Scalar) -> [UInt32] {
-        let v = scalar.value
-        if v < 0x80 {
-            if TermTrie.column(UInt8(v)) >= 0 { return [v | (v >= 0x41 && v <= 0x5A ? 0x20 : 0)] }
-            return [0]
-        }
-        if SearchText.isInvisibleOrMark(scalar) { return [] }
-        var result: [UInt32] = []
-        for piece in String(scalar).decomposedStringWithCompatibilityMapping.lowercased().unicodeScalars {
-            if SearchText.isWordScalar(piece) {
-                result.append(NormalizedText.lookAlikes[piece.value] ?? piece.value)
-            } else if !SearchText.isInvisibleOrMark(piece) {
-                result.append(0)
-            }
-        }
-        return result
+        TextFolding.wordPieces(scalar)
     }
 
     /// The folded words of `text`, each as UTF-8 bytes.

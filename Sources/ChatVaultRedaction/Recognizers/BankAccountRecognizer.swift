@@ -5,12 +5,13 @@ enum BankAccountRecognizer {
     static let cues = CueLexicon([
         "account", "account number", "account no", "account num", "acct", "acct no", "acc no", "a/c", "checking",
         "savings", "checking account", "savings account", "bank account", "routing", "routing number", "aba", "sort code",
-        "kontonummer", "konto", "kontonr", "numero de cuenta", "cuenta", "numero de compte", "compte", "conto",
+        "kontonummer", "konto", "kontonr", "numero de cuenta", "cuenta", "numero de compte", "compte", "conto", "conto corrente",
+        "rekeningnummer", "rekening", "numer konta", "rachunek", "kontonummer", "numero da conta", "conta", "bankkonto",
     ])
 
     static func scan(_ text: ScannedText, cueWindow: Int, into detections: inout [Detection]) {
         guard cues.occurs(in: text) else { return }
-        for (index, _) in CuedValue.candidates(in: text, cues: cues, window: cueWindow) {
+        for (index, distance) in CuedValue.candidates(in: text, cues: cues, window: cueWindow) {
             let token = text.tokens[index]
             guard !token.hasLetter, text.isNumberStart(token.start) else { continue }
             // A dashed account (`12-3456-789`) or sort code (`12-34-56`) is one value.
@@ -24,7 +25,11 @@ enum BankAccountRecognizer {
             guard digits >= 6, digits <= 17 else { continue }
             if text.isScalar(token.start - 1, in: "$€£") { continue }
             detections.append(
-                Detection(start: token.start, end: end, type: PIIType.bankAccount.rawValue, rule: PIIType.bankAccount.ruleID, strength: Detection.cue)
+                // Right after its cue (`numéro de compte 9132515253`) an account number beats a
+                // phone or SSN reading that rests on a vaguer cue.
+                Detection(
+                    start: token.start, end: end, type: PIIType.bankAccount.rawValue, rule: PIIType.bankAccount.ruleID,
+                    strength: distance == 0 ? Detection.cue + 1 : Detection.cue)
             )
         }
     }

@@ -1,39 +1,67 @@
-/// Payment card numbers: 13–19 digits written whole or in groups split by single spaces
-/// or dashes, with a known brand prefix and length, passing the Luhn check.
+/// Payment card numbers: 13–19 digits with a known brand prefix and length, passing the
+/// Luhn check, written whole, in groups (`4111 1111 1111 1111`, Amex `3782 822463 10005`,
+/// a card split after six digits `411111 1111111111`, 19 digits `6011 0000 0000 0000 004`)
+/// with spaces, dashes, dots, slashes or a line break between them, or spaced out digit by
+/// digit (`4 1 1 1 …`).
 enum CardRecognizer {
     /// Built once: a set literal at the call site was allocated per message.
-    static let runSeparators: Set<Unicode.Scalar> = [" ", "-"]
+    static let runSeparators: Set<Unicode.Scalar> = [" ", "-", ".", "/", "\n"]
 
     static func scan(_ text: ScannedText, into detections: inout [Detection]) {
-        for run in DigitRun.all(in: text, separators: runSeparators) {
-            guard run.startsAtBoundary(in: text) else { continue }
-            // Whole run first; then a run cut short, as in `4111 1111 1111 1111 12/27`.
-            var groupCount = run.groups.count
-            while groupCount >= 1 {
-                let groups = Array(run.groups[0..<groupCount])
-                if groupCount < run.groups.count && groupCount < 2 { break }
-                if isCard(groups, in: text) {
-                    let end = groups.last!.end
-                    if groupCount < run.groups.count || run.endsAtBoundary(in: text) {
-                        detections.append(
-                            Detection(
-                                start: run.start, end: end, type: PIIType.creditCard.rawValue, rule: PIIType.creditCard.ruleID,
-                                strength: Detection.checksum))
-                    }
-                    break
+        for run in DigitRun.all(in: text, separators: runSeparators, spaced: true) where run.digitCount >= 13 {
+            var first = 0
+            while first < run.groups.count {
+                if let last = card(in: run, from: first, text: text) {
+                    detections.append(
+                        Detection(
+                            start: run.groups[first].start, end: run.groups[last].end, type: PIIType.creditCard.rawValue,
+                            rule: PIIType.creditCard.ruleID, strength: Detection.checksum))
+                    first = last + 1
+                } else {
+                    first += 1
                 }
-                groupCount -= 1
             }
         }
     }
 
-    static func isCard(_ groups: [DigitRun.Group], in text: ScannedText) -> Bool {
-        let digits = groups.flatMap { text.scalars[$0.start..<$0.end].map { Int($0.value) - 0x30 } }
-        guard digits.count >= 13, digits.count <= 19 else { return false }
-        if groups.count > 1 {
-            // Cards are printed in blocks of four (Amex and Diners 4-6-5 / 4-6-4).
-            guard groups[0].length == 4, groups.allSatisfy({ $0.length >= 3 && $0.length <= 6 }) else { return false }
+    /// The last group of the longest card starting at group `first`, if any.
+    ///
+    /// A card starts where the run starts, or after a change of separator (`12/27 4111 1111…`);
+    /// never in the middle of evenly grouped digits, as a 22-digit tracking number is.
+    private static func card(in run: DigitRun, from first: Int, text: ScannedText) -> Int? {
+        if first == 0 {
+            guard run.startsAtBoundary(in: text) else { return nil }
+        } else {
+            guard first >= 2, run.gaps[first - 1] != run.gaps[first - 2] else { return nil }
         }
+        var last = first
+        var digits = run.groups[first].length
+        while last + 1 < run.groups.count, digits + run.groups[last + 1].length <= 19 {
+            last += 1
+            digits += run.groups[last].length
+        }
+        while last >= first {
+            let groups = Array(run.groups[first...last])
+            if last == run.groups.count - 1 && !run.endsAtBoundary(in: text) {
+                last -= 1
+                continue
+            }
+            if isCard(groups, in: text) { return last }
+            last -= 1
+        }
+        return nil
+    }
+
+    static func isCard(_ groups: [DigitRun.Group], in text: ScannedText) -> Bool {
+        let count = groups.reduce(0) { $0 + $1.length }
+        guard count >= 13, count <= 19 else { return false }
+        if groups.count > 1, !groups.allSatisfy({ $0.length == 1 }) {
+            // Cards are printed in blocks of four (Amex and Diners 4-6-5 / 4-6-4), some split
+            // after the six-digit issuer number or in two halves.
+            guard [4, 5, 6, 8].contains(groups[0].length), groups.dropFirst().dropLast().allSatisfy({ $0.length >= 3 }), groups.last!.length >= 2
+            else { return false }
+        }
+        let digits = groups.flatMap { text.scalars[$0.start..<$0.end].map { Int($0.value) - 0x30 } }
         guard brandAccepts(digits) else { return false }
         return luhn(digits)
     }

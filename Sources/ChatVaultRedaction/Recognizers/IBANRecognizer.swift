@@ -1,34 +1,41 @@
 /// International bank account numbers: a country code, two check digits and the national
-/// part, whole or in groups of four, with the country's exact length and a valid mod-97
-/// checksum (ISO 13616).
+/// part, with the country's exact length and a valid mod-97 checksum (ISO 13616). Written
+/// whole or grouped, with spaces, dashes or dots between characters (`DE89 3704 0044…`,
+/// `de89370400440532013000`); the checksum is what makes any grouping safe to accept.
 enum IBANRecognizer {
     static func scan(_ text: ScannedText, into detections: inout [Detection]) {
         let scalars = text.scalars
         var index = 0
         while index + 4 <= scalars.count {
             defer { index += 1 }
-            guard isUpperLetter(scalars[index]), isUpperLetter(scalars[index + 1]), text.isDigit(at: index + 2), text.isDigit(at: index + 3),
-                !text.isAlnum(at: index - 1)
+            guard let first = letter(scalars[index]), let second = letter(scalars[index + 1]), text.isDigit(at: index + 2),
+                text.isDigit(at: index + 3), !text.isAlnum(at: index - 1),
+                // Both capitals or both small: `De89…` is a word followed by a number.
+                ScannedText.isUppercase(scalars[index]) == ScannedText.isUppercase(scalars[index + 1])
             else { continue }
-            let country = String(String.UnicodeScalarView(scalars[index..<index + 2]))
+            let country = String(String.UnicodeScalarView([first, second]))
             guard let length = lengths[country] else { continue }
             var characters: [Unicode.Scalar] = []
             var cursor = index
+            var lastEnd = index
             while cursor < scalars.count, characters.count < length {
                 let scalar = scalars[cursor]
                 if ScannedText.isAlnum(scalar), scalar.value < 0x80 {
                     characters.append(scalar)
-                } else if scalar == " " || scalar == "-", text.isAlnum(at: cursor + 1), characters.count % 4 == 0 {
-                    // Separators only between blocks of four, as IBANs are printed.
-                } else {
-                    break
+                    cursor += 1
+                    lastEnd = cursor
+                    continue
                 }
-                cursor += 1
+                // Up to two separators between characters, as IBANs are printed and typed.
+                var gap = 0
+                while gap < 2, text.isScalar(cursor + gap, in: " -.") { gap += 1 }
+                guard gap > 0, text.isAlnum(at: cursor + gap) else { break }
+                cursor += gap
             }
-            guard characters.count == length, !text.isAlnum(at: cursor), isValid(characters) else { continue }
+            guard characters.count == length, !text.isAlnum(at: lastEnd), isValid(characters) else { continue }
             detections.append(
-                Detection(start: index, end: cursor, type: PIIType.iban.rawValue, rule: PIIType.iban.ruleID, strength: Detection.checksum))
-            index = cursor - 1
+                Detection(start: index, end: lastEnd, type: PIIType.iban.rawValue, rule: PIIType.iban.ruleID, strength: Detection.checksum))
+            index = lastEnd - 1
         }
     }
 
@@ -49,7 +56,13 @@ enum IBANRecognizer {
         return remainder == 1
     }
 
-    private static func isUpperLetter(_ scalar: Unicode.Scalar) -> Bool { scalar.value >= 0x41 && scalar.value <= 0x5A }
+    /// An ASCII letter as a capital, or nil.
+    private static func letter(_ scalar: Unicode.Scalar) -> Unicode.Scalar? {
+        let v = scalar.value
+        if v >= 0x41 && v <= 0x5A { return scalar }
+        if v >= 0x61 && v <= 0x7A { return Unicode.Scalar(v - 32) }
+        return nil
+    }
 
     /// IBAN length per country (SWIFT IBAN registry).
     static let lengths: [String: Int] = [

@@ -1,12 +1,16 @@
-/// Telephone numbers: international (`+44 20 7946 0958`), North American (`(415) 555-0100`,
-/// `1-415-555-0100`), national formats with a trunk 0 (UK `020 7946 0958`, DE `030 1234567`,
-/// FR `01 23 45 67 89`), with an optional extension. Digits without grouping count only
-/// after (or before) a phone cue.
+/// Telephone numbers: international (`+44 20 7946 0958`, `+44 (0)20 7946 0958`), North
+/// American (`(415) 555-0100`, `1-415-555-0100`), national formats with a trunk 0 (UK
+/// `07700 900123`, DE `030 1234567` and `0162/1234567`, FR `06 12 34 56 78`, NL
+/// `06-12345678`), Spanish `612 34 56 78`, with an optional extension. Other groupings and
+/// digits without grouping count only after (or before) a phone cue.
 enum PhoneRecognizer {
     static let cues = CueLexicon([
         "phone", "phone number", "ph", "tel", "telephone", "cell", "cellphone", "mobile", "mob", "call", "call me", "text",
         "text me", "sms", "whatsapp", "signal", "fax", "reach me", "reach", "contact", "dial", "landline", "hotline",
         "direct line", "office", "home", "handy", "telefon", "telefonnummer", "rufnummer", "movil", "celular", "telefono", "portable", "numero",
+        "ring", "ring me", "ring me on", "mobiel", "mobil", "mobile no", "mobile number", "cell no", "cell number", "cellulare", "cellulare",
+        "telemovel", "telefone", "tlf", "tfno", "tfn", "tel no", "tel nr", "handynummer", "mobilnummer", "numero di telefono",
+        "numero de telephone", "komorka", "telefonu", "wa", "viber", "telegram", "my number", "my number is", "phone no",
     ])
 
     private struct Shape {
@@ -16,6 +20,10 @@ enum PhoneRecognizer {
         var international: Bool
         /// Whether a dot separates groups (a set of separators was allocated per number).
         var dotted: Bool
+        /// Whether a slash separates groups (`0162/1234567`).
+        var slashed: Bool = false
+        /// Where each group (with its closing parenthesis) ends.
+        var ends: [Int] = []
     }
 
     static func scan(_ text: ScannedText, cueWindow: Int, into detections: inout [Detection]) {
@@ -26,22 +34,44 @@ enum PhoneRecognizer {
                 continue
             }
             index = shape.end
-            guard text.isNumberEnd(shape.end) else { continue }
-            let strength: Int
-            if isFormatted(shape, in: text) {
-                strength = Detection.format
-            } else if isBare(shape, in: text),
-                cues.distance(before: shape.start, in: text, window: cueWindow) != nil || cues.distance(after: shape.end, in: text, window: 2) != nil
-            {
-                strength = Detection.cue + 1
-            } else {
-                continue
+            // The whole shape first; then the shape cut before its last groups, as when a
+            // phone number runs into a date or another number (`+49 176 49052857 - 2025`).
+            var accepted: (shape: Shape, strength: Int)?
+            var candidate = shape
+            while accepted == nil {
+                if text.isNumberEnd(candidate.end), let strength = strength(of: candidate, in: text, cueWindow: cueWindow) {
+                    accepted = (candidate, strength)
+                } else if candidate.groups.count > 2 {
+                    candidate.groups.removeLast()
+                    candidate.ends.removeLast()
+                    candidate.end = candidate.ends.last!
+                } else {
+                    break
+                }
             }
-            let end = extensionEnd(after: shape.end, in: text)
+            guard let accepted else { continue }
+            let end = extensionEnd(after: accepted.shape.end, in: text)
             index = end
             detections.append(
-                Detection(start: shape.start, end: end, type: PIIType.phoneNumber.rawValue, rule: PIIType.phoneNumber.ruleID, strength: strength))
+                Detection(
+                    start: accepted.shape.start, end: end, type: PIIType.phoneNumber.rawValue, rule: PIIType.phoneNumber.ruleID,
+                    strength: accepted.strength))
         }
+    }
+
+    /// How sure a shape is a phone number: formatted as one, or a plausible number next to
+    /// a phone cue (before it with no other number between, or just after it).
+    private static func strength(of shape: Shape, in text: ScannedText, cueWindow: Int) -> Int? {
+        if isFormatted(shape, in: text) { return Detection.format }
+        guard isBare(shape, in: text) else { return nil }
+        if let distance = cues.distance(before: shape.start, in: text, window: cueWindow) {
+            let index = text.tokenIndex(atOrAfter: shape.start)
+            if !text.tokens[max(0, index - distance)..<index].contains(where: { $0.hasDigit }) {
+                return distance == 0 ? Detection.cue + 1 : Detection.cue
+            }
+        }
+        if cues.follows(shape.end, in: text, fillers: CueLexicon.afterFillers, window: 3) { return Detection.cue }
+        return nil
     }
 
     private static func shape(at start: Int, in text: ScannedText) -> Shape? {
@@ -57,7 +87,9 @@ enum PhoneRecognizer {
             guard text.isDigit(at: index), text.isNumberStart(index) else { return nil }
         }
         var groups: [Int] = []
+        var ends: [Int] = []
         var dotted = false
+        var slashed = false
         var end = index
         while groups.reduce(0, +) <= 15 {
             var parenthesised = false
@@ -74,11 +106,11 @@ enum PhoneRecognizer {
                 index += 1
             }
             end = index
-            if let separator = text[index], " -.".unicodeScalars.contains(separator),
-                text.isDigit(at: index + 1) || (text.isScalar(index + 1, in: "(") && text.isDigit(at: index + 2))
-            {
-                dotted = dotted || separator == "."
-                index += 1
+            ends.append(end)
+            if let gap = separator(at: index, in: text) {
+                dotted = dotted || gap.kind == "."
+                slashed = slashed || gap.kind == "/"
+                index += gap.length
             } else if parenthesised, text.isDigit(at: index) {
                 continue
             } else {
@@ -86,7 +118,28 @@ enum PhoneRecognizer {
             }
         }
         guard !groups.isEmpty else { return nil }
-        return Shape(start: start, end: end, groups: groups, international: international, dotted: dotted)
+        return Shape(start: start, end: end, groups: groups, international: international, dotted: dotted, slashed: slashed, ends: ends)
+    }
+
+    /// A separator between two groups: one of space, `-`, `.`, `/`, a dash or dot with
+    /// spaces around it or doubled spaces (`030 - 1234567`, `612  34 56 78`), before a digit
+    /// or `(`.
+    private static func separator(at offset: Int, in text: ScannedText) -> DigitRun.Gap? {
+        var length = 0
+        var kind: Unicode.Scalar = " "
+        var others = 0
+        while length < 3, let scalar = text[offset + length], scalar == " " || scalar == "-" || scalar == "." || scalar == "/" {
+            if scalar != " " {
+                others += 1
+                kind = scalar
+            }
+            length += 1
+        }
+        // ` / ` between two numbers lists them (`030 1234567 / 0171 1234567`).
+        guard length > 0, others <= 1, kind != "/" || length == 1 else { return nil }
+        let next = offset + length
+        guard text.isDigit(at: next) || (text.isScalar(next, in: "(") && text.isDigit(at: next + 1)) else { return nil }
+        return DigitRun.Gap(kind: kind, length: length)
     }
 
     /// A number whose grouping already says "telephone".
@@ -99,8 +152,13 @@ enum PhoneRecognizer {
             return shape.groups.count >= 2 || count >= 10
         }
         let groups = shape.groups
-        if groups == [3, 3, 4] { return isNANP(digits) }
+        // A slash only in a trunk-0 number of two blocks (`0162/1234567`), never in dates.
+        if shape.slashed && !(digits[0] == 0 && groups.count == 2) { return false }
+        // North American, or an Italian mobile (`347 123 4567`).
+        if groups == [3, 3, 4] { return isNANP(digits) || digits[0] == 3 }
         if groups == [1, 3, 3, 4] { return digits[0] == 1 && isNANP(Array(digits.dropFirst())) }
+        // Spanish mobile and landline numbers in their usual pairs (`612 34 56 78`).
+        if groups == [3, 2, 2, 2], [6, 7, 8, 9].contains(digits[0]), !shape.dotted { return true }
         guard digits[0] == 0, digits.count >= 2, digits[1] != 0, count >= 10, count <= 12, groups.count >= 2 else { return false }
         // Twelve digits are a German mobile in two blocks (`0170 12345678`), not three even blocks.
         if count == 12 && groups.count > 2 { return false }
@@ -110,15 +168,21 @@ enum PhoneRecognizer {
         return true
     }
 
-    /// A plausible number written without grouping, trusted only with a cue.
+    /// A plausible number in any other grouping, trusted only with a cue.
     private static func isBare(_ shape: Shape, in text: ScannedText) -> Bool {
         let digits = text.scalars[shape.start..<shape.end].filter(ScannedText.isDigit).map { Int($0.value) - 0x30 }
         if shape.international { return digits.count >= 8 && digits.count <= 15 }
+        let groups = shape.groups
+        // A date (`12.03.2024`) or a version (`5.1.92.163`) is no phone number, whatever the cue.
+        if shape.dotted && groups.count != 3 { return false }
+        if (shape.dotted || shape.slashed) && groups.count == 3 && groups.last! != 4 { return false }
+        // A trunk 0: national numbers of every country, however grouped.
+        if digits[0] == 0 { return digits.count >= 9 && digits.count <= 13 && digits[1] != 0 }
         switch digits.count {
-        case 7: return shape.groups == [3, 4] || shape.groups == [7]
-        case 10: return isNANP(digits) || (digits[0] == 0 && digits[1] != 0)
-        case 11: return (digits[0] == 1 && isNANP(Array(digits.dropFirst()))) || (digits[0] == 0 && digits[1] != 0)
-        case 12: return digits[0] == 0 && digits[1] != 0
+        case 7: return groups == [3, 4] || groups == [7]
+        case 9: return [6, 7, 9].contains(digits[0]) && (groups == [9] || groups == [3, 3, 3] || groups == [3, 2, 2, 2])  // Spain
+        case 10: return isNANP(digits) || (digits[0] == 3 && groups.allSatisfy { $0 >= 3 })  // North America, Italian mobiles
+        case 11: return digits[0] == 1 && isNANP(Array(digits.dropFirst()))
         default: return false
         }
     }

@@ -1,28 +1,41 @@
-/// US Social Security numbers. `123-45-6789` (dashes or spaces) stands alone; nine bare
-/// digits count only after a cue (`ssn`, `ss#`, `social security`). Both must pass the
-/// SSA rules: area not 000, 666 or 900–999; group not 00; serial not 0000.
+/// US Social Security numbers. `123-45-6789` stands alone, with dashes, spaces, dots or
+/// slashes (`123 45 6789`, `123.45.6789`, `123 - 45 - 6789`); nine bare or spaced-out
+/// digits count only next to a cue (`ssn`, `ss#`, `social security`, `123456789 is my
+/// ssn`). All must pass the SSA rules: area not 000, 666 or 900–999; group not 00;
+/// serial not 0000.
 enum SSNRecognizer {
     /// Built once: a set literal at the call site was allocated per message.
-    static let runSeparators: Set<Unicode.Scalar> = ["-", " "]
+    static let runSeparators: Set<Unicode.Scalar> = ["-", " ", ".", "/"]
 
     static let cues = CueLexicon([
         "ssn", "ss#", "ss", "ss no", "ssn#", "social security", "social security number", "social security no",
-        "social", "soc sec", "soc. sec.", "tin", "taxpayer id", "tax id", "itin",
-        "numero de seguro social", "número de seguro social", "sozialversicherungsnummer",
+        "social", "soc sec", "soc. sec.", "tin", "taxpayer id", "tax id", "itin", "ssn no", "ssn number", "social sec",
+        "numero de seguro social", "número de seguro social", "seguro social", "sozialversicherungsnummer",
     ])
 
     static func scan(_ text: ScannedText, cueWindow: Int, into detections: inout [Detection]) {
-        for run in DigitRun.all(in: text, separators: runSeparators) {
+        for run in DigitRun.all(in: text, separators: runSeparators, spaced: true) where run.digitCount == 9 {
             guard run.startsAtBoundary(in: text), run.endsAtBoundary(in: text) else { continue }
             let lengths = run.groups.map(\.length)
+            let before = { cues.distance(before: run.start, in: text, window: cueWindow) != nil }
+            let after = { cues.follows(run.end, in: text, fillers: CueLexicon.afterFillers, window: 3) }
             let strength: Int
             if lengths == [3, 2, 4] {
-                let cued = cues.distance(before: run.start, in: text, window: cueWindow) != nil
-                strength = cued ? Detection.format + 1 : Detection.format
-            } else if lengths == [9] {
-                guard cues.distance(before: run.start, in: text, window: cueWindow) != nil else { continue }
-                // Nine digits passing the SSA rules after an SSN cue beat a vaguer account cue.
-                strength = Detection.format
+                // Slashes and dots also write dates and prices: without a cue only dashes and spaces.
+                let plain = run.gaps.allSatisfy { $0.kind == "-" || $0.kind == " " }
+                let isCued = before() || after()
+                guard plain || isCued else { continue }
+                strength = isCued ? Detection.format + 1 : Detection.format
+            } else if lengths == [9] || lengths.allSatisfy({ $0 == 1 }) {
+                // Nine digits passing the SSA rules after an SSN cue beat a vaguer account cue;
+                // a cue after them (`123456789 is my ssn`) is weaker.
+                if before() {
+                    strength = Detection.format
+                } else if after() {
+                    strength = Detection.cue
+                } else {
+                    continue
+                }
             } else {
                 continue
             }

@@ -59,8 +59,10 @@ struct CueLexicon: Sendable {
         var index = first
         while index >= 0, gap <= window {
             let breakEnd = index == first ? offset : text.tokens[index + 1].start
-            if Self.hasClauseBreak(text, from: text.tokens[index].end, to: breakEnd) { return nil }
-            if endsAt(index, in: text) { return gap }
+            // A lone dash or slash right after a cue introduces its value (`SSN — 123…`).
+            let isCue = endsAt(index, in: text)
+            if Self.hasClauseBreak(text, from: text.tokens[index].end, to: breakEnd, loneDashes: !(isCue && index == first)) { return nil }
+            if isCue { return gap }
             gap += 1
             index -= 1
         }
@@ -74,10 +76,8 @@ struct CueLexicon: Sendable {
         var previousEnd = offset
         while index < text.tokens.count, gap <= window {
             if Self.hasClauseBreak(text, from: previousEnd, to: text.tokens[index].start) { return nil }
-            // A cue phrase may span several tokens: try every phrase length ending at or after index.
-            for end in index..<min(text.tokens.count, index + 4) where endsAt(end, in: text) {
-                return gap
-            }
+            // A cue phrase starting here, of one or more tokens.
+            if startsAt(index, in: text) { return gap }
             previousEnd = text.tokens[index].end
             gap += 1
             index += 1
@@ -85,14 +85,39 @@ struct CueLexicon: Sendable {
         return nil
     }
 
-    static func hasClauseBreak(_ text: ScannedText, from start: Int, to end: Int) -> Bool {
+    /// Whether a cue follows `offset` with only `fillers` between (`X1234567 is my passport`,
+    /// `123456789 (ssn)`), at most `window` of them and no clause break.
+    func follows(_ offset: Int, in text: ScannedText, fillers: WordSet, window: Int) -> Bool {
+        var index = text.tokenIndex(atOrAfter: offset)
+        var previousEnd = offset
+        var gap = 0
+        while index < text.tokens.count, gap <= window {
+            if Self.hasClauseBreak(text, from: previousEnd, to: text.tokens[index].start) { return false }
+            if startsAt(index, in: text) { return true }
+            guard fillers.contains(text.tokens[index]) else { return false }
+            previousEnd = text.tokens[index].end
+            gap += 1
+            index += 1
+        }
+        return false
+    }
+
+    /// Words that may stand between a value and the cue after it, in the languages of the cues.
+    static let afterFillers: WordSet = [
+        "is", "was", "my", "his", "her", "their", "our", "your", "the", "that", "s", "ist", "mein", "meine", "seine", "ihre", "die", "der",
+        "es", "mi", "su", "el", "la", "est", "mon", "ma", "son", "sa", "le", "e", "il", "mio", "mia", "suo", "sua", "is", "mijn", "zijn",
+        "haar", "de", "het", "jest", "moj", "moja", "jego", "jej", "ar", "min", "mitt", "hans", "hennes", "o", "a", "meu", "minha", "seu",
+        "sua", "as", "for", "number", "no", "nr", "num", "nummer", "numero",
+    ]
+
+    static func hasClauseBreak(_ text: ScannedText, from start: Int, to end: Int, loneDashes: Bool = true) -> Bool {
         guard start < end else { return false }
         for offset in start..<end {
             switch text.scalars[offset] {
             case "\n", "\r", ";", "|", "!", "?", "\u{2022}": return true
             case "/", "\u{2014}":
                 // A slash or dash standing alone between spaces separates two thoughts.
-                if text.isScalar(offset - 1, in: " ") && text.isScalar(offset + 1, in: " ") { return true }
+                if loneDashes && text.isScalar(offset - 1, in: " ") && text.isScalar(offset + 1, in: " ") { return true }
             case ".":
                 // A full stop ends a sentence when the next one starts with a capital, unless it
                 // closes an abbreviation (`d.o.b. March`, `no. E123`).

@@ -1,12 +1,48 @@
 /// Calendar dates as people type them: `12/02/1972`, `1972-02-12`, `12.02.72`,
-/// `21 Mar 1962`, `March 9th, 1990`, `9. März 1990`. Returns where the date ends.
+/// `21 Mar 1962`, `March 9th, 1990`, `9. März 1990`, `5 de marzo de 1980`, `15 marca 1980`,
+/// compact `19620321`, `21031962` and `20APR1939`. Returns where the date ends.
 enum DateScanner {
     static func match(at start: Int, in text: ScannedText) -> Int? {
         guard text.isAlnum(at: start), !text.isAlnum(at: start - 1) else { return nil }
         if text.isDigit(at: start) {
-            return numeric(at: start, in: text) ?? dayFirst(at: start, in: text)
+            return numeric(at: start, in: text) ?? compact(at: start, in: text) ?? dayFirst(at: start, in: text)
         }
         return monthFirst(at: start, in: text)
+    }
+
+    /// Whether a date match is numeric only (`12/02/1972`, `19620321`), not written with a month name.
+    static func isNumeric(_ start: Int, _ end: Int, in text: ScannedText) -> Bool {
+        (start..<end).allSatisfy { !text.isLetter(at: $0) }
+    }
+
+    /// One token: `19620321` (year first), `21031962` / `03211962` (year last), `20APR1939`.
+    private static func compact(at start: Int, in text: ScannedText) -> Int? {
+        guard let index = text.token(startingAt: start) else { return nil }
+        let token = text.tokens[index]
+        let scalars = text.scalars[token.start..<token.end]
+        guard !text.isScalar(token.end, in: "-./:") || !text.isDigit(at: token.end + 1) else { return nil }
+        func number(_ range: Range<Int>) -> Int { range.reduce(0) { $0 * 10 + text.digitValue(at: $1) } }
+        if !token.hasLetter {
+            guard scalars.count == 8 else { return nil }
+            let s = token.start
+            if isYear(number(s..<s + 4)), isMonth(number(s + 4..<s + 6)), isDay(number(s + 6..<s + 8)) { return token.end }
+            guard isYear(number(s + 4..<s + 8)) else { return nil }
+            let first = number(s..<s + 2)
+            let second = number(s + 2..<s + 4)
+            return (isDay(first) && isMonth(second)) || (isMonth(first) && isDay(second)) ? token.end : nil
+        }
+        // Day digits, month letters, year digits.
+        var cursor = token.start
+        while cursor < token.end, text.isDigit(at: cursor) { cursor += 1 }
+        let dayDigits = cursor - token.start
+        guard dayDigits >= 1, dayDigits <= 2, isDay(number(token.start..<cursor)) else { return nil }
+        let monthStart = cursor
+        while cursor < token.end, text.isLetter(at: cursor) { cursor += 1 }
+        guard cursor - monthStart >= 3, months[String(token.folded.dropFirst(dayDigits).prefix(cursor - monthStart))] != nil else { return nil }
+        let yearDigits = token.end - cursor
+        guard yearDigits == 4 || yearDigits == 2, (cursor..<token.end).allSatisfy({ text.isDigit(at: $0) }) else { return nil }
+        if yearDigits == 4, !isYear(number(cursor..<token.end)) { return nil }
+        return token.end
     }
 
     /// `dd/mm/yyyy`, `mm-dd-yy`, `yyyy-mm-dd`, one separator kind throughout.
@@ -44,11 +80,14 @@ enum DateScanner {
         let dayToken = text.tokens[tokenIndex].folded
         guard let day = dayValue(dayToken), isDay(day) else { return nil }
         tokenIndex += 1
-        if tokenIndex < text.tokens.count, text.tokens[tokenIndex].folded == "of" { tokenIndex += 1 }
+        // `9th of March`, `5 de marzo de 1980`, `3 di maggio`.
+        if tokenIndex < text.tokens.count, fillers.contains(text.tokens[tokenIndex].folded) { tokenIndex += 1 }
         guard tokenIndex + 1 < text.tokens.count, month(text.tokens[tokenIndex]) != nil else { return nil }
-        let yearToken = text.tokens[tokenIndex + 1]
+        var yearIndex = tokenIndex + 1
+        if fillers.contains(text.tokens[yearIndex].folded), yearIndex + 1 < text.tokens.count { yearIndex += 1 }
+        let yearToken = text.tokens[yearIndex]
         guard let year = Int(yearToken.folded), yearToken.folded.count == 4, isYear(year) else { return nil }
-        guard text.tokens[tokenIndex + 1].start - text.tokens[tokenIndex].end <= 3 else { return nil }
+        guard text.tokens[yearIndex].start - text.tokens[tokenIndex].end <= 5 else { return nil }
         return yearToken.end
     }
 
@@ -80,7 +119,10 @@ enum DateScanner {
         return value
     }
 
-    private static let ordinalSuffixes: [[UInt8]] = ["st", "nd", "rd", "th", "er", "o"].map { Array($0.utf8) }
+    private static let ordinalSuffixes: [[UInt8]] = ["st", "nd", "rd", "th", "er", "o", "e"].map { Array($0.utf8) }
+
+    /// Words between day, month and year: `of`, `de`, `di`, `del`.
+    private static let fillers: Set<String> = ["of", "de", "di", "del", "do", "da"]
 
     static func month(_ token: ScannedText.Token) -> Int? {
         monthSketches.mayContain(token.sketch) ? months[token.folded] : nil
@@ -96,21 +138,22 @@ enum DateScanner {
     private static func isMonth(_ value: Int) -> Bool { value >= 1 && value <= 12 }
     private static func isYear(_ value: Int) -> Bool { value >= 1900 && value <= 2100 }
 
-    /// Month names and abbreviations in English, German, French and Spanish, folded.
+    /// Month names and abbreviations in English, German, French, Spanish, Italian, Dutch,
+    /// Portuguese, Polish (both cases), the Scandinavian languages, folded.
     static let months: [String: Int] = {
         let names: [[String]] = [
-            ["january", "jan", "januar", "janvier", "enero", "ene"],
-            ["february", "feb", "februar", "fevrier", "fev", "febrero"],
-            ["march", "mar", "marz", "maerz", "mars", "marzo"],
-            ["april", "apr", "avril", "abril", "abr"],
-            ["may", "mai", "mayo"],
-            ["june", "jun", "juni", "juin", "junio"],
-            ["july", "jul", "juli", "juillet", "julio"],
-            ["august", "aug", "aout", "agosto", "ago"],
-            ["september", "sep", "sept", "septembre", "septiembre"],
-            ["october", "oct", "oktober", "okt", "octobre", "octubre"],
-            ["november", "nov", "novembre", "noviembre"],
-            ["december", "dec", "dezember", "dez", "decembre", "diciembre", "dic"],
+            ["january", "jan", "januar", "janvier", "enero", "ene", "gennaio", "gen", "januari", "janeiro", "styczen", "stycznia", "sty"],
+            ["february", "feb", "februar", "fevrier", "fev", "febrero", "febbraio", "februari", "fevereiro", "luty", "lutego", "lut"],
+            ["march", "mar", "marz", "maerz", "mars", "marzo", "maart", "mrt", "marco", "marzec", "marca", "marts"],
+            ["april", "apr", "avril", "abril", "abr", "aprile", "kwiecien", "kwietnia", "kwi"],
+            ["may", "mai", "mayo", "maggio", "mag", "mei", "maio", "maj", "maja"],
+            ["june", "jun", "juni", "juin", "junio", "giugno", "giu", "junho", "czerwiec", "czerwca", "cze"],
+            ["july", "jul", "juli", "juillet", "julio", "luglio", "lug", "julho", "lipiec", "lipca", "lip"],
+            ["august", "aug", "aout", "agosto", "ago", "augustus", "augusti", "sierpien", "sierpnia", "sie"],
+            ["september", "sep", "sept", "septembre", "septiembre", "settembre", "set", "setembro", "wrzesien", "wrzesnia", "wrz"],
+            ["october", "oct", "oktober", "okt", "octobre", "octubre", "ottobre", "ott", "outubro", "out", "pazdziernik", "pazdziernika", "paz"],
+            ["november", "nov", "novembre", "noviembre", "novembro", "listopad", "listopada", "lis"],
+            ["december", "dec", "dezember", "dez", "decembre", "diciembre", "dic", "dicembre", "dezembro", "grudzien", "grudnia", "gru", "desember"],
         ]
         var table: [String: Int] = [:]
         for (index, words) in names.enumerated() {

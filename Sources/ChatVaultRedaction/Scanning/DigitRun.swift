@@ -1,5 +1,6 @@
-/// Digits written in groups with single separators between them (`4111 1111-1111`),
-/// the raw shape that card, phone, SSN and account recognizers classify.
+/// Digits written in groups with short separators between them (`4111 1111-1111`,
+/// `123 - 45 - 6789`, `0162/1234567`), the raw shape that card, phone, SSN and account
+/// recognizers classify.
 struct DigitRun {
     struct Group {
         var start: Int
@@ -7,16 +8,26 @@ struct DigitRun {
         var length: Int { end - start }
     }
 
+    /// What stands between two groups: its one non-space scalar (or a space) and its length.
+    struct Gap: Equatable {
+        var kind: Unicode.Scalar
+        var length: Int
+    }
+
     var groups: [Group]
-    /// The separator scalars between groups, one fewer than groups.
-    var separators: [Unicode.Scalar]
+    /// The gap between each pair of groups, one fewer than groups.
+    var gaps: [Gap]
 
     var start: Int { groups[0].start }
     var end: Int { groups[groups.count - 1].end }
     var digitCount: Int { groups.reduce(0) { $0 + $1.length } }
+    /// The gap kinds, one fewer than groups (`-`, ` `, `.`…).
+    var separators: [Unicode.Scalar] { gaps.map(\.kind) }
 
-    /// Every maximal run in `text`; a run does not continue past a doubled separator.
-    static func all(in text: ScannedText, separators allowed: Set<Unicode.Scalar>) -> [DigitRun] {
+    /// Every maximal run in `text`. Between two groups stands one scalar from `allowed`, or
+    /// with `spaced`, one of them with up to four spaces either side, or up to four spaces
+    /// (`" - "`, `"  "`, `". "`, `"  -  "`).
+    static func all(in text: ScannedText, separators allowed: Set<Unicode.Scalar>, spaced: Bool = false) -> [DigitRun] {
         var runs: [DigitRun] = []
         var index = 0
         let count = text.count
@@ -26,23 +37,43 @@ struct DigitRun {
                 continue
             }
             var groups: [Group] = []
-            var separators: [Unicode.Scalar] = []
+            var gaps: [Gap] = []
             var cursor = index
             while true {
                 let groupStart = cursor
                 while cursor < count, text.isDigit(at: cursor) { cursor += 1 }
                 groups.append(Group(start: groupStart, end: cursor))
-                if cursor + 1 < count, allowed.contains(text.scalars[cursor]), text.isDigit(at: cursor + 1) {
-                    separators.append(text.scalars[cursor])
-                    cursor += 1
-                } else {
-                    break
-                }
+                guard let gap = gap(at: cursor, in: text, allowed: allowed, spaced: spaced) else { break }
+                gaps.append(gap)
+                cursor += gap.length
             }
-            runs.append(DigitRun(groups: groups, separators: separators))
+            runs.append(DigitRun(groups: groups, gaps: gaps))
             index = cursor
         }
         return runs
+    }
+
+    /// The gap starting at `offset` when a digit follows it.
+    private static func gap(at offset: Int, in text: ScannedText, allowed: Set<Unicode.Scalar>, spaced: Bool) -> Gap? {
+        guard let first = text[offset], allowed.contains(first) else { return nil }
+        guard spaced else { return text.isDigit(at: offset + 1) ? Gap(kind: first, length: 1) : nil }
+        var length = 0
+        var kind: Unicode.Scalar = " "
+        func spaces() {
+            var run = 0
+            while run < 4, text.isScalar(offset + length, in: " ") {
+                length += 1
+                run += 1
+            }
+        }
+        spaces()
+        if let scalar = text[offset + length], scalar != " ", allowed.contains(scalar) {
+            kind = scalar
+            length += 1
+            spaces()
+        }
+        guard length > 0, text.isDigit(at: offset + length) else { return nil }
+        return Gap(kind: kind, length: length)
     }
 
     func startsAtBoundary(in text: ScannedText) -> Bool { text.isNumberStart(start) }

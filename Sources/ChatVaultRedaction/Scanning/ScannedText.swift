@@ -1,7 +1,14 @@
+import ChatVaultCore
 import Foundation
 
-/// One message prepared for the recognizers: its Unicode scalars (all offsets are scalar
-/// offsets, the unit of the redaction records) and its words, folded for cue lookup.
+/// One message prepared for the recognizers: the scalars they read and its words, folded
+/// for cue lookup.
+///
+/// The recognizers read ``TextFolding``'s visible view (invisible characters dropped,
+/// full-width and other-script digits as ASCII, NBSP and thin spaces as spaces, Unicode
+/// dashes as `-`), so `4111\u{200B}1111…` is one number. Their offsets are in that view;
+/// ``originalRange(_:_:)`` maps a find back to the scalars as written, invisible
+/// characters inside the value included.
 struct ScannedText {
     /// A run of letters and digits. `folded` is lowercased with diacritics removed.
     struct Token {
@@ -14,7 +21,12 @@ struct ScannedText {
         var sketch: Int
     }
 
+    /// The scalars the recognizers read (the visible view); offsets of finds are in these.
     let scalars: [Unicode.Scalar]
+    /// The message's scalars as written (offsets of redaction records are in these).
+    let original: [Unicode.Scalar]
+    /// Where each scalar of `scalars` came from, when the view differs from the original.
+    let folding: TextFolding.Folded?
     let tokens: [Token]
     /// Which characters occur, so recognizers whose values need them can be skipped.
     let hasDigit: Bool
@@ -31,7 +43,11 @@ struct ScannedText {
         self.init(scalars: ascii ?? Array(text.unicodeScalars))
     }
 
-    init(scalars: [Unicode.Scalar]) {
+    init(scalars original: [Unicode.Scalar]) {
+        self.original = original
+        let folding = TextFolding.visibleView(of: original)
+        self.folding = folding
+        let scalars = folding?.scalars ?? original
         self.scalars = scalars
         var tokens: [Token] = []
         var hasDigit = false
@@ -112,6 +128,18 @@ struct ScannedText {
         return String(view)
     }
 
+    /// The original range of `start..<end` in the view.
+    func originalRange(_ start: Int, _ end: Int) -> Range<Int> {
+        folding?.originalRange(start, end) ?? start..<end
+    }
+
+    /// The original text of `start..<end`, in original offsets.
+    func originalString(_ start: Int, _ end: Int) -> String {
+        var view = String.UnicodeScalarView()
+        view.append(contentsOf: original[start..<end])
+        return String(view)
+    }
+
     /// Index of the first token that ends after `offset` (the token containing or following it).
     func tokenIndex(atOrAfter offset: Int) -> Int {
         var low = 0
@@ -153,13 +181,6 @@ struct ScannedText {
 
     /// Lowercase without diacritics, for comparing cue words (`Geburtsdatum`, `número`).
     static func fold(_ scalar: Unicode.Scalar) -> [Unicode.Scalar] {
-        var result: [Unicode.Scalar] = []
-        for piece in String(scalar).decomposedStringWithCompatibilityMapping.lowercased().unicodeScalars {
-            switch piece.properties.generalCategory {
-            case .nonspacingMark, .enclosingMark, .format: continue
-            default: result.append(piece)
-            }
-        }
-        return result
+        TextFolding.foldedLetters(scalar)
     }
 }
