@@ -1,3 +1,4 @@
+import ChatVaultArchive
 import ChatVaultCore
 import Crypto
 public import Foundation
@@ -179,8 +180,8 @@ public actor AccountStore {
         let result = try change(&fresh)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try encoder.encode(fresh).write(to: url, options: .atomic)
-        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: url.path)
+        // 0600 from the first byte (a temporary file renamed into place), never narrowed afterwards.
+        try PrivateFile.write(encoder.encode(fresh), to: url)
         file = fresh
         stamp = Self.stamp(of: url)
         return result

@@ -91,7 +91,7 @@ actor LoginThrottle {
         case refused(seconds: Int, busy: Bool)
     }
 
-    let limits: Limits
+    nonisolated let limits: Limits
     private var attempts: [String: [Date]] = [:]
     private var inFlight: [String: Int] = [:]
     private var recorded: [String: Date] = [:]

@@ -22,11 +22,14 @@ import Testing
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cv-cli-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }
         _ = try Vault.create(at: directory, internalDomains: ["bank.example"])
-        let master = posix_openpt(O_RDWR | O_NOCTTY)
-        #expect(master >= 0 && grantpt(master) == 0 && unlockpt(master) == 0)
+        // A pseudo-terminal pair: unlock the new terminal (TIOCSPTLCK) and ask its number (TIOCGPTN).
+        let master = open("/dev/ptmx", O_RDWR | O_NOCTTY)
+        try #require(master >= 0)
         defer { close(master) }
-        let slavePath = String(cString: ptsname(master))
-        let slave = try #require(FileHandle(forUpdatingAtPath: slavePath))
+        var unlock: CInt = 0
+        var number: CUnsignedInt = 0
+        try #require(ioctl(master, 0x4004_5431, &unlock) == 0 && ioctl(master, 0x8004_5430, &number) == 0)
+        let slave = try #require(FileHandle(forUpdatingAtPath: "/dev/pts/\(number)"))
         let process = Process()
         process.executableURL = Self.binary
         process.arguments = ["user", "add", "pat", "--role", "officer", "--vault", directory.path]
@@ -34,7 +37,7 @@ import Testing
         process.standardOutput = slave
         process.standardError = slave
         try process.run()
-        try slave.close()
+        try? slave.close()
         var output = Self.read(master, until: "Password for", seconds: 20)
         #expect(output.contains("Password for pat"))
         let secret = "typed-secret-password-42"
