@@ -24,7 +24,7 @@ struct AttachmentCommand: AsyncParsableCommand {
             try await archive.recordAudit(
                 action: "archive.attachment.read", actor: options.actorName,
                 detail: .object([("sha256", .string(sha256.lowercased())), ("bytes", .int(content.count))]))
-            try Data(content).write(to: URL(fileURLWithPath: out), options: .atomic)
+            try PrivateFile.write(Data(content), to: URL(fileURLWithPath: out))
             Terminal.err("wrote \(content.count) bytes to \(out)")
         }
     }

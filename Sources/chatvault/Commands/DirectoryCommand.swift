@@ -34,7 +34,7 @@ struct DirectoryCommand: AsyncParsableCommand {
                         ("file", .string(file)), ("people", .int(directory.people.count)),
                         ("sha256", .string(Array(SHA256.hash(data: data)).hexString)),
                     ]))
-                try data.write(to: PolicyStage.directoryURL(of: vault), options: .atomic)
+                try PrivateFile.write(data, to: PolicyStage.directoryURL(of: vault))
                 Terminal.out("imported \(directory.people.count) people in \(directory.groups.count) groups from \(file)")
             }
         }
