@@ -52,10 +52,13 @@ struct IngestBench: AsyncParsableCommand {
         var configuration = ServerConfiguration()
         configuration.host = "127.0.0.1"
         configuration.port = port
+        // The corpus has fixed dates; the ingest window around now is not what is measured.
+        configuration.maxBackdateDays = 36_500
         var logger = Logger(label: "bench")
         logger.logLevel = .warning
         let server = try ConsoleServer(vault: vault, archive: try vault.openArchive(), configuration: configuration, logger: logger)
-        let token = try await server.accounts.createToken(name: "bench", role: .ingest, source: "bench", createdBy: "bench")
+        let token = try await server.accounts.createToken(
+            name: "bench", role: .ingest, source: "bench", createdBy: "bench", platforms: ["webchat"])
         let app = server.application()
         let serving = Task { try await app.runService(gracefulShutdownSignals: []) }
         try await Self.waitUntilUp(port: port)
