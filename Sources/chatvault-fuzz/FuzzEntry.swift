@@ -23,7 +23,8 @@ enum FuzzTarget {
             let counts = ParserHarness.run(parser, input)
             return (counts.messages, counts.errors)
         }
-        return (XMPPHarness.run(input).stanzas, 0)
+        let counts = XMPPHarness.run(input)
+        return (counts.stanzas, counts.refused ? 1 : 0)
     }
 
     static func randomInputs(_ parser: String, count: Int, seed: UInt64) -> [[UInt8]] {

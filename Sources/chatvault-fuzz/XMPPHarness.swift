@@ -23,11 +23,12 @@ enum XMPPHarness {
         """.utf8)
 
     /// Feeds `bytes` in pieces whose sizes come from the input itself, so the fuzzer also
-    /// explores where the network splits a tag. Returns the stanzas and archive items read.
+    /// explores where the network splits a tag. Returns the stanzas and archive items read,
+    /// and whether the stream was refused.
     @discardableResult
-    static func run(_ bytes: [UInt8]) -> (stanzas: Int, items: Int) {
+    static func run(_ bytes: [UInt8]) -> (stanzas: Int, items: Int, refused: Bool) {
         var parser = XMPPStreamParser(maxStanzaBytes: 1 << 16, maxDepth: 16)
-        var counts = (stanzas: 0, items: 0)
+        var counts = (stanzas: 0, items: 0, refused: false)
         var offset = 0
         var piece = 1 + Int(bytes.first ?? 0) % 97
         do throws(XMPPStreamParser.Failure) {
@@ -45,7 +46,7 @@ enum XMPPHarness {
                 piece = 1 + (piece * 31 + Int(bytes[end - 1])) % 211
             }
         } catch {
-            return counts
+            counts.refused = true
         }
         return counts
     }
