@@ -11,6 +11,9 @@
 /// ```
 public struct Redactor: Sendable {
     public let policy: RedactionPolicy
+    /// The firm's people (directory, workspace members): their names are not redacted
+    /// unless the policy says `redact_known_people: true`.
+    public var knownPeople = KnownPeople()
     private let automaton: KeywordAutomaton
     private let allowList: AllowList
     let hasher: KeyedHash
@@ -89,7 +92,7 @@ public struct Redactor: Sendable {
             NationalIDRecognizer.scan(text, cueWindow: window, into: &found)
         }
         if digits, on(.bankAccount) { BankAccountRecognizer.scan(text, cueWindow: window, into: &found) }
-        if text.hasUppercase, on(.person) { PersonRecognizer.scan(text, into: &found) }
+        if on(.person) { PersonRecognizer.scan(text, known: policy.redactKnownPeople ? nil : knownPeople, into: &found) }
     }
 
     /// What the enabled keyword lists find. An ASCII message is read from its UTF-8 bytes;

@@ -41,3 +41,43 @@ import Testing
         #expect(String(text[words[1].range]) == "p\u{200B}ass")
     }
 }
+
+/// The one folding routine the recognizers, the keyword automaton, search and policy share.
+@Suite struct TextFoldingTests {
+    @Test(arguments: [
+        "\u{200B}", "\u{200C}", "\u{200D}", "\u{2060}", "\u{FEFF}", "\u{00AD}", "\u{200E}", "\u{200F}", "\u{202A}", "\u{202E}", "\u{2066}",
+        "\u{2069}",
+    ])
+    func invisibleCharactersAreInvisibleEverywhere(_ invisible: String) {
+        let scalar = invisible.unicodeScalars.first!
+        #expect(TextFolding.isInvisible(scalar))
+        #expect(TextFolding.visible(scalar) == nil)
+        #expect(TextFolding.wordPieces(scalar).isEmpty)
+        #expect(SearchText.normalize("pa\(invisible)ss") == "pass")
+    }
+
+    @Test func visibleViewMapsBackToTheOriginal() throws {
+        let original = Array("card 4\u{200B}1\u{FF11}1\u{00A0}1 ok".unicodeScalars)
+        let view = try #require(TextFolding.visibleView(of: original))
+        #expect(String(String.UnicodeScalarView(view.scalars)) == "card 4111 1 ok")
+        // "4111 1" in the view is 5..<11; in the original it spans the invisible character too.
+        #expect(view.originalRange(5, 11) == 5..<12)
+        #expect(TextFolding.visibleView(of: Array("plain text 123".unicodeScalars)) == nil)
+    }
+
+    @Test func visibleViewReadsDigitsAndSpacesOfOtherForms() {
+        #expect(TextFolding.visible("\u{FF14}") == "4")
+        #expect(TextFolding.visible("\u{0664}") == "4")  // Arabic-Indic four
+        #expect(TextFolding.visible("\u{2009}") == " ")
+        #expect(TextFolding.visible("\u{2013}") == "-")
+        #expect(TextFolding.visible("\u{2014}") == "\u{2014}", "an em dash parts clauses, it stays")
+        #expect(TextFolding.visible("é") == "é")
+    }
+
+    @Test func wordFormFoldsCaseAccentsLookAlikesAndSeparators() {
+        let folded = TextFolding.wordForm(of: Array("Ｐ\u{200B}roject—Fаlcön!".unicodeScalars))
+        #expect(String(String.UnicodeScalarView(folded.scalars)) == "project falcon ")
+        #expect(folded.origin.count == folded.scalars.count)
+        #expect(folded.origin.first == 0)
+    }
+}

@@ -32,6 +32,9 @@ public struct RedactionPolicy: Sendable, Hashable {
     /// How many words may stand between a cue (`dob`, `acct #`) and the value it announces.
     public var cueWindow: Int
     public var overrides: [PolicyOverride]
+    /// Whether names of the firm's own people (the directory, a workspace's members) are
+    /// redacted too (`redact_known_people: true`); by default they stay.
+    public var redactKnownPeople = false
 
     public init(
         recognizers: [PIIType: RecognizerSetting] = RedactionPolicy.defaultRecognizers, keywordLists: [KeywordList] = [], allow: [String] = [],

@@ -2,10 +2,16 @@
 /// Luhn check, written whole, in groups (`4111 1111 1111 1111`, Amex `3782 822463 10005`,
 /// a card split after six digits `411111 1111111111`, 19 digits `6011 0000 0000 0000 004`)
 /// with spaces, dashes, dots, slashes or a line break between them, or spaced out digit by
-/// digit (`4 1 1 1 …`).
+/// digit (`4 1 1 1 …`). A 13-digit number after a product-code cue (`EAN`) is not a card.
 enum CardRecognizer {
     /// Built once: a set literal at the call site was allocated per message.
     static let runSeparators: Set<Unicode.Scalar> = [" ", "-", ".", "/", "\n"]
+
+    /// Words that announce a product code of thirteen digits (EAN-13, ISBN-13).
+    static let productCues = CueLexicon([
+        "ean", "ean13", "gtin", "barcode", "upc", "isbn", "sku", "art", "art nr", "article", "artikel", "artikelnummer", "item", "product",
+        "produkt", "referencia",
+    ])
 
     static func scan(_ text: ScannedText, into detections: inout [Detection]) {
         for run in DigitRun.all(in: text, separators: runSeparators, spaced: true) where run.digitCount >= 13 {
@@ -46,7 +52,12 @@ enum CardRecognizer {
                 last -= 1
                 continue
             }
-            if isCard(groups, in: text) { return last }
+            if isCard(groups, in: text) {
+                // Thirteen digits after `EAN`, `GTIN`, `ISBN`… are a product code, not a legacy Visa.
+                let count = groups.reduce(0) { $0 + $1.length }
+                if count == 13 && productCues.distance(before: groups[0].start, in: text, window: 2) != nil { return nil }
+                return last
+            }
             last -= 1
         }
         return nil
@@ -58,7 +69,10 @@ enum CardRecognizer {
         if groups.count > 1, !groups.allSatisfy({ $0.length == 1 }) {
             // Cards are printed in blocks of four (Amex and Diners 4-6-5 / 4-6-4), some split
             // after the six-digit issuer number or in two halves.
-            guard [4, 5, 6, 8].contains(groups[0].length), groups.dropFirst().dropLast().allSatisfy({ $0.length >= 3 }), groups.last!.length >= 2
+            // The last block may be short: `4485 5509 3606 5` chunks a 13-digit Visa by four.
+            let fours = groups.dropLast().allSatisfy { $0.length == 4 }
+            guard [4, 5, 6, 8].contains(groups[0].length), groups.dropFirst().dropLast().allSatisfy({ $0.length >= 3 }),
+                groups.last!.length >= 2 || fours
             else { return false }
         }
         let digits = groups.flatMap { text.scalars[$0.start..<$0.end].map { Int($0.value) - 0x30 } }

@@ -9,7 +9,7 @@ enum DateOfBirthRecognizer {
         "dob", "d.o.b", "d/o/b", "date of birth", "birth date", "birthdate", "birthday", "bday", "b-day", "b'day", "born", "born on", "born in",
         "geburtsdatum", "geb", "geb am", "geboren", "geboren am", "geburtstag", "gebdat",
         "fecha de nacimiento", "nacido", "nacida", "nacido el", "nacida el", "nacimiento", "f nac", "fec nac", "fnac",
-        "date de naissance", "ne le", "nee le", "ne", "nee", "ddn",
+        "date de naissance", "ne le", "nee le", "ne", "nee", "ddn", "naissance", "geburt", "geboorte", "urodzenia", "fodelse",
         "data di nascita", "nato il", "nata il", "nato a", "nata a", "nascita",
         "geboortedatum", "geboren op", "geb datum",
         "data de nascimento", "nascido em", "nascida em", "nascido", "nascida", "nascimento", "dt nasc",
@@ -48,9 +48,9 @@ enum DateOfBirthRecognizer {
     static let recordSeparators: Set<Unicode.Scalar> = ["|", ";", "\t", ","]
 
     /// Whether `start..<end` is a whole field of a row of at least three fields, one of
-    /// which is a name (letters only, two to four words) and another a phone number or an
-    /// email address (seven or more digits, or an `@`).
-    static func isRecordField(_ start: Int, _ end: Int, in text: ScannedText) -> Bool {
+    /// which is a name (letters only, two to four words) and, with `needsContact`, another
+    /// a phone number or an email address (seven or more digits, or an `@`).
+    static func isRecordField(_ start: Int, _ end: Int, in text: ScannedText, needsContact: Bool = true) -> Bool {
         var lineStart = start
         while lineStart > 0, text.scalars[lineStart - 1] != "\n" { lineStart -= 1 }
         var lineEnd = end
@@ -91,6 +91,6 @@ enum DateOfBirthRecognizer {
                 }
             }
         }
-        return hasName && hasContact
+        return hasName && (hasContact || !needsContact)
     }
 }

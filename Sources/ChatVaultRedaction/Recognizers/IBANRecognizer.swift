@@ -28,7 +28,7 @@ enum IBANRecognizer {
                 }
                 // Up to two separators between characters, as IBANs are printed and typed.
                 var gap = 0
-                while gap < 2, text.isScalar(cursor + gap, in: " -.") { gap += 1 }
+                while gap < 2, text.isScalar(cursor + gap, in: " -.\n") { gap += 1 }
                 guard gap > 0, text.isAlnum(at: cursor + gap) else { break }
                 cursor += gap
             }

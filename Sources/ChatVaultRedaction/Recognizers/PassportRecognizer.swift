@@ -12,12 +12,13 @@ enum PassportRecognizer {
         "passport", "passport no", "passport number", "passport num", "passport id", "passport nr", "pp", "pp no", "pp nr", "ppt", "ppt no",
         "pass no", "pass nr", "passnr", "reisepass", "reisepassnummer", "passnummer", "pasaporte", "numero de pasaporte", "passeport",
         "numero de passeport", "passaporto", "numero passaporto", "paszport", "paszportu", "nr paszportu", "paspoort", "paspoortnummer",
-        "passaporte", "travel document", "id card", "identity card", "id number", "id no", "id nr", "national id", "identity number",
+        "passaporte", "travel document", "travel doc", "document number", "document no", "doc no", "doc nr", "id card", "identity card", "id number",
+        "id no", "id nr", "national id", "identity number",
         "carte d'identite", "carte identite", "cni", "personalausweis", "ausweis", "ausweisnummer", "ausweisnr", "perso",
         "documento de identidad", "documento", "dni", "nie", "nif", "codice fiscale", "carta d'identita", "carta di identita",
         "bsn", "burgerservicenummer", "sofinummer", "nino", "ni number", "ni no", "national insurance", "national insurance number",
         "national insurance no", "social insurance number", "aadhaar", "aadhar", "pesel", "personnummer", "steuer-id", "steuer id",
-        "tax code", "cpf", "cf",
+        "tax code", "cpf", "cf", "sin", "sin number", "sin no",
     ])
 
     static func scan(_ text: ScannedText, cueWindow: Int, into detections: inout [Detection]) {
@@ -35,9 +36,17 @@ enum PassportRecognizer {
             }
             guard let last = valueEnd(from: index, in: text) else { continue }
             taken = last
+            // Leading letters of a grouped number (`QQ 12 34 56 C`) belong to it.
+            var start = token.start
+            if index > 0, last > index, text.tokens[index - 1].end == token.start - 1, text.isScalar(token.start - 1, in: " "),
+                text.tokens[index - 1].end - text.tokens[index - 1].start <= 2, !cues.endsAt(index - 1, in: text),
+                (text.tokens[index - 1].start..<text.tokens[index - 1].end).allSatisfy({ ScannedText.isUppercase(text.scalars[$0]) })
+            {
+                start = text.tokens[index - 1].start
+            }
             detections.append(
                 Detection(
-                    start: token.start, end: text.tokens[last].end, type: PIIType.passport.rawValue, rule: PIIType.passport.ruleID,
+                    start: start, end: text.tokens[last].end, type: PIIType.passport.rawValue, rule: PIIType.passport.ruleID,
                     strength: strength))
         }
     }

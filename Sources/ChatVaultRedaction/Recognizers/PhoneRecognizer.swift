@@ -10,7 +10,7 @@ enum PhoneRecognizer {
         "direct line", "office", "home", "handy", "telefon", "telefonnummer", "rufnummer", "movil", "celular", "telefono", "portable", "numero",
         "ring", "ring me", "ring me on", "mobiel", "mobil", "mobile no", "mobile number", "cell no", "cell number", "cellulare", "cellulare",
         "telemovel", "telefone", "tlf", "tfno", "tfn", "tel no", "tel nr", "handynummer", "mobilnummer", "numero di telefono",
-        "numero de telephone", "komorka", "telefonu", "wa", "viber", "telegram", "my number", "my number is", "phone no",
+        "numero de telephone", "komorka", "telefonu", "wa", "viber", "telegram", "my number", "my number is", "phone no", "t", "m", "cel", "tlf",
     ])
 
     private struct Shape {
@@ -24,6 +24,8 @@ enum PhoneRecognizer {
         var slashed: Bool = false
         /// Where each group (with its closing parenthesis) ends.
         var ends: [Int] = []
+        /// Leading digits that are no part of the number: the `00` international prefix.
+        var leadingZeros: Int = 0
     }
 
     static func scan(_ text: ScannedText, cueWindow: Int, into detections: inout [Detection]) {
@@ -62,7 +64,8 @@ enum PhoneRecognizer {
     /// How sure a shape is a phone number: formatted as one, or a plausible number next to
     /// a phone cue (before it with no other number between, or just after it).
     private static func strength(of shape: Shape, in text: ScannedText, cueWindow: Int) -> Int? {
-        if isFormatted(shape, in: text) { return Detection.format }
+        // With a `00` prefix a formatted number is less sure: account numbers start with zeros too.
+        if isFormatted(shape, in: text) { return shape.leadingZeros > 0 ? Detection.cue : Detection.format }
         guard isBare(shape, in: text) else { return nil }
         if let distance = cues.distance(before: shape.start, in: text, window: cueWindow) {
             let index = text.tokenIndex(atOrAfter: shape.start)
@@ -71,6 +74,8 @@ enum PhoneRecognizer {
             }
         }
         if cues.follows(shape.end, in: text, fillers: CueLexicon.afterFillers, window: 3) { return Detection.cue }
+        // A field of a personal record (`Ana Duarte | 1962-03-21 | 333 4013945`).
+        if DateOfBirthRecognizer.isRecordField(shape.start, shape.end, in: text, needsContact: false) { return Detection.cue }
         return nil
     }
 
@@ -86,6 +91,11 @@ enum PhoneRecognizer {
         } else {
             guard text.isDigit(at: index), text.isNumberStart(index) else { return nil }
         }
+        // `0049 30 1234567`, `(0044) 20 …`: the international prefix written as 00.
+        let zeros = text.isScalar(index, in: "(") ? index + 1 : index
+        let doubleZero =
+            !international && text.isScalar(zeros, in: "0") && text.isScalar(zeros + 1, in: "0") && text.isDigit(at: zeros + 2)
+            && !text.isScalar(zeros + 2, in: "0")
         var groups: [Int] = []
         var ends: [Int] = []
         var dotted = false
@@ -118,7 +128,9 @@ enum PhoneRecognizer {
             }
         }
         guard !groups.isEmpty else { return nil }
-        return Shape(start: start, end: end, groups: groups, international: international, dotted: dotted, slashed: slashed, ends: ends)
+        return Shape(
+            start: start, end: end, groups: groups, international: international || doubleZero, dotted: dotted, slashed: slashed, ends: ends,
+            leadingZeros: doubleZero ? 2 : 0)
     }
 
     /// A separator between two groups: one of space, `-`, `.`, `/`, a dash or dot with
@@ -144,7 +156,7 @@ enum PhoneRecognizer {
 
     /// A number whose grouping already says "telephone".
     private static func isFormatted(_ shape: Shape, in text: ScannedText) -> Bool {
-        let digits = text.scalars[shape.start..<shape.end].filter(ScannedText.isDigit).map { Int($0.value) - 0x30 }
+        let digits = text.scalars[shape.start..<shape.end].filter(ScannedText.isDigit).dropFirst(shape.leadingZeros).map { Int($0.value) - 0x30 }
         let count = digits.count
         if shape.international {
             guard count >= 8, count <= 15, digits[0] != 0 else { return false }
@@ -170,7 +182,7 @@ enum PhoneRecognizer {
 
     /// A plausible number in any other grouping, trusted only with a cue.
     private static func isBare(_ shape: Shape, in text: ScannedText) -> Bool {
-        let digits = text.scalars[shape.start..<shape.end].filter(ScannedText.isDigit).map { Int($0.value) - 0x30 }
+        let digits = text.scalars[shape.start..<shape.end].filter(ScannedText.isDigit).dropFirst(shape.leadingZeros).map { Int($0.value) - 0x30 }
         if shape.international { return digits.count >= 8 && digits.count <= 15 }
         let groups = shape.groups
         // A date (`12.03.2024`) or a version (`5.1.92.163`) is no phone number, whatever the cue.

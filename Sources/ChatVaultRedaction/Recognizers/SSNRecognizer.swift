@@ -15,7 +15,10 @@ enum SSNRecognizer {
 
     static func scan(_ text: ScannedText, cueWindow: Int, into detections: inout [Detection]) {
         for run in DigitRun.all(in: text, separators: runSeparators, spaced: true) where run.digitCount == 9 {
-            guard run.startsAtBoundary(in: text), run.endsAtBoundary(in: text) else { continue }
+            guard run.endsAtBoundary(in: text) else { continue }
+            // `ssn=123-45-6789`, `SSN:123456789`: glued to its cue, the number still stands alone.
+            let glued = text.isScalar(run.start - 1, in: "=:#") && cues.distance(before: run.start, in: text, window: 0) == 0
+            guard run.startsAtBoundary(in: text) || glued else { continue }
             let lengths = run.groups.map(\.length)
             let before = { cues.distance(before: run.start, in: text, window: cueWindow) != nil }
             let after = { cues.follows(run.end, in: text, fillers: CueLexicon.afterFillers, window: 3) }
