@@ -44,6 +44,7 @@ let package = Package(
                 "ChatVaultCore", .product(name: "Yams", package: "Yams"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
+            exclude: ["Names/NOTICE.md"],
             swiftSettings: upcoming
         ),
         .target(

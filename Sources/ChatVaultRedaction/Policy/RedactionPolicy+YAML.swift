@@ -59,7 +59,8 @@ extension RedactionPolicy {
             case _ where Self.useKeys.contains(name):
                 continue  // the IM-use part of the same file (ChatVaultPolicy reads it)
             default:
-                throw reader.error(key, "unknown key '\(name)'; expected version, cue_window, recognizers, keywords, allow, overrides or redact_known_people")
+                let expected = "version, cue_window, recognizers, keywords, allow, overrides or redact_known_people"
+                throw reader.error(key, "unknown key '\(name)'; expected \(expected)")
             }
         }
         let listIDs = Set(policy.keywordLists.map(\.id))

@@ -1,104 +1,194 @@
-/// Person names, where the sentence says a name follows: after a title (`Mr. John Smith`,
-/// `Dr Patel`, `Frau Müller`), an introduction (`my name is Ana Lopez`, `me llamo …`), or
-/// before a possessive personal-data word (`Linda Jarvis's SSN`). Capitalised words
-/// elsewhere are left alone, and names of financial firms (`Morgan Stanley`,
-/// `Raymond James`) or words before a company suffix (`Bernard LLC`) never count.
+/// Person names, found from what the words are and where they stand.
+///
+/// A name counts when the sentence announces it — a title (`Mr. John Smith`, `Dr Patel`,
+/// `Frau Müller`), an introduction (`my name is Ana Lopez`, `me llamo …`), a greeting or
+/// contact verb (`hi Dana`, `spoke to john smith`), a record word (`pt`, `cust`, `client`,
+/// `for`), a possessive personal-data word (`Linda Jarvis's SSN`) — or, with no cue, when
+/// the name gazetteer (``NameGazetteer``) knows its words as names and not as everyday
+/// words or places: `Maria Rossi called`, `Rossi, Maria | 0161…`, `Иван Петров`, `王伟`.
+/// Names of financial firms (`Morgan Stanley`), products, words before a company suffix
+/// (`Bernard LLC`) and ordinary capitalised words (`May`, `Will`, `Grant Park`) are left
+/// alone unless the context says a person is meant.
+///
+/// Names of ``KnownPeople`` (the firm's directory and the workspace's members) are left in
+/// place: they are in the record anyway.
 enum PersonRecognizer {
     static let titles: WordSet = [
-        "mr", "mrs", "ms", "miss", "mx", "dr", "prof", "herr", "frau", "sr", "sra", "srta", "mme", "mlle", "sir", "madam",
+        "mr", "mrs", "ms", "miss", "mx", "dr", "prof", "herr", "frau", "sr", "sra", "srta", "mme", "mlle", "sir", "madam", "m", "sig", "signor",
+        "signora", "dott", "dra", "don", "dona", "senhor", "senhora", "pan", "pani", "heer", "mevrouw", "dhr", "mevr", "господин", "госпожа",
+        "г", "гн", "κ", "κος", "κα", "κυριος", "κυρια", "السيد", "السيدة", "מר", "גברת",
     ]
+    /// Words after which a name is expected, in whatever case it is typed (`pt maria lopez`).
     static let introductions = CueLexicon([
-        "my name is", "name is", "name", "names", "i am", "i'm", "im", "this is", "signed", "regards", "customer", "client", "patient",
-        "account holder", "cardholder", "card holder", "beneficiary", "ich heisse", "mein name ist", "me llamo", "mi nombre es", "je m'appelle",
-        "je suis", "mon nom est",
+        "my name is", "name is", "name", "names", "signed", "regards", "customer", "client", "patient", "pt", "cust", "caller", "member",
+        "applicant", "borrower", "insured", "policyholder", "account holder", "cardholder", "card holder", "beneficiary", "attn", "c/o",
+        "ich heisse", "mein name ist", "kunde", "kundin", "patientin", "me llamo", "mi nombre es", "cliente", "paciente", "je m'appelle",
+        "mon nom est", "mi chiamo", "il mio nome e", "меня зовут", "клиент", "клиентка", "пациент", "με λενε", "πελατης", "اسمي",
     ])
     /// Greetings and contact verbs that chat puts right before a person's name (`hi Dana`,
-    /// `ping Li Wei`, `spoke with Ana Lopez`, `w/ Sam`).
+    /// `ping Li Wei`, `spoke with Ana Lopez`).
     static let addressing = CueLexicon([
         "hi", "hello", "hey", "dear", "thanks", "thank you", "thx", "cheers", "ping", "ask", "cc", "spoke with", "spoke to", "speak to",
-        "speak with", "talk to", "talked to", "talk with", "talked with", "meeting with", "meet with", "met with", "w/", "with", "tell",
-        "told", "check with", "loop in", "looping in", "per", "email", "call", "forward to", "reach out to", "hola", "hallo", "gracias", "merci",
+        "speak with", "talk to", "talked to", "talk with", "talked with", "meeting with", "meet with", "met with", "w/", "check with",
+        "loop in", "looping in", "forward to", "reach out to", "hola", "hallo", "gracias", "merci", "ciao", "bonjour", "привет",
+        "здравствуйте", "γεια", "مرحبا",
+    ])
+    /// Words that may stand before a name but before much else too (`for Maria`, `for Monday`):
+    /// the name's own words must carry it.
+    static let weakCues = CueLexicon([
+        "for", "from", "by", "to", "with", "per", "email", "call", "called", "tell", "told", "i am", "i'm", "im", "this is", "visit",
+        "für", "von", "mit", "pour", "avec", "para", "con", "per", "для", "от", "για", "με", "مع", "من",
     ])
     /// Words after a name that show it is a person's data being given (`Ana Lopez's SSN`, `Ana Lopez passport …`).
     static let personalData = CueLexicon([
         "ssn", "ss", "social", "social security", "passport", "dob", "d.o.b", "date of birth", "birthday", "mobile", "cell", "phone",
         "email", "e-mail", "account", "acct", "card", "address", "home address", "license", "licence",
     ])
+    /// Words after a lone name that show a person acts (`Rossi said`, `Jordan called`).
+    static let personVerbs: WordSet = [
+        "said", "says", "asked", "asks", "called", "calls", "wrote", "writes", "mentioned", "confirmed", "replied", "wants", "wanted",
+        "thinks", "agreed", "signed", "emailed", "texted", "phoned", "joined", "left", "sagt", "dice", "dit", "ha", "hat", "sent", "rang",
+    ]
 
-    static func scan(_ text: ScannedText, into detections: inout [Detection]) {
+    static func scan(_ text: ScannedText, known: KnownPeople? = nil, into detections: inout [Detection]) {
+        let words = NameWords(text: text, gazetteer: .shared, firms: FirmNames.covered(in: text))
+        let first = detections.count
         let tokens = text.tokens
         var index = 0
         while index < tokens.count {
-            defer { index += 1 }
-            var nameStart: Int?
-            if titles.contains(tokens[index]), isCapitalized(tokens[index], in: text), index + 1 < tokens.count {
-                let gap = text.string(tokens[index].end, tokens[index + 1].start)
-                if gap == " " || gap == ". " { nameStart = index + 1 }
-            } else if introductions.endsAt(index, in: text) || addressing.endsAt(index, in: text), index + 1 < tokens.count,
-                !introductions.endsAt(index + 1, in: text)
-            {
-                let gap = text.string(tokens[index].end, tokens[index + 1].start)
-                if gap == " " || gap == ": " || gap == ", " || (gap == " @" && addressing.endsAt(index, in: text)) { nameStart = index + 1 }
-            } else if text.isScalar(tokens[index].start - 1, in: "@"), !text.isAlnum(at: tokens[index].start - 2) {
-                nameStart = index  // an @mention
-            }
-            if let start = nameStart, var end = nameEnd(from: start, in: text, minimum: 1) {
-                append(start, end, in: text, into: &detections)
-                // `ask Dana and Li Wei`: a name joined to a found one is a name too.
-                while end + 1 < tokens.count,
-                    ["and", "or", "&"].contains(tokens[end].folded) || text.string(tokens[end - 1].end, tokens[end].start) == " & ",
-                    let next = nameEnd(from: tokens[end].folded == "and" || tokens[end].folded == "or" ? end + 1 : end, in: text, minimum: 1)
-                {
-                    append(tokens[end].folded == "and" || tokens[end].folded == "or" ? end + 1 : end, next, in: text, into: &detections)
-                    end = next
-                }
-                index = end - 1
+            if words.isFirm(index) {
+                index += 1
                 continue
             }
-            // Possessive or adjacent personal data: two or three capitalised words, then `'s SSN` / ` passport`.
-            if isNameWord(tokens[index], in: text), let end = nameEnd(from: index, in: text, minimum: 2) {
-                var next = end
-                if next < tokens.count, tokens[next].folded == "s", text.isScalar(tokens[next].start - 1, in: "'’") { next += 1 }
-                if personalData.startsAt(next, in: text), !CueLexicon.hasClauseBreak(text, from: tokens[end - 1].end, to: tokens[next].start) {
-                    append(index, end, in: text, into: &detections)
-                    index = end - 1
+            if let end = cued(at: index, words, into: &detections) {
+                index = end
+                continue
+            }
+            switch uncued(at: index, words) {
+            case .person(let run)?:
+                append(run.lowerBound, run.upperBound, in: text, into: &detections)
+                index = run.upperBound
+            case .other(let end)?:
+                index = max(end, index + 1)
+            case nil:
+                index += 1
+            }
+        }
+        CJKNames.scan(text, words: words, into: &detections)
+        if let known, !known.isEmpty, detections.count > first {
+            let kept = detections[first...].filter { !known.contains(text, $0.start, $0.end) }
+            detections.replaceSubrange(first..., with: kept)
+        }
+    }
+
+    /// A name announced by the token at `index` (title, introduction, greeting, weak cue,
+    /// @mention): records it and returns the token after it.
+    private static func cued(at index: Int, _ words: NameWords, into detections: inout [Detection]) -> Int? {
+        let text = words.text
+        let tokens = text.tokens
+        var start: Int?
+        var strength = 2  // 2: any name-shaped word; 1: the words must be names
+        var lowercase = false
+        if titles.contains(tokens[index]), index + 1 < tokens.count {
+            let gap = words.gap(index, index + 1)
+            if gap == " " || gap == ". " { start = index + 1 }
+            lowercase = true
+        } else if index + 1 < tokens.count, !introductions.endsAt(index + 1, in: text) {
+            let gap = words.gap(index, index + 1)
+            let plain = gap == " " || gap == ": " || gap == ", " || gap == " - "
+            if introductions.endsAt(index, in: text) || addressing.endsAt(index, in: text) {
+                if plain || (gap == " @" && addressing.endsAt(index, in: text)) {
+                    start = index + 1
+                    lowercase = true
                 }
+            } else if weakCues.endsAt(index, in: text), gap == " " {
+                start = index + 1
+                strength = 1
+                lowercase = true
             }
         }
+        if start == nil, text.isScalar(tokens[index].start - 1, in: "@"), !text.isAlnum(at: tokens[index].start - 2) {
+            start = index  // an @mention: whatever the word, a person is meant
+            strength = 3
+        }
+        guard let first = start, var end = run(from: first, words, lowercase: lowercase, strength: strength) else { return nil }
+        detections.append(detection(first, end, in: text))
+        // `ask Dana and Li Wei`: a name joined to a found one is a name too.
+        while end + 1 < tokens.count, ["and", "or", "&", "und", "et", "y", "и"].contains(tokens[end].folded) || words.gap(end - 1, end) == " & " {
+            let next = tokens[end].folded == "&" || !tokens[end].hasLetter ? end : end + 1
+            guard let after = run(from: next, words, lowercase: lowercase, strength: strength) else { break }
+            detections.append(detection(next, after, in: text))
+            end = after
+        }
+        return end
     }
 
-    private static func append(_ first: Int, _ end: Int, in text: ScannedText, into detections: inout [Detection]) {
-        let start = text.tokens[first].start
-        let last = text.tokens[end - 1].end
-        detections.append(Detection(start: start, end: last, type: PIIType.person.rawValue, rule: PIIType.person.ruleID, strength: Detection.cue))
-    }
-
-    /// The token index after a run of one to three name words starting at `start`.
-    private static func nameEnd(from start: Int, in text: ScannedText, minimum: Int) -> Int? {
+    /// The token after a name of one to four words (particles between them) starting at
+    /// `start`, if the words make one.
+    private static func run(from start: Int, _ words: NameWords, lowercase: Bool, strength: Int) -> Int? {
+        let text = words.text
+        var parts: [Int] = []
+        var index = start
         var end = start
-        while end < text.tokens.count, end - start < 3, isNameWord(text.tokens[end], in: text) {
-            if end > start {
-                let gap = text.string(text.tokens[end - 1].end, text.tokens[end].start)
-                guard gap == " " || gap == "-" else { break }
+        while index < text.tokens.count, parts.count < 4 {
+            let shape = words.shape(index)
+            let isWord: Bool
+            switch shape {
+            case .capitalised, .allCapitals, .uncased: isWord = !CJKNames.isCJK(text.scalars[text.tokens[index].start])
+            case .lowercase:
+                // Lower case after a strong cue: a frequent name, or a word no list knows (`pt ewan underhill`).
+                let kind = words.kind(index)
+                isWord =
+                    lowercase && !words.isParticle(index)
+                    && (words.weight(index) == 2 && (!kind.isDisjoint(with: [.frequentGiven, .frequentSurname]) || strength == 2)
+                        || strength == 2 && kind.isEmpty && text.tokens[index].end - text.tokens[index].start >= 3)
+            case .other: isWord = false
             }
-            end += 1
+            if words.isFirm(index) { break }
+            if isWord, !(words.isParticle(index) && shape == .lowercase) {
+                parts.append(index)
+                end = index + 1
+            } else if !(words.isParticle(index) && !parts.isEmpty) {
+                break
+            }
+            guard index + 1 < text.tokens.count, words.joined(index, index + 1) else { break }
+            index += 1
         }
-        guard end - start >= minimum else { return nil }
-        let words = text.tokens[start..<end].map(\.folded)
-        if FirmNames.contains(words) { return nil }
+        guard let firstPart = parts.first else { return nil }
+        let weights = parts.map { words.weight($0) }
+        if strength < 3, weights[0] <= -2 || NameWords.placeStarts.contains(text.tokens[firstPart]) { return nil }
+        if let suffix = parts.firstIndex(where: { FirmNames.companySuffixes.contains(text.tokens[$0]) }), suffix > 0 { return nil }
+        if strength == 1 {
+            let total = weights.reduce(0, +)
+            guard weights[0] == 2 || (parts.count >= 2 && total >= 3 && weights.contains(2)) else { return nil }
+            // After `for` or `to`, capitals are an acronym (`wire to IBAN`), lower case a word.
+            if words.shape(firstPart) == .allCapitals { return nil }
+            if words.shape(firstPart) == .lowercase, parts.count < 2 { return nil }
+        }
+        if words.shape(firstPart) == .allCapitals, weights[0] < 2 { return nil }
+        // Lower-case words no list knows count only in pairs (`pt ewan underhill`, not `client onboarding`).
+        if words.shape(firstPart) == .lowercase, parts.count < 2,
+            words.kind(firstPart).isEmpty || words.kind(firstPart).isDisjoint(with: [.frequentGiven, .frequentSurname])
+        {
+            return nil
+        }
+        // Only as far as the last word that can be part of a name (`Maria Rossi Thursday`).
+        var last = parts.count - 1
+        while last > 0, weights[last] < 0 { last -= 1 }
+        end = parts[last] + 1
+        let folded = text.tokens[start..<end].map(\.folded)
+        if FirmNames.contains(folded) { return nil }
         if end < text.tokens.count, FirmNames.companySuffixes.contains(text.tokens[end]) { return nil }
         return end
     }
 
-    private static func isNameWord(_ token: ScannedText.Token, in text: ScannedText) -> Bool {
-        guard !token.hasDigit, token.end - token.start >= 2, isCapitalized(token, in: text) else { return false }
-        // All capitals is a ticker or an acronym (`TSLA`, `KYC`), not a name.
-        let second = text.scalars[token.start + 1]
-        guard ScannedText.isLowercase(second) else { return false }
-        return !FirmNames.notNames.contains(token)
+    private static func detection(_ first: Int, _ end: Int, in text: ScannedText) -> Detection {
+        Detection(
+            start: text.tokens[first].start, end: text.tokens[end - 1].end, type: PIIType.person.rawValue, rule: PIIType.person.ruleID,
+            strength: Detection.cue)
     }
 
-    private static func isCapitalized(_ token: ScannedText.Token, in text: ScannedText) -> Bool {
-        ScannedText.isUppercase(text.scalars[token.start])
+    static func append(_ first: Int, _ end: Int, in text: ScannedText, into detections: inout [Detection]) {
+        detections.append(detection(first, end, in: text))
     }
 }
