@@ -80,7 +80,7 @@ public struct Redactor: Sendable {
         func on(_ type: PIIType) -> Bool { settings.isOn(type) }
         // Same order as always: merging keeps the first of two equally sure finds.
         let digits = text.hasDigit
-        if text.hasAt, on(.emailAddress) { EmailRecognizer.scan(text, into: &found) }
+        if on(.emailAddress) { EmailRecognizer.scan(text, into: &found) }
         if digits, on(.creditCard) { CardRecognizer.scan(text, into: &found) }
         if digits, on(.iban) { IBANRecognizer.scan(text, into: &found) }
         if digits, on(.usSSN) { SSNRecognizer.scan(text, cueWindow: window, into: &found) }

@@ -61,6 +61,19 @@ struct EvasionRecognizerTests {
     }
 
     @Test(arguments: [
+        ("mail ana.lopez [at] example [dot] com pls", "ana.lopez [at] example [dot] com"), ("ana(at)example.com", "ana(at)example.com"),
+        ("write to ana at example dot co dot uk", "ana at example dot co dot uk"), ("j.doe {at} mail {dot} de", "j.doe {at} mail {dot} de"),
+    ])
+    func spelledEmails(_ text: String, _ value: String) {
+        #expect(found(text) == [finding("EMAIL_ADDRESS", value)])
+    }
+
+    @Test(arguments: ["look at example.com today", "meet at 5, at the office", "we are at home dot then"])
+    func spelledEmailLookAlikesStay(_ text: String) {
+        #expect(found(text) == [])
+    }
+
+    @Test(arguments: [
         ("DOB 19620321", "19620321"), ("geb. 21031962", "21031962"), ("born 20APR1939", "20APR1939"), ("geboren am 5. März 1980", "5. März 1980"),
         ("né le 3 février 1975", "3 février 1975"), ("nacido el 5 de marzo de 1980", "5 de marzo de 1980"),
         ("nato il 12 gennaio 1970", "12 gennaio 1970"),

@@ -20,8 +20,9 @@ enum DateOfBirthRecognizer {
     static func scan(_ text: ScannedText, cueWindow: Int, into detections: inout [Detection]) {
         let cued = cues.occurs(in: text)
         // Without a cue, only a record row can hold a birth date: a field separator is needed.
-        guard cued || text.scalars.contains(where: { recordSeparators.contains($0) }) else { return }
-        for token in text.tokens where token.hasDigit || !token.hasDigit && token.folded.count >= 3 {
+        guard cued || text.scalars.count(where: { recordSeparators.contains($0) }) >= 2 else { return }
+        // Written dates (`March 9, 1990`) only with a cue; record rows hold numeric ones.
+        for token in text.tokens where token.hasDigit || cued && token.folded.count >= 3 {
             guard let end = DateScanner.match(at: token.start, in: text) else { continue }
             let strength: Int
             if cued, let distance = cues.distance(before: token.start, in: text, window: cueWindow), firstDate(token.start, distance, in: text) {

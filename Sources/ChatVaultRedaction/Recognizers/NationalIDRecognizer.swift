@@ -20,7 +20,9 @@ enum NationalIDRecognizer {
                 end = token.end
             } else if length == 16, token.hasLetter, isCodiceFiscale(token, in: text) {
                 end = token.end
-            } else if token.hasLetter, let last = nino(from: index, in: text) {
+            } else if token.hasLetter, length >= 2, length <= 9, isCapital(text.scalars[token.start]), isCapital(text.scalars[token.start + 1]),
+                let last = nino(from: index, in: text)
+            {
                 end = tokens[last].end
                 index = last
             } else if length == 9, !token.hasLetter, isBSN(token, in: text),
@@ -102,6 +104,8 @@ enum NationalIDRecognizer {
         let sum = zip(digits, [9, 8, 7, 6, 5, 4, 3, 2, -1]).reduce(0) { $0 + $1.0 * $1.1 }
         return sum % 11 == 0 && digits[0] != 0
     }
+
+    private static func isCapital(_ scalar: Unicode.Scalar) -> Bool { scalar.value >= 0x41 && scalar.value <= 0x5A }
 
     private static func upper(_ scalar: Unicode.Scalar) -> Unicode.Scalar {
         scalar.value >= 0x61 && scalar.value <= 0x7A ? Unicode.Scalar(scalar.value - 32)! : scalar
