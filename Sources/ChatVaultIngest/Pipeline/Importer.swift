@@ -103,6 +103,7 @@ public struct Importer: Sendable {
         // Reading, parsing and redacting the next batch runs on the other core while the
         // archive makes the current one durable; batches still commit in file order.
         let source = BatchSource(try format.open(path))
+        source.members = redaction.map { MemberTracker(base: $0, source: source.source) }
         var next = try await readBatch(from: source, name: name)
         while let batch = next {
             async let following = readBatch(from: source, name: name)
@@ -151,7 +152,7 @@ public struct Importer: Sendable {
             case .success(let message):
                 var prepared = message
                 if let redaction {
-                    prepared = redaction.apply(to: message)
+                    prepared = (source.members?.stage(for: message.message) ?? redaction).apply(to: message)
                     batch.redactions += prepared.message.redactions.count
                 }
                 if let policy {
@@ -178,6 +179,8 @@ public struct Importer: Sendable {
 final class BatchSource: @unchecked Sendable {
     let source: any MessageSource
     var nextLine = 1
+    /// The workspace's members met so far, whose names the redactor leaves in place.
+    var members: MemberTracker?
 
     init(_ source: any MessageSource) {
         self.source = source

@@ -9,7 +9,7 @@ import Foundation
 /// message carries the redaction records (rule, type, position, operation) instead of
 /// the values.
 public struct RedactionStage: Sendable {
-    public let redactor: Redactor
+    public var redactor: Redactor
 
     public init(redactor: Redactor) {
         self.redactor = redactor
@@ -23,7 +23,8 @@ public struct RedactionStage: Sendable {
         } else {
             policy = .default
         }
-        return RedactionStage(redactor: Redactor(policy: policy, secret: try vault.redactionSecret()))
+        // The directory's people are the firm's: their names stay (unless the policy says otherwise).
+        return RedactionStage(redactor: Redactor(policy: policy, secret: try vault.redactionSecret())).knowing(try directoryPeople(of: vault))
     }
 
     public func apply(to incoming: IncomingMessage) -> IncomingMessage {

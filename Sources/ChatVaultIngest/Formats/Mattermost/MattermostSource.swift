@@ -1,13 +1,17 @@
 import ChatVaultCore
+import ChatVaultRedaction
 
 /// Reads a Mattermost bulk export line by line; positions are line numbers. A post line
 /// yields the post, its replies, and edit or delete events where the export has them.
-final class MattermostSource: MessageSource {
+final class MattermostSource: MessageSource, WorkspaceRoster {
     let path: String
     private var reader: LineReader
     private var pending: [SourceItem] = []
     /// Display names by username, from the `user` lines read so far.
     private var users: [String: String] = [:]
+    /// Everyone of the `user` lines read so far, with every name they go by.
+    private(set) var workspaceMembers = KnownPeople()
+    private(set) var rosterVersion = 0
     /// Display names and kinds of channels by `team/name`.
     private var channels: [String: (String, Conversation.Kind)] = [:]
 
@@ -47,6 +51,8 @@ final class MattermostSource: MessageSource {
             guard let user = value["user"], let name = user.text("username") else { return fail("user without \"username\"") }
             let full = [user.text("first_name"), user.text("last_name")].compactMap { $0 }.joined(separator: " ")
             users[name] = full.isEmpty ? (user.text("nickname") ?? name) : full
+            workspaceMembers.add(name: full.isEmpty ? nil : full, handles: [name] + [user.text("nickname")].compactMap { $0 })
+            rosterVersion += 1
         case "channel":
             guard let channel = value["channel"], let team = channel.text("team"), let name = channel.text("name") else {
                 return fail("channel without \"team\" and \"name\"")

@@ -1,4 +1,5 @@
 import ChatVaultCore
+import ChatVaultRedaction
 
 /// Who is who and which conversations an export holds, read from its index files before
 /// any message, so every message can name its sender and conversation.
@@ -14,6 +15,8 @@ struct SlackDirectory {
 
     /// Display names by user id.
     var users: [String: String] = [:]
+    /// Every member with all the names they go by (real name, display name, user name).
+    var members = KnownPeople()
     /// Channel names by id, for `<#C…>` references.
     var channelNames: [String: String] = [:]
     /// In reading order: channels, private groups, group DMs, DMs, then folders no index lists.
@@ -34,6 +37,8 @@ struct SlackDirectory {
             guard let id = user.text("id") else { continue }
             let profile = user["profile"]
             users[id] = profile?.text("real_name") ?? user.text("real_name") ?? profile?.text("display_name") ?? user.text("name") ?? id
+            let names = [profile?.text("real_name"), user.text("real_name"), profile?.text("display_name"), user.text("name")]
+            members.add(name: nil, handles: Array(Set(names.compactMap { $0 })).sorted())
         }
         let indexes: [(String, ChatVaultCore.Conversation.Kind)] = [
             ("channels.json", .channel), ("groups.json", .group), ("mpims.json", .group), ("dms.json", .direct),

@@ -1,8 +1,9 @@
 import ChatVaultCore
+import ChatVaultRedaction
 
 /// Reads a Slack export conversation by conversation and day by day; positions count
 /// messages across the export, and errors name the day file and line.
-final class SlackSource: MessageSource {
+final class SlackSource: MessageSource, WorkspaceRoster {
     let tree: ExportTree
     let directory: SlackDirectory
     private var conversationIndex = 0
@@ -15,6 +16,9 @@ final class SlackSource: MessageSource {
         self.directory = directory
         if let first = directory.conversations.first { files = directory.dayFiles(of: first, in: tree) }
     }
+
+    var workspaceMembers: KnownPeople { directory.members }
+    let rosterVersion = 1
 
     func next() throws -> SourceItem? {
         while pending.isEmpty {
