@@ -135,6 +135,9 @@ enum LoopbackHTTP {
     static func post(port: Int, path: String, token: String, body: String) async throws {
         var request = URLRequest(url: URL(string: "http://localhost:\(port)\(path)")!)
         request.httpMethod = "POST"
+        // A failed request must fail the test, not hang it: Linux's URLSession ignores task
+        // cancellation, so a server stopped under a waiting request would be waited on forever.
+        request.timeoutInterval = 60
         request.setValue("Bearer " + token, forHTTPHeaderField: "Authorization")
         request.setValue("application/json", forHTTPHeaderField: "Content-Type")
         request.httpBody = Data(body.utf8)
