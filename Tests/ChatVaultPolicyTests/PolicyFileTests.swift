@@ -32,7 +32,9 @@ import Testing
     @Test func redactionLoaderStillRejectsUnknownKeys() {
         #expect(
             throws: PolicyError(
-                source: "p.yaml", line: 2, reason: "unknown key 'rulez'; expected version, cue_window, recognizers, keywords, allow or overrides")
+                source: "p.yaml", line: 2,
+                reason: "unknown key 'rulez'; expected version, cue_window, recognizers, keywords, allow, overrides, portions, attachments"
+                    + " or redact_known_people")
         ) {
             try RedactionPolicy.load(yaml: "version: 1\nrulez: []\n", source: "p.yaml")
         }

@@ -152,6 +152,7 @@ public struct Importer: Sendable {
             case .success(let message):
                 var prepared = message
                 if let redaction {
+                    try await redaction.preparePortions(for: message.message, archive: archive)
                     prepared = (source.members?.stage(for: message.message) ?? redaction).apply(to: message)
                     batch.redactions += prepared.message.redactions.count
                 }

@@ -70,6 +70,7 @@ public actor Ingestor {
             case .success(let incoming):
                 var message = incoming
                 if let redaction {
+                    try await redaction.preparePortions(for: incoming.message, archive: archive)
                     message = redaction.apply(to: incoming)
                     redactions += message.message.redactions.count
                 }

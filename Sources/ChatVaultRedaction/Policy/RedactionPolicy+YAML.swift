@@ -3,7 +3,7 @@ import Yams
 extension RedactionPolicy {
     /// The top-level keys of the redaction part of a policy file.
     public static let redactionKeys: Set<String> = [
-        "version", "cue_window", "recognizers", "keywords", "allow", "overrides", "redact_known_people",
+        "version", "cue_window", "recognizers", "keywords", "allow", "overrides", "portions", "attachments", "redact_known_people",
     ]
 
     /// The top-level keys of the IM-use part of the same file (rules, lexicons, walls…), which
@@ -53,13 +53,17 @@ extension RedactionPolicy {
                 policy.allow = try reader.sequence(value, what: "allow").map { try reader.string($0, what: "an allowed value") }
             case "overrides":
                 policy.overrides = try reader.sequence(value, what: "overrides").map(reader.override)
+            case "portions":
+                policy.portions = try reader.portionRules(value)
+            case "attachments":
+                policy.unreadableAttachments = try reader.unreadableAttachments(value)
             case "redact_known_people":
                 guard let flag = value.bool else { throw reader.error(value, "redact_known_people must be true or false") }
                 policy.redactKnownPeople = flag
             case _ where Self.useKeys.contains(name):
                 continue  // the IM-use part of the same file (ChatVaultPolicy reads it)
             default:
-                let expected = "version, cue_window, recognizers, keywords, allow, overrides or redact_known_people"
+                let expected = "version, cue_window, recognizers, keywords, allow, overrides, portions, attachments or redact_known_people"
                 throw reader.error(key, "unknown key '\(name)'; expected \(expected)")
             }
         }

@@ -35,6 +35,10 @@ public struct RedactionPolicy: Sendable, Hashable {
     /// Whether names of the firm's own people (the directory, a workspace's members) are
     /// redacted too (`redact_known_people: true`); by default they stay.
     public var redactKnownPeople = false
+    /// Protected portions of conversations (`portions:`), in file order.
+    public var portions: [PortionRule] = []
+    /// What to keep of an attachment whose text cannot be read (`attachments: { unreadable: … }`).
+    public var unreadableAttachments: UnreadableAttachments = .keep
 
     public init(
         recognizers: [PIIType: RecognizerSetting] = RedactionPolicy.defaultRecognizers, keywordLists: [KeywordList] = [], allow: [String] = [],
