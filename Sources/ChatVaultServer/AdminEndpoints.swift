@@ -269,12 +269,14 @@ extension ConsoleServer {
                 let body = try await Self.jsonBody(request, limit: (1 << 20) + 4096)
                 guard let text = body["yaml"]?.stringValue else { throw ConsoleError(.badRequest, "send {\"yaml\": \"…policy…\"}") }
                 let candidate: UsePolicy
+                let redaction: RedactionPolicy
                 do {
-                    (candidate, _) = try await self.validatedPolicy(text, context)
+                    (candidate, redaction) = try await self.validatedPolicy(text, context)
                 } catch let error as PolicyRejection {
                     throw ConsoleError(.badRequest, error.reason)
                 }
-                let result = try await self.backtest(candidate, text: text, context)
+                let audited = AuditRedaction.policyText(text, policy: redaction, secret: try self.vault.redactionSecret())
+                let result = try await self.backtest(candidate, text: text, audited: audited, context)
                 return Self.json(
                     .object([
                         ("version", .string(Self.sha256(text))), ("messages", .int(result.messages)),
@@ -427,28 +429,33 @@ extension ConsoleServer {
 
     /// Validates a candidate policy; then backtests it against the newest messages (officers)
     /// or activates it. Every step records the candidate's full text in the audit trail
-    /// before it takes effect, so the trail shows every word a policy ever looked for.
+    /// before it takes effect, so the trail shows every word a policy ever looked for
+    /// (redacted under the candidate's own redaction rules: its keyword lists name what must
+    /// never be archived).
     func policyStep(text: String, step: PolicyStep, _ context: ConsoleContext) async throws -> Response {
         let candidate: UsePolicy
+        let audited: String
         do {
-            (candidate, _) = try await validatedPolicy(text, context)
+            let (use, redaction) = try await validatedPolicy(text, context)
+            candidate = use
+            audited = AuditRedaction.policyText(text, policy: redaction, secret: try vault.redactionSecret())
         } catch let error as PolicyRejection {
             return try policyPage(context, draft: text, problem: error.reason, backtest: nil)
         }
         switch step {
         case .activate:
-            try await audit("policy.set", context, [("sha256", .string(Self.sha256(text))), ("via", .string("console")), ("yaml", .string(text))])
+            try await audit("policy.set", context, [("sha256", .string(Self.sha256(text))), ("via", .string("console")), ("yaml", .string(audited))])
             try Data(text.utf8).write(to: vault.policyURL, options: .atomic)
             try await ingestor.reload(from: vault)
             return Self.seeOther("/admin/policy")
         case .validate:
-            try await audit("console.policy.validate", context, [("sha256", .string(Self.sha256(text))), ("yaml", .string(text))])
+            try await audit("console.policy.validate", context, [("sha256", .string(Self.sha256(text))), ("yaml", .string(audited))])
             return try policyPage(context, draft: text, problem: nil, backtest: nil, checked: true)
         case .backtest:
             guard Self.backtesters.contains(context.principal!.role) else {
                 throw ConsoleError(.forbidden, "backtests read archive content: they are for officers")
             }
-            let result = try await backtest(candidate, text: text, context)
+            let result = try await backtest(candidate, text: text, audited: audited, context)
             let backtest: [String: Any] = [
                 "messages": result.messages,
                 "rows": result.rows.map { row -> [String: Any] in
@@ -473,15 +480,18 @@ extension ConsoleServer {
             let redaction = try RedactionPolicy.load(yaml: text, source: "uploaded policy")
             return (try UsePolicy.load(yaml: text, source: "uploaded policy"), redaction)
         } catch {
+            // A candidate that does not parse is kept as the active policy redacts it.
+            let audited = await ingestor.auditRedaction.redact(text)
             try await audit(
-                "console.policy.rejected", context, [("sha256", .string(Self.sha256(text))), ("error", .string("\(error)")), ("yaml", .string(text))])
+                "console.policy.rejected", context,
+                [("sha256", .string(Self.sha256(text))), ("error", .string("\(error)")), ("yaml", .string(audited))])
             throw PolicyRejection(reason: "\(error)")
         }
     }
 
     /// Alerts per rule under the active and the candidate policy over the newest 1,000
     /// messages. Audited first with the candidate's full text.
-    func backtest(_ candidate: UsePolicy, text: String, _ context: ConsoleContext) async throws -> (
+    func backtest(_ candidate: UsePolicy, text: String, audited: String, _ context: ConsoleContext) async throws -> (
         messages: Int, rows: [(rule: String, before: Int, after: Int)]
     ) {
         let active = try vault.policyText().map { try UsePolicy.load(yaml: $0, source: "policy.yaml") } ?? UsePolicy()
@@ -489,7 +499,7 @@ extension ConsoleServer {
         let seed = try PolicyStage.samplingSeed(of: vault)
         var proposed = try PolicyEvaluator(policy: candidate, directory: directory, seed: seed)
         var current = try PolicyEvaluator(policy: active, directory: directory, seed: seed)
-        try await audit("policy.backtest", context, [("sha256", .string(Self.sha256(text))), ("messages", .int(1000)), ("yaml", .string(text))])
+        try await audit("policy.backtest", context, [("sha256", .string(Self.sha256(text))), ("messages", .int(1000)), ("yaml", .string(audited))])
         let sample = try await archive.search(SearchRequest(query: nil, order: .newest, limit: 1000))
         var before: [String: Int] = [:]
         var after: [String: Int] = [:]

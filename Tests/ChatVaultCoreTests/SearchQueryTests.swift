@@ -52,4 +52,23 @@ import Testing
         let prefix = Snippet.make(text: "It is GUARANTEED.", query: SearchQuery.parse("guarant*"))
         #expect(prefix.marked() == "It is «GUARANTEED».")
     }
+
+    @Test func shortPrefixesAndHugeQueriesAreRefusedWithAReason() throws {
+        #expect(SearchQuery.parse("guarant*")?.problem() == nil)
+        #expect(SearchQuery.parse("wire transfer \"risk free\" -personal")?.problem() == nil)
+        let short = try #require(SearchQuery.parse("deal a*")?.problem())
+        #expect(short.contains("\"a*\"") && short.contains("at least 3 letters"))
+        #expect(SearchQuery.parse("ab*")?.problem() != nil)
+        // Full-width or accented letters count as the letters they fold to.
+        #expect(SearchQuery.parse("ｇｕａ*")?.problem() == nil)
+        let manyPrefixes = (0..<26).map { String(UnicodeScalar(UInt8(97 + $0))) + "*" }.joined(separator: " OR ")
+        #expect(SearchQuery.parse(manyPrefixes)?.problem()?.contains("prefix search needs") == true)
+        let nine = (0..<9).map { "abc\($0)x*" }.joined(separator: " ")
+        #expect(SearchQuery.parse(nine)?.problem()?.contains("9 prefix searches") == true)
+        let words = (0..<33).map { "word\($0)" }.joined(separator: " OR ")
+        #expect(SearchQuery.parse(words)?.problem()?.contains("33 words; at most 32") == true)
+        #expect(SearchQuery.parse((0..<32).map { "w\($0)" }.joined(separator: " "))?.problem() == nil)
+        // Words under NOT and inside phrases count too.
+        #expect(SearchQuery.parse("x NOT \"" + (0..<32).map { "p\($0)" }.joined(separator: " ") + "\"")?.problem() != nil)
+    }
 }

@@ -57,6 +57,8 @@ import Testing
             (.get, "/api/v1/users", [.admin]),
             (.post, "/api/v1/tokens", [.admin]),
             (.get, "/api/v1/integrity", [.officer, .auditor, .admin]),
+            // A backtest reads archive content (how often words occur): officers only.
+            (.post, "/api/v1/policy/backtest", [.officer]),
             (.post, "/api/v1/ingest", [.ingest]),
             (.get, "/reports/volume/csv", [.officer, .auditor]),
         ]

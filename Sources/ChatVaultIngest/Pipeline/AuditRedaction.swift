@@ -40,6 +40,16 @@ public struct AuditRedaction: Sendable {
     }
 }
 
+extension AuditRedaction {
+    /// A policy file's text as the audit trail keeps it: whole, so the trail shows every word
+    /// any version looked for, but redacted under that policy itself, so the keyword lists
+    /// of things never to be archived (code names) and any personal value in it stay out
+    /// of the permanent log (the policy file keeps them).
+    public static func policyText(_ text: String, policy: RedactionPolicy, secret: [UInt8]) -> String {
+        AuditRedaction(redactor: Redactor(policy: policy, secret: secret)).redact(text)
+    }
+}
+
 extension Ingestor {
     /// The redaction for audit text under the policy this ingestor runs now.
     public var auditRedaction: AuditRedaction { AuditRedaction(redactor: redaction?.redactor) }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import ChatVaultArchive
 import ChatVaultCore
+import ChatVaultIngest
 import ChatVaultPolicy
 import ChatVaultRedaction
 import Crypto
@@ -72,7 +73,7 @@ struct Policy: AsyncParsableCommand {
         func run() async throws {
             try await reportingErrors {
                 let vault = try options.openVault()
-                _ = try PolicyFile.load(file)
+                let redaction = try PolicyFile.load(file)
                 _ = try PolicyFile.loadUse(file)
                 let data = try Data(contentsOf: URL(fileURLWithPath: file))
                 // The change is recorded before it takes effect, so the trail never misses one.
@@ -81,7 +82,12 @@ struct Policy: AsyncParsableCommand {
                     detail: .object([
                         ("file", .string(file)), ("sha256", .string(Array(SHA256.hash(data: data)).hexString)),
                         // The full text: the trail shows every word any policy version looked for.
-                        ("yaml", .string(String(decoding: data, as: UTF8.self))),
+                        (
+                            "yaml",
+                            .string(
+                                AuditRedaction.policyText(
+                                    String(decoding: data, as: UTF8.self), policy: redaction, secret: try vault.redactionSecret()))
+                        ),
                     ]))
                 try data.write(to: vault.policyURL, options: .atomic)
                 Terminal.out("installed \(file) as the policy of \(vault.directory.path)")

@@ -46,7 +46,12 @@ extension Policy {
                     detail: .object([
                         ("policy", .string(candidate.version)), ("messages", .int(messages.count)),
                         // The words a backtest probes are what it reveals about the archive: kept in full.
-                        ("yaml", .string(try PolicyFile.text(policy))),
+                        (
+                            "yaml",
+                            .string(
+                                AuditRedaction.policyText(
+                                    try PolicyFile.text(policy), policy: try PolicyFile.load(policy), secret: try vault.redactionSecret()))
+                        ),
                     ]))
                 if json { Terminal.json(report.json) } else { report.lines.forEach(Terminal.out) }
             }
