@@ -116,4 +116,26 @@ import Testing
         let trail = try await fixture.archive.auditTrail(limit: 50)
         #expect(!trail.contains { $0.detail.compactText.contains("536-22-8410") })
     }
+
+    /// A well-formed search stopped at its time limit answers 422 with the reason, and the
+    /// server's connection is usable for the next request.
+    @Test func aSearchPastItsTimeLimitAnswers422() async throws {
+        let fixture = try await ServerFixture()
+        defer { fixture.remove() }
+        let batch = (0..<2000).map {
+            ServerFixture.message(
+                "b\($0)", conversation: "bulk", from: "sam@bank.example", to: "tom@bank.example", "quarterly wire \($0) transfer", minute: 5)
+        }
+        _ = try await fixture.archive.append(batch, context: AppendContext(actor: "test", source: "test"))
+        var search = SearchRequest(query: SearchQuery.parse("qua* OR wir* OR tra*"), order: .relevance)
+        search.timeLimit = .nanoseconds(1)
+        do {
+            _ = try await fixture.server.run(search)
+            Issue.record("the search was not stopped")
+        } catch let error as ConsoleError {
+            #expect(error.status == .unprocessableContent && error.message.contains("time limit"))
+        }
+        search.timeLimit = SearchRequest.defaultTimeLimit
+        #expect(try await fixture.server.run(search).1 == 2000)
+    }
 }
