@@ -7,7 +7,7 @@ Sources (see docs/NAMES.md and Sources/ChatVaultRedaction/Names/NOTICE.md):
   * Faker (PyPI `faker`, MIT): first and last names of every person locale, and places
     (cities, countries, states, regions) of every address locale, plus geo land_coords.
   * SCOWL size-35 American English word list (Debian `wamerican-small`, SCOWL licence:
-    permissive, notice kept) and Faker's lorem word lists (de, fr, es, it, nl, en): lower-case
+    permissive, notice kept) and Faker's lorem word lists (de, fr, es, it, nl, en, la): lower-case
     entries are everyday words; a name that is also one (`may`, `will`, `bill`, `price`)
     needs context before it counts, and a capitalised everyday word is not a name.
 
@@ -142,9 +142,9 @@ def faker_lists(faker_dir):
 
 
 def lorem_words(faker_dir):
-    """Everyday words of the major European languages (Faker's lorem lists)."""
+    """Everyday words of the major European languages and lorem-ipsum Latin (Faker's lorem lists)."""
     sys.path.insert(0, faker_dir)
-    for locale in ("de_DE", "fr_FR", "es_ES", "it_IT", "nl_NL", "en_US"):
+    for locale in ("de_DE", "fr_FR", "es_ES", "it_IT", "nl_NL", "en_US", "la"):
         provider = importlib.import_module(f"faker.providers.lorem.{locale}").Provider
         yield from getattr(provider, "word_list", ())
 

@@ -111624,6 +111624,8 @@ accumulations
 accuracy
 accurate
 accurately
+accusamus
+accusantium
 accusation
 accusations
 accuse
@@ -111813,6 +111815,7 @@ adhering
 adhesion
 adhesive
 adhesives
+adipisci
 adjacent
 adjective
 adjectives
@@ -112274,6 +112277,8 @@ alinement
 alinements
 alines
 alining
+aliquam
+aliquid
 alit
 alive
 alkali
@@ -112490,6 +112495,7 @@ amenities
 amenity
 america
 americano
+amet
 amethyst
 amethysts
 ami
@@ -112690,6 +112696,7 @@ animating
 animation
 animations
 animer
+animi
 animo
 animosities
 animosity
@@ -112873,6 +112880,7 @@ ape
 aped
 apenas
 apercevoir
+aperiam
 aperture
 apertures
 apes
@@ -113118,6 +113126,7 @@ archipelago
 archipelagoes
 archipelagos
 architect
+architecto
 architects
 architectural
 architecture
@@ -113342,6 +113351,8 @@ aspectos
 aspects
 aspen
 aspens
+asperiores
+aspernatur
 aspersion
 aspersions
 aspettare
@@ -113456,6 +113467,7 @@ assortments
 assorts
 assume
 assumed
+assumenda
 assumere
 assumes
 assuming
@@ -113532,6 +113544,7 @@ atoned
 atonement
 atones
 atoning
+atque
 atras
 atrocious
 atrociously
@@ -113678,7 +113691,9 @@ austerer
 austerest
 austerities
 austerity
+aut
 autant
+autem
 auteur
 authentic
 authentically
@@ -114383,6 +114398,7 @@ bears
 beast
 beasts
 beat
+beatae
 beaten
 beater
 beaters
@@ -114980,6 +114996,7 @@ blanco
 bland
 blander
 blandest
+blanditiis
 blank
 blanked
 blanker
@@ -118473,6 +118490,7 @@ committed
 committee
 committees
 committing
+commodi
 commodities
 commodity
 commodore
@@ -119070,6 +119088,7 @@ consecrate
 consecrated
 consecrates
 consecrating
+consectetur
 consecuencia
 consecutive
 conseguenza
@@ -119084,11 +119103,13 @@ consenting
 consentir
 consentire
 consents
+consequatur
 consequence
 consequences
 consequent
 consequential
 consequently
+consequuntur
 conservare
 conservation
 conservatism
@@ -119601,6 +119622,7 @@ corporals
 corporate
 corporation
 corporations
+corporis
 corps
 corpse
 corpses
@@ -119659,6 +119681,7 @@ corrupt
 corrupted
 corrupter
 corruptest
+corrupti
 corruptible
 corrupting
 corruption
@@ -120383,6 +120406,7 @@ culminates
 culminating
 culmination
 culminations
+culpa
 culpable
 culprit
 culprits
@@ -120403,6 +120427,7 @@ culturing
 cum
 cumbersome
 cumming
+cumque
 cums
 cumulative
 cunning
@@ -120415,6 +120440,7 @@ cupboard
 cupboards
 cupful
 cupfuls
+cupiditate
 cupped
 cupping
 cups
@@ -120834,6 +120860,7 @@ debility
 debit
 debited
 debiting
+debitis
 debits
 debonair
 debout
@@ -121176,6 +121203,7 @@ delayed
 delaying
 delays
 delectable
+delectus
 delegate
 delegated
 delegates
@@ -121183,6 +121211,7 @@ delegating
 delegation
 delegations
 delen
+deleniti
 delete
 deleted
 deleterious
@@ -121532,6 +121561,7 @@ deserter
 deserters
 deserting
 deserts
+deserunt
 deserve
 deserved
 deserves
@@ -121827,6 +121857,7 @@ dichtbij
 diciembre
 dicing
 dick
+dicta
 dictate
 dictated
 dictates
@@ -121915,6 +121946,7 @@ dignified
 dignifies
 dignify
 dignifying
+dignissimos
 dignitaries
 dignitary
 dignities
@@ -122592,6 +122624,7 @@ distils
 distinct
 distincter
 distinctest
+distinctio
 distinction
 distinctions
 distinctive
@@ -122813,6 +122846,11 @@ dolls
 dolly
 dolor
 dolore
+dolorem
+doloremque
+dolores
+doloribus
+dolorum
 dolphin
 dolphins
 dom
@@ -123250,6 +123288,7 @@ dubiously
 dubs
 duchess
 duchesses
+ducimus
 duck
 ducked
 ducking
@@ -123430,6 +123469,7 @@ eagerly
 eagerness
 eagle
 eagles
+eaque
 ear
 earache
 earaches
@@ -123473,6 +123513,7 @@ earths
 earthworm
 earthworms
 earthy
+earum
 ease
 eased
 easel
@@ -123688,6 +123729,7 @@ einigen
 einmal
 eis
 either
+eius
 ejaculate
 ejaculated
 ejaculates
@@ -123803,6 +123845,7 @@ elicit
 elicited
 eliciting
 elicits
+eligendi
 eligibility
 eligible
 eliminate
@@ -124222,6 +124265,7 @@ enhancing
 enigma
 enigmas
 enigmatic
+enim
 enjoy
 enjoyable
 enjoyed
@@ -124451,6 +124495,7 @@ enzyme
 enzymes
 eon
 eons
+eos
 epais
 epaule
 epaulet
@@ -124649,6 +124694,7 @@ essayed
 essayer
 essaying
 essays
+esse
 essen
 essence
 essences
@@ -124752,6 +124798,7 @@ eulogized
 eulogizes
 eulogizing
 eulogy
+eum
 euphemism
 euphemisms
 eureka
@@ -124795,6 +124842,7 @@ evened
 evenement
 evener
 evenest
+eveniet
 evening
 evenings
 evenly
@@ -124922,6 +124970,7 @@ exceptional
 exceptionally
 exceptions
 excepts
+excepturi
 excerpt
 excerpted
 excerpting
@@ -125008,6 +125057,7 @@ exercise
 exercised
 exercises
 exercising
+exercitationem
 exert
 exerted
 exerting
@@ -125104,6 +125154,7 @@ expediencies
 expediency
 expedient
 expedients
+expedita
 expedite
 expedited
 expedites
@@ -125157,6 +125208,7 @@ explanatory
 expletive
 expletives
 explicable
+explicabo
 explicit
 explicitly
 explico
@@ -125367,6 +125419,7 @@ faccia
 face
 faced
 faceless
+facere
 faces
 facet
 faceted
@@ -125379,6 +125432,7 @@ facial
 facials
 facil
 facile
+facilis
 facilitate
 facilitated
 facilitates
@@ -127265,7 +127319,10 @@ fueron
 fuerte
 fuerza
 fuerzas
+fuga
 fuggire
+fugiat
+fugit
 fugitive
 fugitives
 fuhren
@@ -129260,6 +129317,7 @@ harshly
 harshness
 hart
 harts
+harum
 harvest
 harvested
 harvester
@@ -129657,6 +129715,7 @@ hibernated
 hibernates
 hibernating
 hibernation
+hic
 hiccup
 hiccuped
 hiccuping
@@ -130564,8 +130623,10 @@ illiterate
 illiterates
 illness
 illnesses
+illo
 illogical
 ills
+illum
 illuminate
 illuminated
 illuminates
@@ -130715,6 +130776,7 @@ impediment
 impediments
 impeding
 impedire
+impedit
 impel
 impelled
 impelling
@@ -130994,6 +131056,7 @@ incidental
 incidentally
 incidentals
 incidents
+incidunt
 incinerate
 incinerated
 incinerates
@@ -132105,6 +132168,7 @@ invention
 inventions
 inventive
 inventor
+inventore
 inventoried
 inventories
 inventors
@@ -132184,6 +132248,9 @@ ion
 ions
 iota
 iotas
+ipsa
+ipsam
+ipsum
 irascible
 irate
 ire
@@ -132269,6 +132336,7 @@ issues
 issuing
 ist
 istante
+iste
 isthmi
 isthmus
 isthmuses
@@ -132281,6 +132349,7 @@ italicized
 italicizes
 italicizing
 italics
+itaque
 itch
 itched
 itches
@@ -132304,6 +132373,8 @@ itineraries
 itinerary
 its
 itself
+iure
+iusto
 iv
 ivies
 ivories
@@ -133066,13 +133137,16 @@ labels
 labor
 laboratories
 laboratory
+labore
 labored
 laborer
 laborers
 laboring
+laboriosam
 laborious
 laboriously
 labors
+laborum
 labs
 labyrinth
 labyrinths
@@ -133305,6 +133379,7 @@ lattice
 lattices
 laud
 laudable
+laudantium
 lauded
 lauding
 lauds
@@ -134504,6 +134579,7 @@ magician
 magicians
 magistrate
 magistrates
+magnam
 magnanimity
 magnanimous
 magnanimously
@@ -134518,6 +134594,7 @@ magnetized
 magnetizes
 magnetizing
 magnets
+magni
 magnificence
 magnificent
 magnified
@@ -134572,6 +134649,7 @@ maintains
 maintenance
 maintenant
 maintenir
+maiores
 mais
 maison
 maitre
@@ -135073,6 +135151,7 @@ mavericks
 maxim
 maxima
 maximal
+maxime
 maximize
 maximized
 maximizes
@@ -135661,6 +135740,7 @@ minibus
 minibuses
 minibusses
 minicomputer
+minima
 minimal
 minimalism
 minimalist
@@ -135991,6 +136071,7 @@ modes
 modest
 modestly
 modesty
+modi
 modicum
 modicums
 modification
@@ -136050,12 +136131,15 @@ molecules
 moles
 molest
 molested
+molestiae
+molestias
 molesting
 molests
 mollified
 mollifies
 mollify
 mollifying
+mollitia
 mollusc
 molluscs
 mollusk
@@ -136666,6 +136750,7 @@ naivete
 naivety
 naked
 nakedness
+nam
 name
 named
 nameless
@@ -136763,6 +136848,7 @@ naturel
 naturellement
 natures
 naturlich
+natus
 natuur
 natuurlijk
 naught
@@ -136829,6 +136915,7 @@ necessita
 necessitate
 necessitated
 necessitates
+necessitatibus
 necessitating
 necessities
 necessity
@@ -136919,6 +137006,7 @@ nek
 nemen
 nemico
 nemmeno
+nemo
 nennen
 neon
 neophyte
@@ -136927,6 +137015,7 @@ nephew
 nephews
 nepotism
 neppure
+neque
 nero
 nerve
 nerved
@@ -136936,6 +137025,7 @@ nerving
 nervous
 nervously
 nervousness
+nesciunt
 nessuno
 nest
 nested
@@ -137073,6 +137163,7 @@ nightmares
 nightmarish
 nights
 nighttime
+nihil
 nil
 nimble
 nimbler
@@ -137108,6 +137199,7 @@ nipple
 nipples
 nippy
 nips
+nisi
 nit
 nite
 nites
@@ -137125,6 +137217,7 @@ no
 nobel
 nobile
 nobility
+nobis
 noble
 nobleman
 noblemen
@@ -137260,6 +137353,7 @@ nostalgic
 nostril
 nostrils
 nostro
+nostrum
 nosy
 not
 notable
@@ -137398,6 +137492,7 @@ numero
 numeroso
 numerous
 nummer
+numquam
 nun
 nunca
 nuns
@@ -137586,6 +137681,7 @@ obvious
 obviously
 ocasion
 ocasiones
+occaecati
 occasion
 occasional
 occasionally
@@ -137642,7 +137738,9 @@ ode
 oder
 odes
 odeur
+odio
 odious
+odit
 odometer
 odometers
 odor
@@ -137679,6 +137777,7 @@ office
 officer
 officers
 offices
+officia
 official
 officially
 officials
@@ -137687,6 +137786,7 @@ officiated
 officiates
 officiating
 officier
+officiis
 officious
 offing
 offings
@@ -137775,6 +137875,7 @@ omnibus
 omnipotence
 omnipotent
 omnipresent
+omnis
 omniscient
 on
 once
@@ -137927,6 +138028,7 @@ optimizing
 optimum
 optimums
 opting
+optio
 option
 optional
 optionally
@@ -138868,6 +138970,7 @@ pares
 parete
 parfaitement
 parfois
+pariatur
 paring
 paris
 parish
@@ -139452,6 +139555,7 @@ perfectionists
 perfections
 perfectly
 perfects
+perferendis
 perfetto
 perfino
 perforate
@@ -139616,6 +139720,7 @@ persons
 persoon
 perspective
 perspectives
+perspiciatis
 perspiration
 perspire
 perspired
@@ -140091,6 +140196,7 @@ placated
 placates
 placating
 place
+placeat
 placed
 placement
 placenta
@@ -140603,6 +140709,7 @@ porpoising
 porque
 porre
 porridge
+porro
 port
 porta
 portability
@@ -140688,6 +140795,7 @@ possibility
 possible
 possibles
 possibly
+possimus
 possum
 possums
 post
@@ -140825,6 +140933,7 @@ practises
 practising
 practitioner
 practitioners
+praesentium
 pragmatic
 pragmatics
 pragmatism
@@ -141749,6 +141858,7 @@ proves
 provide
 provided
 providence
+provident
 provider
 provides
 providing
@@ -142132,6 +142242,8 @@ quadruples
 quadruplet
 quadruplets
 quadrupling
+quae
+quaerat
 quagmire
 quagmires
 quail
@@ -142166,6 +142278,7 @@ qualm
 qualms
 qualsiasi
 qualunque
+quam
 quand
 quandaries
 quandary
@@ -142212,6 +142325,7 @@ quartier
 quarto
 quarts
 quartz
+quas
 quash
 quashed
 quashes
@@ -142277,10 +142391,12 @@ queued
 queues
 queuing
 qui
+quia
 quibble
 quibbled
 quibbles
 quibbling
+quibusdam
 quiche
 quick
 quicken
@@ -142292,6 +142408,7 @@ quickest
 quickly
 quicksand
 quicksands
+quidem
 quien
 quienes
 quiere
@@ -142327,6 +142444,8 @@ quirked
 quirking
 quirks
 quirky
+quis
+quisquam
 quit
 quite
 quits
@@ -142344,9 +142463,12 @@ quizzed
 quizzes
 quizzical
 quizzing
+quo
+quod
 quoi
 quorum
 quorums
+quos
 quota
 quotas
 quotation
@@ -142660,6 +142782,7 @@ rationalizes
 rationalizing
 rationally
 rationals
+ratione
 rationed
 rationing
 rations
@@ -143086,6 +143209,7 @@ recursion
 recursive
 recursively
 recursos
+recusandae
 recycle
 recycled
 recycles
@@ -143370,6 +143494,7 @@ rehearsed
 rehearses
 rehearsing
 reich
+reiciendis
 reign
 reigned
 reigning
@@ -143534,6 +143659,7 @@ reluctant
 reluctantly
 rely
 relying
+rem
 remade
 remain
 remainder
@@ -143719,7 +143845,9 @@ repeats
 repel
 repellant
 repellants
+repellat
 repelled
+repellendus
 repellent
 repellents
 repelling
@@ -143783,6 +143911,7 @@ reposing
 repositories
 repository
 repousser
+reprehenderit
 reprehensible
 reprendre
 represent
@@ -143844,6 +143973,7 @@ republica
 republican
 republicans
 republics
+repudiandae
 repudiate
 repudiated
 repudiates
@@ -143890,6 +144020,7 @@ reroute
 rerouted
 reroutes
 rerouting
+rerum
 resale
 reschedule
 rescheduled
@@ -145028,6 +145159,7 @@ sadistic
 sadists
 sadly
 sadness
+saepe
 safari
 safaried
 safariing
@@ -145216,6 +145348,7 @@ sante
 santiago
 sap
 sapere
+sapiente
 sapling
 saplings
 sapped
@@ -145838,6 +145971,7 @@ securest
 securing
 securities
 security
+sed
 sedan
 sedans
 sedate
@@ -146064,6 +146198,7 @@ sequences
 sequencing
 sequential
 sequentially
+sequi
 sequin
 sequins
 ser
@@ -146784,6 +146919,7 @@ similarity
 similarly
 simile
 similes
+similique
 simmer
 simmered
 simmering
@@ -146855,6 +146991,7 @@ sinners
 sinning
 sino
 sins
+sint
 sinus
 sinuses
 sip
@@ -147759,6 +147896,7 @@ soltanto
 soluble
 solubles
 solucion
+soluta
 solution
 solutions
 soluzione
@@ -149688,6 +149826,7 @@ sunscreens
 sunset
 sunsets
 sunshine
+sunt
 suntan
 suntanned
 suntanning
@@ -149882,6 +150021,7 @@ survivor
 survivors
 sus
 susceptible
+suscipit
 suspect
 suspected
 suspecting
@@ -150611,10 +150751,13 @@ template
 temple
 temples
 tempo
+tempora
 temporal
 temporaries
 temporarily
 temporary
+tempore
+temporibus
 tempos
 temps
 tempt
@@ -150665,6 +150808,7 @@ tener
 tenere
 tenet
 tenets
+tenetur
 tengo
 tenia
 tenian
@@ -151504,6 +151648,7 @@ totalled
 totalling
 totally
 totals
+totam
 tote
 toted
 totem
@@ -152427,6 +152572,7 @@ uitvinden
 uitzoeken
 ulcer
 ulcers
+ullam
 ulterior
 ultima
 ultimata
@@ -152547,6 +152693,7 @@ uncut
 und
 undamaged
 undaunted
+unde
 undecidable
 undecided
 undecideds
@@ -153440,6 +153587,8 @@ vein
 veined
 veining
 veins
+vel
+velit
 velocities
 velocity
 velour
@@ -153467,6 +153616,7 @@ venerating
 veneration
 vengeance
 vengeful
+veniam
 venir
 venire
 venison
@@ -153544,6 +153694,7 @@ verify
 verifying
 verita
 veritable
+veritatis
 verite
 verjaardag
 verkaufen
@@ -153842,6 +153993,7 @@ visualizing
 visually
 visuals
 vita
+vitae
 vital
 vitality
 vitally
@@ -153948,6 +154100,12 @@ volunteer
 volunteered
 volunteering
 volunteers
+voluptas
+voluptate
+voluptatem
+voluptates
+voluptatibus
+voluptatum
 voluptuous
 volver
 volvio

@@ -52,6 +52,12 @@ extension PersonRecognizer {
 
     /// Words inside Arabic names: son of, daughter of, father of, tribe of.
     static let arabicLinks: Set<String> = ["بن", "بنت", "ابن", "بنو", "بني", "ابو", "أبو", "ال"]
+    /// Everyday Arabic words with the article, which follow a name in a sentence (`محمد علي اليوم`, "today").
+    static let arabicWords: Set<String> = [
+        "اليوم", "الان", "الآن", "الكشف", "التحويل", "الحساب", "البنك", "المبلغ", "الرقم", "الاجتماع", "العميل", "الموظف", "المدير",
+        "الشركة", "الملف", "البطاقة", "الغد", "الصباح", "المساء", "الاسبوع", "الأسبوع", "الشهر", "السنة", "المكتب", "الهاتف", "العقد",
+        "الطلب", "الدفع", "الفاتورة", "الموعد", "السيد", "السيدة", "الذي", "التي", "الى", "الي", "على", "عن",
+    ]
 
     /// A name in a script without capitals (Arabic, Hebrew, Devanagari): a known given name
     /// followed by one to three words that are names too, or Arabic family names with the
@@ -70,7 +76,8 @@ extension PersonRecognizer {
                 end += 1
                 continue
             }
-            guard words.kind(end).isName || token.folded.hasPrefix("ال") && token.end - token.start >= 4 || named == false && compound else { break }
+            let family = !named && token.folded.hasPrefix("ال") && token.end - token.start >= 4 && !arabicWords.contains(token.folded)
+            guard words.kind(end).isName || family || !named && compound else { break }
             named = true
             end += 1
         }
@@ -86,6 +93,12 @@ extension PersonRecognizer {
         // Drop everyday words and places at either end (`Call Maria`, `Maria Rossi Thursday`).
         while let first = parts.first, words.weight(first) < 0 { parts.removeFirst() }
         while let last = parts.last, words.weight(last) < 0 { parts.removeLast() }
+        // `Can Amanda cover?`: a capitalised everyday word opening the sentence is not part of the name.
+        if parts.count >= 2, words.startsSentence(parts[0]), words.kind(parts[0]).contains(.common),
+            !words.kind(parts[0]).contains(.frequentGiven)
+        {
+            parts.removeFirst()
+        }
         guard let first = parts.first, let last = parts.last else { return nil }
         let start = first > 0 && isApostropheName(first - 1, words) ? first - 1 : first
         let end = last + 1
@@ -140,7 +153,8 @@ extension PersonRecognizer {
             return false
         }
         let kind = words.kind(part)
-        if weights[0] == 2, kind.contains(.given) { return true }
+        // A sentence's first word is capitalised anyway: alone it must be a frequent given name.
+        if weights[0] == 2, kind.contains(.given), kind.contains(.frequentGiven) || !words.startsSentence(part) { return true }
         // A lone surname, or a name that is also a word, needs the next words to say "person".
         guard kind.isName, weights[0] >= 1 else { return false }
         return supportsPerson(after: part, words)

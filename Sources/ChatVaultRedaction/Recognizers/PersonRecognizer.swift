@@ -138,9 +138,12 @@ enum PersonRecognizer {
             case .lowercase:
                 // Lower case after a strong cue: a frequent name, or a word no list knows (`pt ewan underhill`).
                 let kind = words.kind(index)
+                // A capitalised name does not go on in lower case (`Anna Weiss möchte`).
+                let capitalised = parts.first.map { words.shape($0) != .lowercase } ?? false
                 isWord =
-                    lowercase && !words.isParticle(index)
-                    && (words.weight(index) == 2 && (!kind.isDisjoint(with: [.frequentGiven, .frequentSurname]) || strength == 2)
+                    lowercase && !capitalised && !words.isParticle(index)
+                    && ((words.weight(index) == 2 || !parts.isEmpty && words.weight(index) == 1 && continues(index, words))
+                        && (!kind.isDisjoint(with: [.frequentGiven, .frequentSurname]) || strength == 2)
                         || strength == 2 && kind.isEmpty && text.tokens[index].end - text.tokens[index].start >= 3)
             case .other: isWord = false
             }
@@ -180,6 +183,19 @@ enum PersonRecognizer {
         if FirmNames.contains(folded) { return nil }
         if end < text.tokens.count, FirmNames.companySuffixes.contains(text.tokens[end]) { return nil }
         return end
+    }
+
+    /// Words that never continue a lower-case name (`ask maria to join`, `john will call`).
+    static let functionWords: WordSet = [
+        "to", "and", "or", "the", "a", "an", "will", "can", "may", "might", "is", "was", "are", "has", "had", "have", "did", "does", "said",
+        "says", "about", "for", "from", "with", "at", "on", "in", "of", "by", "this", "that", "today", "tomorrow", "again", "too", "also",
+        "pls", "please", "asap", "re", "cc", "who", "what", "when", "why", "how", "not", "just",
+    ]
+
+    /// Whether a lower-case word that is a name and an everyday word continues a name (`john smith`).
+    private static func continues(_ index: Int, _ words: NameWords) -> Bool {
+        let token = words.text.tokens[index]
+        return token.end - token.start >= 4 && !functionWords.contains(token) && words.kind(index).contains(.frequentSurname)
     }
 
     private static func detection(_ first: Int, _ end: Int, in text: ScannedText) -> Detection {
