@@ -153,7 +153,7 @@ public struct RedactionStage: Sendable {
     private func redactFields(of incoming: inout IncomingMessage, into redactions: inout [Redaction]) {
         let message = incoming.message
         if let name = incoming.conversationName {
-            incoming.conversationName = redact(name, field: "conversation_name", in: message, into: &redactions)
+            incoming.conversationName = redact(name, field: "conversation_name", cached: true, in: message, into: &redactions)
         }
         for (index, attachment) in incoming.message.attachments.enumerated() {
             incoming.message.attachments[index].name = redact(attachment.name, field: "attachment.\(index).name", in: message, into: &redactions)
@@ -185,7 +185,7 @@ public struct RedactionStage: Sendable {
     }
 
     private func identityOutcome(_ value: String, in message: Message) -> RedactionOutcome {
-        identities.outcome(value, platform: message.platform, conversation: message.conversation) {
+        identities.outcome(value, kind: "i", platform: message.platform, conversation: message.conversation) {
             identityRedactor.redact(value, platform: message.platform, conversation: message.conversation)
         }
     }
@@ -204,12 +204,21 @@ public struct RedactionStage: Sendable {
     }
 
     /// Redacts one field; a `drop` there replaces the whole field by its label instead of
-    /// dropping the message.
-    private func redact(_ value: String, field: String, identity: Bool = false, in message: Message, into redactions: inout [Redaction])
-        -> String
-    {
-        let outcome =
-            identity ? identityOutcome(value, in: message) : redactor.redact(value, platform: message.platform, conversation: message.conversation)
+    /// dropping the message. `cached` for a field that repeats on every message (the
+    /// conversation's name).
+    private func redact(
+        _ value: String, field: String, identity: Bool = false, cached: Bool = false, in message: Message, into redactions: inout [Redaction]
+    ) -> String {
+        let outcome: RedactionOutcome
+        if identity {
+            outcome = identityOutcome(value, in: message)
+        } else if cached {
+            outcome = identities.outcome(value, kind: "n", platform: message.platform, conversation: message.conversation) {
+                redactor.redact(value, platform: message.platform, conversation: message.conversation)
+            }
+        } else {
+            outcome = redactor.redact(value, platform: message.platform, conversation: message.conversation)
+        }
         guard !outcome.redactions.isEmpty else { return value }
         if outcome.dropMessage {
             let record = outcome.redactions.first
@@ -238,14 +247,15 @@ public struct RedactionStage: Sendable {
     }
 }
 
-/// Redaction outcomes of identities (handles, display names, conversation ids) by value,
-/// platform and conversation; bounded, shared by the batches of a run.
+/// Redaction outcomes of fields that repeat on every message (handles, display names,
+/// conversation ids and names) by kind, value, platform and conversation; bounded, shared
+/// by the batches of a run.
 final class IdentityCache: @unchecked Sendable {
     private let lock = NSLock()
     private var outcomes: [String: RedactionOutcome] = [:]
 
-    func outcome(_ value: String, platform: String, conversation: String, compute: () -> RedactionOutcome) -> RedactionOutcome {
-        let key = platform + "\u{1F}" + conversation + "\u{1F}" + value
+    func outcome(_ value: String, kind: Character, platform: String, conversation: String, compute: () -> RedactionOutcome) -> RedactionOutcome {
+        let key = String(kind) + platform + "\u{1F}" + conversation + "\u{1F}" + value
         lock.lock()
         if let known = outcomes[key] {
             lock.unlock()
