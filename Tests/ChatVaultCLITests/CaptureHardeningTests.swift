@@ -43,7 +43,8 @@ import Testing
         server.standardOutput = output
         try server.run()
         defer {
-            server.terminate()
+            // SIGKILL: a child of the test process inherits its blocked SIGTERM.
+            kill(server.processIdentifier, SIGKILL)
             server.waitUntilExit()
         }
         let line = String(decoding: output.fileHandleForReading.availableData, as: UTF8.self)

@@ -77,7 +77,7 @@ import Testing
             // The mechanism is real: a token an administrator scoped to Slack does widen it,
             // which is why the scope, not the reviewer filter, is the defence.
             #expect(statuses(try await post(client, [widen], token: slackRelay)) == ["stored"])
-            #expect(try await visibleAlerts() == before + 1)
+            #expect(try await visibleAlerts() > before)
         }
     }
 
