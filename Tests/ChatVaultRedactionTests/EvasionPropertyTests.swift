@@ -194,10 +194,11 @@ enum ValueMaker {
         return String(repeating: "0", count: max(0, width - text.count)) + text
     }
 
-    /// An IBAN with a correct mod-97 check for one of several countries.
+    /// An IBAN with a correct mod-97 check for one of several countries
+    /// (country, length of the national part, leading letters in it).
     static func iban(_ random: inout SplitMix) -> String {
         let countries: [(String, Int, Int)] = [
-            ("DE", 18, 0), ("GB", 14, 4), ("FR", 23, 0), ("NL", 10, 4), ("ES", 20, 0), ("IT", 22, 1), ("BE", 12, 0), ("CH", 17, 0), ("PL", 24, 0),
+            ("DE", 18, 0), ("GB", 18, 4), ("FR", 23, 0), ("NL", 14, 4), ("ES", 20, 0), ("IT", 23, 1), ("BE", 12, 0), ("CH", 17, 0), ("PL", 24, 0),
         ]
         let (country, length, letters) = countries[Int(random.next() % UInt64(countries.count))]
         let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZ")

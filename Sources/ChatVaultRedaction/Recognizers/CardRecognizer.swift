@@ -7,6 +7,12 @@ enum CardRecognizer {
     /// Built once: a set literal at the call site was allocated per message.
     static let runSeparators: Set<Unicode.Scalar> = [" ", "-", ".", "/", "\n"]
 
+    /// Words that announce a card, nearer than an account cue for a card to win.
+    static let cues = CueLexicon([
+        "card", "card number", "credit card", "debit card", "visa", "cc", "kreditkarte", "karte", "carte", "tarjeta", "carta", "cartao",
+        "kaart", "karty", "kort", "mastercard", "amex",
+    ])
+
     /// Words that announce a product code of thirteen digits (EAN-13, ISBN-13).
     static let productCues = CueLexicon([
         "ean", "ean13", "gtin", "barcode", "upc", "isbn", "sku", "art", "art nr", "article", "artikel", "artikelnummer", "item", "product",
@@ -56,6 +62,12 @@ enum CardRecognizer {
                 // Thirteen digits after `EAN`, `GTIN`, `ISBN`… are a product code, not a legacy Visa.
                 let count = groups.reduce(0) { $0 + $1.length }
                 if count == 13 && productCues.distance(before: groups[0].start, in: text, window: 2) != nil { return nil }
+                // Digits in one block right after `acct`, `account number` are the account's
+                // (the account recognizer masks them), unless a card cue is nearer.
+                if groups.count == 1, let account = BankAccountRecognizer.cues.distance(before: groups[0].start, in: text, window: 1) {
+                    let card = cues.distance(before: groups[0].start, in: text, window: 3)
+                    if card == nil || card! > account { return nil }
+                }
                 return last
             }
             last -= 1

@@ -65,7 +65,9 @@ enum PhoneRecognizer {
     /// a phone cue (before it with no other number between, or just after it).
     private static func strength(of shape: Shape, in text: ScannedText, cueWindow: Int) -> Int? {
         // With a `00` prefix a formatted number is less sure: account numbers start with zeros too.
-        if isFormatted(shape, in: text) { return shape.leadingZeros > 0 ? Detection.cue : Detection.format }
+        if isFormatted(shape, in: text), shape.leadingZeros == 0 || shape.groups.count >= 2 {
+            return shape.leadingZeros > 0 ? Detection.cue : Detection.format
+        }
         guard isBare(shape, in: text) else { return nil }
         if let distance = cues.distance(before: shape.start, in: text, window: cueWindow) {
             let index = text.tokenIndex(atOrAfter: shape.start)
@@ -148,7 +150,8 @@ enum PhoneRecognizer {
             length += 1
         }
         // ` / ` between two numbers lists them (`030 1234567 / 0171 1234567`).
-        guard length > 0, others <= 1, kind != "/" || length == 1 else { return nil }
+        // A dot with a space is a sentence end (`856.35. (808)…`), not a separator.
+        guard length > 0, others <= 1, kind != "/" && kind != "." || length == 1 else { return nil }
         let next = offset + length
         guard text.isDigit(at: next) || (text.isScalar(next, in: "(") && text.isDigit(at: next + 1)) else { return nil }
         return DigitRun.Gap(kind: kind, length: length)

@@ -20,7 +20,12 @@ enum SSNRecognizer {
             let glued = text.isScalar(run.start - 1, in: "=:#") && cues.distance(before: run.start, in: text, window: 0) == 0
             guard run.startsAtBoundary(in: text) || glued else { continue }
             let lengths = run.groups.map(\.length)
-            let before = { cues.distance(before: run.start, in: text, window: cueWindow) != nil }
+            // A cue before, with no other number between (`social security number 177559217, also CUSIP 401127238`).
+            let before = {
+                guard let distance = cues.distance(before: run.start, in: text, window: cueWindow) else { return false }
+                let index = text.tokenIndex(atOrAfter: run.start)
+                return !text.tokens[max(0, index - distance)..<index].contains { $0.hasDigit }
+            }
             let after = { cues.follows(run.end, in: text, fillers: CueLexicon.afterFillers, window: 3) }
             let strength: Int
             if lengths == [3, 2, 4] {

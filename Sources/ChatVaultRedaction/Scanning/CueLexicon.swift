@@ -92,7 +92,12 @@ struct CueLexicon: Sendable {
         var previousEnd = offset
         var gap = 0
         while index < text.tokens.count, gap <= window {
-            if Self.hasClauseBreak(text, from: previousEnd, to: text.tokens[index].start) { return false }
+            // Any punctuation ends the value's sentence here (`isin US07…. her passport is …`).
+            if Self.hasClauseBreak(text, from: previousEnd, to: text.tokens[index].start)
+                || text.scalars[previousEnd..<text.tokens[index].start].contains(where: { ".,;:".unicodeScalars.contains($0) })
+            {
+                return false
+            }
             if startsAt(index, in: text) { return true }
             guard fillers.contains(text.tokens[index]) else { return false }
             previousEnd = text.tokens[index].end
@@ -115,7 +120,7 @@ struct CueLexicon: Sendable {
         for offset in start..<end {
             switch text.scalars[offset] {
             case "\n", "\r", ";", "|", "!", "?", "\u{2022}": return true
-            case "/", "\u{2014}":
+            case "/", "\u{2014}", "-":
                 // A slash or dash standing alone between spaces separates two thoughts.
                 if loneDashes && text.isScalar(offset - 1, in: " ") && text.isScalar(offset + 1, in: " ") { return true }
             case ".":

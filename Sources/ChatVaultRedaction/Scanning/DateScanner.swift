@@ -4,6 +4,8 @@
 enum DateScanner {
     static func match(at start: Int, in text: ScannedText) -> Int? {
         guard text.isAlnum(at: start), !text.isAlnum(at: start - 1) else { return nil }
+        // Not the tail of a longer dotted number (`version 5.8.31.82`).
+        guard !(text.isScalar(start - 1, in: "./-") && text.isDigit(at: start - 2)) else { return nil }
         if text.isDigit(at: start) {
             return numeric(at: start, in: text) ?? compact(at: start, in: text) ?? dayFirst(at: start, in: text)
         }
