@@ -99,9 +99,23 @@ struct NameWords {
         NameWords.particles.contains(text.tokens[index])
     }
 
+    /// The characters between two neighbouring tokens, compared without building a string
+    /// (the recognizer asks about nearly every pair of words).
+    struct Gap {
+        let scalars: ArraySlice<Unicode.Scalar>
+
+        static func == (gap: Gap, text: String) -> Bool {
+            gap.scalars.elementsEqual(text.unicodeScalars)
+        }
+
+        func contains(_ scalar: Unicode.Scalar) -> Bool {
+            scalars.contains(scalar)
+        }
+    }
+
     /// The text between two neighbouring tokens.
-    func gap(_ left: Int, _ right: Int) -> String {
-        text.string(text.tokens[left].end, text.tokens[right].start)
+    func gap(_ left: Int, _ right: Int) -> Gap {
+        Gap(scalars: text.scalars[text.tokens[left].end..<text.tokens[right].start])
     }
 
     /// Whether tokens `left` and `right` are joined as parts of one name (`Ana María`,

@@ -89,7 +89,7 @@ extension PersonRecognizer {
     private static func person(in parts: [Int], _ words: NameWords) -> Range<Int>? {
         let text = words.text
         var parts = parts
-        let hyphenated = zip(parts, parts.dropFirst()).contains { text.string(text.tokens[$0].end, text.tokens[$1].start).contains("-") }
+        let hyphenated = zip(parts, parts.dropFirst()).contains { words.gap($0, $1).contains("-") }
         // Drop everyday words and places at either end (`Call Maria`, `Maria Rossi Thursday`).
         while let first = parts.first, words.weight(first) < 0 { parts.removeFirst() }
         while let last = parts.last, words.weight(last) < 0 { parts.removeLast() }
