@@ -20,7 +20,7 @@ enum DateOfBirthRecognizer {
     static func scan(_ text: ScannedText, cueWindow: Int, into detections: inout [Detection]) {
         let cued = cues.occurs(in: text)
         // Without a cue, only a record row can hold a birth date: a field separator is needed.
-        guard cued || text.scalars.count(where: { recordSeparators.contains($0) }) >= 2 else { return }
+        guard cued || text.scalars.count(where: isRecordSeparator) >= 2 else { return }
         // Written dates (`March 9, 1990`) only with a cue; record rows hold numeric ones.
         for token in text.tokens where token.hasDigit || cued && token.folded.count >= 3 {
             guard let end = DateScanner.match(at: token.start, in: text) else { continue }
@@ -46,7 +46,13 @@ enum DateOfBirthRecognizer {
         return !text.tokens[max(0, index - distance)..<index].contains { $0.hasDigit }
     }
 
-    static let recordSeparators: Set<Unicode.Scalar> = ["|", ";", "\t", ","]
+    /// `|`, `;`, tab or comma: answered without hashing, as it is asked of every scalar.
+    static func isRecordSeparator(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar {
+        case "|", ";", "\t", ",": return true
+        default: return false
+        }
+    }
 
     /// Whether `start..<end` is a whole field of a row of at least three fields, one of
     /// which is a name (letters only, two to four words) and, with `needsContact`, another
@@ -62,11 +68,11 @@ enum DateOfBirthRecognizer {
         while after < lineEnd, text.scalars[after] == " " { after += 1 }
         let separator: Unicode.Scalar
         if before >= lineStart {
-            guard recordSeparators.contains(text.scalars[before]) else { return false }
+            guard isRecordSeparator(text.scalars[before]) else { return false }
             separator = text.scalars[before]
             guard after == lineEnd || text.scalars[after] == separator else { return false }
         } else {
-            guard after < lineEnd, recordSeparators.contains(text.scalars[after]) else { return false }
+            guard after < lineEnd, isRecordSeparator(text.scalars[after]) else { return false }
             separator = text.scalars[after]
         }
         // Split the row on the separator and look at the other fields.

@@ -55,7 +55,8 @@ struct DigitRun {
 
     /// The gap starting at `offset` when a digit follows it.
     private static func gap(at offset: Int, in text: ScannedText, allowed: Set<Unicode.Scalar>, spaced: Bool) -> Gap? {
-        guard let first = text[offset], allowed.contains(first) else { return nil }
+        // Most digits are followed by a letter or the end: answer those without hashing.
+        guard let first = text[offset], !ScannedText.isAlnum(first), allowed.contains(first) else { return nil }
         guard spaced else { return text.isDigit(at: offset + 1) ? Gap(kind: first, length: 1) : nil }
         var length = 0
         var kind: Unicode.Scalar = " "
