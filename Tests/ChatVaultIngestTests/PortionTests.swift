@@ -68,13 +68,14 @@ import Testing
                     Self.line("4", Self.customer, "name on card Jo Private", second: 30),
                     Self.line("5", Self.agent, "[pci-end] thank you", second: 40),
                     Self.line("6", Self.customer, "my cvv was 123 right?", second: 50),
+                    #"{"platform":"webchat","conversation":"call-1","id":"7","kind":"edit","target":"3","sender":"cust-77","sent_at":"2024-05-02T10:01:00Z","text":"it is 4111 1111 1111 1111 exp 10/27"}"#,
                 ])
             // Batches of two: the portion opens in the first batch and closes in the third.
             let report = try await setup.importer(batchSize: 2).importFile(path)
-            #expect(report.imported == 6)
+            #expect(report.imported == 7)
             let messages = try await setup.stored()
             let protected = messages.filter { $0.redactions.contains { $0.type == PortionRule.type } }
-            #expect(protected.map(\.sourceID) == ["3", "4"])
+            #expect(protected.map(\.sourceID) == ["3", "4", "7"], "an edit of a protected message is protected after the close too")
             let three = try #require(messages.first("3"))
             #expect(three.text == "[REDACTED:PORTION] (43 characters)")
             #expect(three.sender.id == Self.customer && three.sentAt == Timestamp(iso8601: "2024-05-02T10:00:20Z")!)
@@ -86,7 +87,7 @@ import Testing
 
             // Re-importing decides the same way: nothing new is stored.
             let again = try await setup.importer(batchSize: 3).importFile(path)
-            #expect(again.imported == 0 && again.duplicates == 6)
+            #expect(again.imported == 0 && again.duplicates == 7)
         }
     }
 
@@ -151,6 +152,24 @@ import Testing
             #expect(messages.count == 6)
             #expect(messages.filter { $0.text.hasPrefix(PortionRule.label) }.map(\.sourceID) == ["2", "3"])
             #expect(messages.first("x")?.text == "other conversation", "portions are per conversation")
+        }
+    }
+
+    @Test(arguments: [
+        ("portions:\n  - { id: a, start: [\"#s\"], colour: red }\n", 2, "unknown key 'colour' in a portion"),
+        ("portions:\n  - { id: a, end: [\"#e\"] }\n", 2, "portion 'a' needs a start marker or a phrase that opens it"),
+        ("portions:\n  - { id: a, start: [\"#s\"], max_messages: 0 }\n", 2, "max_messages must be a whole number from 1 to 1000"),
+        ("portions:\n  - { id: a, start: [\"#s\"] }\n  - { id: a, start: [\"#t\"] }\n", 3, "portion id 'a' is used twice"),
+        ("portions:\n  - { id: a, phrases: [\"--\"] }\n", 2, "phrase '--' has no letters or digits"),
+    ])
+    func badPortionRulesAreRejectedWithTheirLine(yaml: String, line: Int, reason: String) {
+        do {
+            _ = try RedactionPolicy.load(yaml: yaml, source: "p.yaml")
+            Issue.record("accepted: \(yaml)")
+        } catch let error as PolicyError {
+            #expect(error.line == line && error.reason.hasPrefix(reason), "\(error)")
+        } catch {
+            Issue.record("unexpected \(error)")
         }
     }
 
