@@ -150,10 +150,12 @@ public final class PasswordVerifier: Sendable {
 
 /// Who a signed-in person is, for rules that need two different people.
 public enum Identity {
-    /// A name as compared between people: Unicode NFKC, then lower case, so `Alice`, `alice`
-    /// and a full-width `ａｌｉｃｅ` are one person.
+    /// A name as compared between people: Unicode NFKC, full case folding, NFKC again, so
+    /// `Alice`, `alice`, a full-width `ａｌｉｃｅ` are one person, and `straße` is `STRASSE`.
+    /// Upper then lower case is full case folding here: it maps `ß` to `ss` and `ς` to `σ`,
+    /// which lower-casing alone does not.
     public static func normalised(_ name: String) -> String {
-        name.precomposedStringWithCompatibilityMapping.lowercased()
+        name.precomposedStringWithCompatibilityMapping.uppercased().lowercased().precomposedStringWithCompatibilityMapping
     }
 
     /// Whether `a` and `b` name the same person.

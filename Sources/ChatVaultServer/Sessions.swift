@@ -3,6 +3,10 @@ import Crypto
 import Foundation
 import Logging
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// Signed-in console sessions, held in memory (a restart signs everyone out), with a
 /// CSRF token each, an idle timeout and an absolute lifetime.
 actor SessionStore {
@@ -100,10 +104,23 @@ actor LoginThrottle {
         self.limits = limits
     }
 
+    /// The address an attempt is counted against: an IPv6 client's /64 (one client holds a
+    /// whole /64, so per full address it would have 2^64 budgets), an IPv4-mapped IPv6 address
+    /// as its IPv4, anything else as given.
+    static func network(_ address: String) -> String {
+        var bytes = [UInt8](repeating: 0, count: 16)
+        guard address.contains(":"), inet_pton(AF_INET6, address, &bytes) == 1 else { return address }
+        if bytes[0..<10].allSatisfy({ $0 == 0 }), bytes[10] == 0xff, bytes[11] == 0xff {
+            return bytes[12...].map(String.init).joined(separator: ".")
+        }
+        return Array(bytes[0..<8]).hexString + "::/64"
+    }
+
     static func pairKey(_ account: String, _ address: String) -> String { "pair:" + account + "\u{0}" + address }
 
     /// Counts an attempt for `account` (normalised) from `address`, or refuses it.
     func begin(account: String, address: String) -> Admission {
+        let address = Self.network(address)
         let now = Date()
         let pair = Self.pairKey(account, address)
         let addressKey = "address:" + address

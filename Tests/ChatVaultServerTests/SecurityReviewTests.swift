@@ -1,0 +1,41 @@
+import ChatVaultCore
+import Foundation
+import Testing
+
+@testable import ChatVaultServer
+
+/// Findings of the security review of the sign-in hardening (issue 13).
+@Suite struct SecurityReviewTests {
+    /// Names compare under NFKC and full case folding: lower-casing alone keeps `ß` apart from
+    /// `ss` (and `ς` from `σ`). Account names are ASCII today, so this guards the helper.
+    @Test func identitiesCompareUnderFullCaseFolding() {
+        #expect(Identity.same("STRASSE", "straße"))
+        #expect(Identity.same("ΣΟΦΟΣ", "σοφος"))
+        #expect(Identity.same("ＡＬＩＣＥ", "alice"))
+        #expect(!Identity.same("alice", "alicia"))
+    }
+
+    /// One IPv6 client holds a whole /64: counting per full address would give it 2^64 fresh
+    /// budgets. Attempts from one /64 count as one address; an IPv4-mapped address as its IPv4.
+    @Test func ipv6AddressesAreThrottledPerSlash64() async {
+        let throttle = LoginThrottle()
+        for host in 1...5 {
+            guard case .proceed(let ticket) = await throttle.begin(account: "officer", address: "2001:db8:1:2::\(host)") else {
+                Issue.record("attempt \(host) refused")
+                return
+            }
+            await throttle.finish(ticket, succeeded: false)
+        }
+        guard case .refused = await throttle.begin(account: "officer", address: "2001:DB8:1:2:ffff::6") else {
+            Issue.record("a sixth address in the same /64 was not throttled")
+            return
+        }
+        guard case .proceed = await throttle.begin(account: "officer", address: "2001:db8:1:3::1") else {
+            Issue.record("another /64 was throttled")
+            return
+        }
+        #expect(LoginThrottle.network("::ffff:192.0.2.7") == "192.0.2.7")
+        #expect(LoginThrottle.network("192.0.2.7") == "192.0.2.7")
+        #expect(LoginThrottle.network("2001:db8:1:2:aaaa::1") == LoginThrottle.network("2001:0db8:0001:0002::9"))
+    }
+}
