@@ -11,6 +11,10 @@ import Mustache
 import NIOCore
 public import ServiceLifecycle
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// The console and REST API over one vault: `chatvault serve`.
 ///
 /// Every route is an ``Endpoint`` in ``endpoints``; ``router()`` registers each behind the
@@ -280,11 +284,30 @@ enum ClientAddress {
     static func resolve(peer: String, forwardedFor: [String], trusted: [String]) -> String {
         guard !trusted.isEmpty, trusted.contains(peer) else { return peer }
         let hops = forwardedFor.flatMap { $0.split(separator: ",") }.map { $0.trimmingCharacters(in: .whitespaces) }
-        for hop in hops.reversed() where !trusted.contains(hop) {
+        for hop in hops.reversed() {
             // Only a well-formed address; anything else is the proxy's problem, not an identity.
-            guard hop.count <= 45, hop.allSatisfy({ $0.isHexDigit || $0 == "." || $0 == ":" }) else { return peer }
-            return hop
+            // A port some proxies add (`203.0.113.9:5555`, `[2001:db8::1]:443`) is dropped, or
+            // every connection would count as a fresh address.
+            guard let address = address(hop) else { return peer }
+            if trusted.contains(address) { continue }
+            return address
         }
         return peer
+    }
+
+    /// `hop` as a bare IPv4 or IPv6 address without port or brackets; `nil` when it is none.
+    static func address(_ hop: String) -> String? {
+        var text = Substring(hop)
+        if text.hasPrefix("["), let close = text.firstIndex(of: "]") {
+            text = text[text.index(after: text.startIndex)..<close]
+        } else if text.filter({ $0 == ":" }).count == 1, let colon = text.firstIndex(of: ":") {
+            text = text[..<colon]
+        }
+        let candidate = String(text)
+        var buffer = [UInt8](repeating: 0, count: 16)
+        guard candidate.count <= 45, inet_pton(AF_INET, candidate, &buffer) == 1 || inet_pton(AF_INET6, candidate, &buffer) == 1 else {
+            return nil
+        }
+        return candidate
     }
 }

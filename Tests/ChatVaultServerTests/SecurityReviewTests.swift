@@ -39,3 +39,24 @@ import Testing
         #expect(LoginThrottle.network("2001:db8:1:2:aaaa::1") == LoginThrottle.network("2001:0db8:0001:0002::9"))
     }
 }
+
+/// `X-Forwarded-For` behind a trusted proxy: the right-most hop that is not a trusted proxy,
+/// across several headers and spaces, without the port some proxies append.
+@Suite struct SecurityReviewForwardedTests {
+    static let proxies = ["10.0.0.1", "10.0.0.2"]
+
+    @Test func rightMostUntrustedHopWithoutPort() {
+        func resolve(_ headers: [String], peer: String = "10.0.0.1") -> String {
+            ClientAddress.resolve(peer: peer, forwardedFor: headers, trusted: Self.proxies)
+        }
+        #expect(resolve(["198.51.100.1 , 203.0.113.9", " 192.0.2.4 "]) == "192.0.2.4")
+        #expect(resolve(["203.0.113.9, 10.0.0.2"]) == "203.0.113.9")
+        #expect(resolve(["203.0.113.9"], peer: "192.0.2.50") == "192.0.2.50")
+        // A port per connection would give each connection a fresh sign-in budget.
+        #expect(resolve(["203.0.113.9:5555"]) == "203.0.113.9")
+        #expect(resolve(["[2001:db8::1]:443"]) == "2001:db8::1")
+        #expect(resolve(["2001:db8::1"]) == "2001:db8::1")
+        #expect(resolve(["not-an-address"]) == "10.0.0.1")
+        #expect(resolve(["1.2.3.4.5:6"]) == "10.0.0.1")
+    }
+}
