@@ -212,7 +212,9 @@ public actor AccountStore {
                 throw Failure(description: "a new user needs a password")
             }
             var epoch = existing.map { file.users[$0].epoch } ?? 0
-            if newHash != nil, existing != nil { epoch += 1 }
+            // A new password, a disable or a role change ends the sessions (the CLI's too): a
+            // role changed back or an account enabled again must not revive an old cookie.
+            if let existing, newHash != nil || disabled != file.users[existing].disabled || role != file.users[existing].role { epoch += 1 }
             let account = Account(
                 name: name, role: role, groups: groups, passwordHash: hash, disabled: disabled, credentialEpoch: epoch == 0 ? nil : epoch)
             if let existing { file.users[existing] = account } else { file.users.append(account) }

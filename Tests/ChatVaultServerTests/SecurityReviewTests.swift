@@ -1,5 +1,8 @@
 import ChatVaultCore
 import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
 import Testing
 
 @testable import ChatVaultServer
@@ -58,5 +61,26 @@ import Testing
         #expect(resolve(["2001:db8::1"]) == "2001:db8::1")
         #expect(resolve(["not-an-address"]) == "10.0.0.1")
         #expect(resolve(["1.2.3.4.5:6"]) == "10.0.0.1")
+    }
+}
+
+/// Sessions against a real server over an account changed by the CLI's own store.
+@Suite(.serialized) struct SecurityReviewSessionTests {
+    /// Disabled and enabled again, or moved to another role and back, on the CLI (which cannot
+    /// reach the server's sessions): the old session must not come back to life.
+    @Test func disableAndEnableOnTheCLIEndsSessions() async throws {
+        let fixture = try await ServerFixture()
+        defer { fixture.remove() }
+        try await fixture.run { client in
+            let cli = try AccountStore(vaultDirectory: fixture.directory, bcryptCost: 4)
+            let first = try #require(try await Session.signIn(client, user: "officer"))
+            try await cli.setUser(name: "officer", role: .officer, password: nil, disabled: true)
+            try await cli.setUser(name: "officer", role: .officer, password: nil, disabled: false)
+            #expect(try await client.execute(uri: "/api/v1/me", method: .get, headers: first.headers(csrf: false)).status == .unauthorized)
+            let second = try #require(try await Session.signIn(client, user: "officer"))
+            try await cli.setUser(name: "officer", role: .auditor, password: nil)
+            try await cli.setUser(name: "officer", role: .officer, password: nil)
+            #expect(try await client.execute(uri: "/api/v1/me", method: .get, headers: second.headers(csrf: false)).status == .unauthorized)
+        }
     }
 }
