@@ -44,11 +44,12 @@ public struct TeamsExport: ImportFormat {
         return false
     }
 
-    /// `…/messages_<id>.json` (or `messages.json`) inside a `teams/` or `chats/` folder.
+    /// `…/messages_<id>.json` (or `messages.json`) inside a folder of the export: `teams/<id>/`,
+    /// `chats/<id>/` or a user's own `users/<id>/` (one-to-one chats), never the `…List.json` files.
     static func isMessageFile(_ file: String) -> Bool {
         let parts = file.lowercased().split(separator: "/").map(String.init)
         guard let name = parts.last, name.hasPrefix("messages"), name.hasSuffix(".json"), parts.count >= 2 else { return false }
-        return parts.dropLast().contains { $0 == "teams" || $0 == "chats" || $0 == "channels" }
+        return parts.dropLast().contains { ["teams", "chats", "channels", "users"].contains($0) }
     }
 
     static func looksLikeMessages(_ head: Data) -> Bool {
