@@ -84,9 +84,19 @@ struct EvasionRecognizerTests {
         #expect(found(text) == [finding("DATE_OF_BIRTH", value)])
     }
 
-    @Test func dateOfBirthInARecordRow() {
-        let text = "Ana Duarte | 1962-03-21 | +39 333 1234567"
-        #expect(found(text).filter { $0.type != "PERSON" } == [finding("DATE_OF_BIRTH", "1962-03-21"), finding("PHONE_NUMBER", "+39 333 1234567")])
+    @Test(arguments: ["1962-03-21", "21MAR1962", "21 marzo 1962", "21 March 1962"])
+    func dateOfBirthInARecordRow(_ date: String) {
+        let text = "Ana Duarte | \(date) | +39 333 1234567"
+        #expect(found(text).filter { $0.type != "PERSON" } == [finding("DATE_OF_BIRTH", date), finding("PHONE_NUMBER", "+39 333 1234567")])
+    }
+
+    @Test(arguments: [("fecha de nac. 19460612", "19460612"), ("fecha de nac. (25AUG1938) ok", "25AUG1938")])
+    func abbreviatedBirthCues(_ text: String, _ value: String) {
+        #expect(found(text) == [finding("DATE_OF_BIRTH", value)])
+    }
+
+    @Test func aWrittenDateInARowWithoutANameStays() {
+        #expect(found("Call | 21 March 2025 | room 4").isEmpty)
     }
 
     @Test(arguments: [

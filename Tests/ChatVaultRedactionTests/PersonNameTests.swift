@@ -63,12 +63,25 @@ struct PersonNameTests {
         #expect(gazetteer.kind(of: "smith").contains(.frequentSurname))
     }
 
-    /// Any frequent given name and surname of the gazetteer (not everyday words, not places),
-    /// in any of these sentences, is masked whole.
+    @Test func aBrandThatIsAGivenNameBeforeASurnameIsAPerson() {
+        let redactor = Redactor(policy: .default, secret: Array("names".utf8))
+        #expect(redactor.redact("Chanel Buckwalter's account is frozen").text == "[REDACTED:PERSON]'s account is frozen")
+        #expect(redactor.redact("Chanel bags are up 4% today").redactions.isEmpty)
+    }
+
+    /// Any frequent given name and surname of the gazetteer (not everyday words, not places,
+    /// not a word the recognizer holds to be a brand, part of a firm's name, a company suffix or a
+    /// particle, not two letters), in any of these sentences, is masked whole.
     @Test func gazetteerNamesAreMaskedWhole() async {
         let gazetteer = NameGazetteer.shared
-        let given = gazetteer.words(matching: [.frequentGiven], excluding: [.common, .place, .surname]).filter { $0.allSatisfy(\.isASCII) }
-        let surnames = gazetteer.words(matching: [.frequentSurname], excluding: [.common, .place, .given]).filter { $0.allSatisfy(\.isASCII) }
+        let firmWords = Set(FirmNames.firms.flatMap { $0 })
+        func usable(_ word: String) -> Bool {
+            word.count >= 3 && !firmWords.contains(word) && word.allSatisfy(\.isASCII) && !FirmNames.products.contains(word)
+                && !FirmNames.notNames.contains(word)
+                && !FirmNames.companySuffixes.contains(word) && !NameWords.particles.contains(word)
+        }
+        let given = gazetteer.words(matching: [.frequentGiven], excluding: [.common, .place, .surname]).filter(usable)
+        let surnames = gazetteer.words(matching: [.frequentSurname], excluding: [.common, .place, .given]).filter(usable)
         let templates = [
             "%@ called about the transfer", "please send it to %@ today", "the file for %@ is ready", "cust %@ wants a callback",
             "spoke to %@ this morning", "%@'s account is frozen", "ok, %@ will sign tomorrow", "pt %@ arrived",

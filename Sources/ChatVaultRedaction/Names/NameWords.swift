@@ -85,6 +85,7 @@ struct NameWords {
     /// or a place that is no one's name, or a word that never names a person.
     func weight(_ index: Int) -> Int {
         let token = text.tokens[index]
+        if FirmNames.products.contains(token), isGivenNameBeforeASurname(index) { return 1 }
         if FirmNames.notNames.contains(token) || FirmNames.products.contains(token) || FirmNames.companySuffixes.contains(token) { return -3 }
         let kind = self.kind(index)
         if kind.isName {
@@ -93,6 +94,19 @@ struct NameWords {
         if !kind.isDisjoint(with: [.common, .place]) { return -2 }
         // An unknown word: a rare name, or a brand, or a word of a language we hold no list for.
         return token.end - token.start >= 3 ? 1 : 0
+    }
+
+    /// A brand that is also a given name, written as one and followed by a surname that is no
+    /// brand, place or everyday word (`Chanel Buckwalter`, `Alexa Okafor`): a person, while
+    /// `Chanel bags` or `Dell laptops` stay brands.
+    func isGivenNameBeforeASurname(_ index: Int) -> Bool {
+        let next = index + 1
+        guard next < text.tokens.count, kind(index).contains(.given), shape(index) == .capitalised, shape(next) == .capitalised,
+            gap(index, next) == " "
+        else { return false }
+        let following = kind(next)
+        return following.contains(.surname) && following.isDisjoint(with: [.common, .place]) && !FirmNames.products.contains(text.tokens[next])
+            && !FirmNames.notNames.contains(text.tokens[next])
     }
 
     func isParticle(_ index: Int) -> Bool {

@@ -1,14 +1,15 @@
 /// Dates of birth: a date next to a birth cue (`DOB`, `d.o.b.`, `born`, `bday`,
 /// `Geburtsdatum`, `geb.`, `né le`, `nacido el`, `nato il`, `geboortedatum`, `urodzony`,
 /// `född`; before the date or just after it, `21.03.1962 is her date of birth`), or a
-/// numeric date standing as a field of a personal record, a table-like row that also holds
+/// date standing as a field of a personal record, a table-like row that also holds
 /// a name and a phone number or address (`Maria Rossi | 1962-03-21 | +39 …`). Dates without
 /// either — meetings, log timestamps, trade dates, deadlines — stay.
 enum DateOfBirthRecognizer {
     static let cues = CueLexicon([
         "dob", "d.o.b", "d/o/b", "date of birth", "birth date", "birthdate", "birthday", "bday", "b-day", "b'day", "born", "born on", "born in",
         "geburtsdatum", "geb", "geb am", "geboren", "geboren am", "geburtstag", "gebdat",
-        "fecha de nacimiento", "nacido", "nacida", "nacido el", "nacida el", "nacimiento", "f nac", "fec nac", "fnac",
+        "fecha de nacimiento", "nacido", "nacida", "nacido el", "nacida el", "nacimiento", "f nac", "fec nac", "fnac", "fecha de nac", "fecha nac",
+        "f de nac",
         "date de naissance", "ne le", "nee le", "ne", "nee", "ddn", "naissance", "geburt", "geboorte", "urodzenia", "fodelse",
         "data di nascita", "nato il", "nata il", "nato a", "nata a", "nascita",
         "geboortedatum", "geboren op", "geb datum",
@@ -21,7 +22,8 @@ enum DateOfBirthRecognizer {
         let cued = cues.occurs(in: text)
         // Without a cue, only a record row can hold a birth date: a field separator is needed.
         guard cued || text.scalars.count(where: isRecordSeparator) >= 2 else { return }
-        // Written dates (`March 9, 1990`) only with a cue; record rows hold numeric ones.
+        // Dates that open with a month name (`March 9, 1990`) only with a cue; a record row's
+        // field may be numeric, compact (`17APR1958`) or written (`19 enero 1962`).
         for token in text.tokens where token.hasDigit || cued && token.folded.count >= 3 {
             guard let end = DateScanner.match(at: token.start, in: text) else { continue }
             let strength: Int
@@ -29,7 +31,7 @@ enum DateOfBirthRecognizer {
                 strength = Detection.cue + 1 - min(distance, 1) + 1
             } else if cued, cues.follows(end, in: text, fillers: CueLexicon.afterFillers, window: 3) {
                 strength = Detection.cue + 1
-            } else if DateScanner.isNumeric(token.start, end, in: text), isRecordField(token.start, end, in: text) {
+            } else if isRecordField(token.start, end, in: text) {
                 strength = Detection.cue
             } else {
                 continue
