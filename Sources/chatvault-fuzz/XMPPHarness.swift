@@ -53,23 +53,7 @@ enum XMPPHarness {
 
     /// `count` inputs made from the seed by random byte edits, reproducible from `seed`.
     static func randomInputs(count: Int, seed: UInt64) -> [[UInt8]] {
-        var random = SplitMix64(state: seed)
         let specials: [UInt8] = Array("<>/='\"&;#x:?! \n".utf8) + [0x00, 0x80, 0xC3, 0xE2, 0xF0, 0xFF]
-        return (0..<count).map { _ in
-            var bytes = Self.seed
-            for _ in 0..<(1 + Int(random.next() % 8)) {
-                let at = bytes.isEmpty ? 0 : Int(random.next() % UInt64(bytes.count))
-                switch random.next() % 5 {
-                case 0 where !bytes.isEmpty: bytes[at] = specials[Int(random.next() % UInt64(specials.count))]
-                case 1: bytes.insert(specials[Int(random.next() % UInt64(specials.count))], at: at)
-                case 2 where !bytes.isEmpty: bytes.removeSubrange(at..<min(bytes.count, at + 1 + Int(random.next() % 16)))
-                case 3 where !bytes.isEmpty:
-                    let end = min(bytes.count, at + 1 + Int(random.next() % 64))
-                    bytes.insert(contentsOf: bytes[at..<end], at: Int(random.next() % UInt64(bytes.count)))
-                default: bytes = Array(bytes.prefix(at))
-                }
-            }
-            return bytes
-        }
+        return ParserHarness.mutations(of: Self.seed, specials: specials, count: count, seed: seed)
     }
 }

@@ -61,6 +61,27 @@ import Testing
         }
     }
 
+    /// The audit redaction is the vault's message redaction: a colleague in the directory keeps
+    /// their name in the archive, so a hold by a query naming them is taken and covers their
+    /// messages, while a query naming a customer (redacted everywhere) is refused.
+    @Test func aHoldQueryNamingADirectoryPersonIsTaken() throws {
+        let cli = try CLI()
+        defer { cli.remove() }
+        let vault = cli.path("vault")
+        #expect(try cli.run("init", "--vault", vault, "--internal-domain", "bank.example").status == 0)
+        try "employee_id,name,emails,handles,department,groups\n7,Dan Okafor,dan.okafor@bank.example,,Trading,desk\n"
+            .write(toFile: cli.path("people.csv"), atomically: true, encoding: .utf8)
+        #expect(try cli.run("directory", "import", "--vault", vault, cli.path("people.csv")).status == 0)
+        let line =
+            ##"{"platform":"slack","conversation":"C1","id":"1","sender":"eve@bank.example","sent_at":"2024-03-01T09:00:00Z","text":"Dan Okafor approved the wire for Maria Rossi"}"##
+        try line.write(toFile: cli.path("m.jsonl"), atomically: true, encoding: .utf8)
+        #expect(try cli.run("import", "--vault", vault, "--format", "jsonl", cli.path("m.jsonl")).status == 0)
+        let colleague = try cli.run("hold", "create", "--vault", vault, "--name", "okafor", "--query", "\"Dan Okafor\"")
+        #expect(colleague.status == 0, "\(colleague.stderr)")
+        let customer = try cli.run("hold", "create", "--vault", vault, "--name", "rossi", "--query", "\"Maria Rossi\"", "--allow-empty")
+        #expect(customer.status == 2 && customer.stderr.contains("redaction policy removes"), "\(customer.stderr)")
+    }
+
     static func files(under root: String) throws -> [(String, [UInt8])] {
         let enumerator = FileManager.default.enumerator(atPath: root)
         var found: [(String, [UInt8])] = []

@@ -15,15 +15,11 @@ public struct AuditRedaction: Sendable {
         self.redactor = redactor
     }
 
-    /// The vault's policy (or the built-in default) with the vault's hash secret.
+    /// The vault's policy (or the built-in default) with the vault's hash secret and the
+    /// directory's people, exactly as its messages are redacted: a query naming a colleague
+    /// is kept (and may be held), a customer's name or an SSN is not.
     public static func forVault(_ vault: Vault) throws -> AuditRedaction {
-        let policy: RedactionPolicy
-        if let text = try vault.policyText() {
-            policy = try RedactionPolicy.load(yaml: text, source: vault.policyURL.path)
-        } else {
-            policy = .default
-        }
-        return AuditRedaction(redactor: Redactor(policy: policy, secret: try vault.redactionSecret()))
+        AuditRedaction(redactor: try RedactionStage.forVault(vault).redactor)
     }
 
     /// `text` with every value the policy finds replaced as it would be in a message.

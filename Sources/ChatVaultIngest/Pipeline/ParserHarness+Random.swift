@@ -25,9 +25,15 @@ extension ParserHarness {
 
     /// `count` inputs made from the seed by random byte edits, reproducible from `seed`.
     package static func randomInputs(_ parser: String, count: Int, seed: UInt64) -> [[UInt8]] {
-        var random = SplitMix64(state: seed)
-        let base = Self.seed(parser)
         let specials: [UInt8] = Array("\"{}[],:\\\n\r\t<>*-#0123456789 ".utf8) + [0x00, 0x80, 0xC3, 0xE2, 0xF0, 0xFF]
+        return mutations(of: Self.seed(parser), specials: specials, count: count, seed: seed)
+    }
+
+    /// `count` copies of `base`, each changed by one to eight random byte edits (a byte set to
+    /// one of `specials`, one inserted, a run removed or copied elsewhere, the tail cut, a bit
+    /// flipped), reproducible from `seed`. Shared by every fuzz target's plain driver.
+    package static func mutations(of base: [UInt8], specials: [UInt8], count: Int, seed: UInt64) -> [[UInt8]] {
+        var random = SplitMix64(state: seed)
         return (0..<count).map { _ in
             var bytes = base
             for _ in 0..<(1 + Int(random.next() % 8)) {
