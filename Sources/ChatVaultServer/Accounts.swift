@@ -22,10 +22,12 @@ public enum Role: String, Sendable, Hashable, CaseIterable, Codable, Comparable 
     case auditor
     /// An integration that pushes messages through the ingest API (API tokens only).
     case ingest
+    /// A chat-server gateway module that asks for a decision before delivery (API tokens only).
+    case gateway
 
     public static func < (lhs: Role, rhs: Role) -> Bool { lhs.rawValue < rhs.rawValue }
 
-    /// The roles a person can have (``ingest`` is for tokens).
+    /// The roles a person can have (``ingest`` and ``gateway`` are for tokens).
     public static let people: [Role] = [.admin, .officer, .reviewer, .auditor]
 }
 
@@ -195,7 +197,7 @@ public actor AccountStore {
     /// The hash is computed before the store is entered, so hashing never holds up other callers.
     public nonisolated func setUser(name: String, role: Role, password: String?, groups: [String] = [], disabled: Bool = false) async throws {
         guard Self.validName(name) else { throw Failure(description: "user names are 1–64 letters, digits, '.', '-', '_' or '@'") }
-        guard role != .ingest else { throw Failure(description: "the ingest role is for API tokens, not people") }
+        guard Role.people.contains(role) else { throw Failure(description: "the \(role.rawValue) role is for API tokens, not people") }
         if let password { try PasswordHash.checkNew(password) }
         let newHash = password.map { PasswordHash.make($0, cost: bcryptCost) }
         try await store(name: name, role: role, newHash: newHash, groups: groups, disabled: disabled)

@@ -369,7 +369,7 @@ extension ConsoleServer {
     }
 
     func saveUser(name: String, role: String, password: String?, groups: String, disabled: Bool, _ context: ConsoleContext) async throws {
-        guard let role = Role(rawValue: role), role != .ingest else {
+        guard let role = Role(rawValue: role), Role.people.contains(role) else {
             throw ConsoleError(.badRequest, "role must be admin, officer, reviewer or auditor")
         }
         let groupList = groups.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
@@ -390,7 +390,7 @@ extension ConsoleServer {
 
     func createToken(name: String, role: String, source: String?, _ context: ConsoleContext) async throws -> String {
         guard let role = Role(rawValue: role), role != .admin else {
-            throw ConsoleError(.badRequest, "role must be ingest, auditor, officer or reviewer")
+            throw ConsoleError(.badRequest, "role must be ingest, gateway, auditor, officer or reviewer")
         }
         try await audit(
             "console.token.create", context, [("token", .string(name)), ("token_role", .string(role.rawValue)), ("source", .optional(source))])

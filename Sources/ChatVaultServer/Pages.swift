@@ -25,7 +25,7 @@ extension ConsoleServer {
             ]
         case .reviewer: [("/alerts", "Review")]
         case .admin: [("/admin/users", "Users"), ("/admin/policy", "Policy"), ("/admin/sources", "Sources"), ("/integrity", "Integrity")]
-        case .ingest: []
+        case .ingest, .gateway: []
         }
     }
 
@@ -54,7 +54,7 @@ extension ConsoleServer {
         case .officer, .auditor: "/search"
         case .reviewer: "/alerts"
         case .admin: "/admin/users"
-        case .ingest: "/api/v1/me"
+        case .ingest, .gateway: "/api/v1/me"
         }
     }
 

@@ -252,6 +252,8 @@ extension ConsoleServer {
         case .join: label = "joined"
         case .leave: label = "left"
         case .system: label = "system"
+        case .blocked: label = "blocked by gateway"
+        case .notice: label = "archive notice"
         }
         return [
             "id": String(archived.id), "kind": message.kind.rawValue, "sender": personLabel(message.sender), "sentAt": time(message.sentAt),

@@ -19,8 +19,11 @@ public struct Alert: Sendable, Hashable, Codable {
         case flag
         /// The matched words are masked through the redactor.
         case redact
-        /// The message would have been blocked (recorded when archiving after the fact).
+        /// The message would have been blocked (recorded when archiving after the fact); the
+        /// gateway refuses it before delivery.
         case block
+        /// Delivered, but the gateway shows the sender a policy tip.
+        case warn
     }
 
     /// Where an alert stands in review.

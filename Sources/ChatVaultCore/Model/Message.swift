@@ -18,6 +18,12 @@ public struct Message: Sendable, Hashable, Codable {
         case join, leave
         /// A system notice (topic change, call started, …).
         case system
+        /// A message the gateway refused before delivery (`POST /api/v1/decide`): archived with
+        /// its redacted text, never delivered. Only the gateway writes it; imports refuse it.
+        case blocked
+        /// The archive notice shown to one participant (``Message/sender``) of a conversation.
+        /// Only the gateway writes it; imports refuse it.
+        case notice
     }
 
     public var platform: String

@@ -10,6 +10,10 @@ public struct ChatVaultJSONL: ImportFormat {
         self.maxTextBytes = maxTextBytes
     }
 
+    /// The kinds a line may carry: `blocked` and `notice` records are written only by the
+    /// gateway, so an import or ingest batch cannot forge a refusal or a notice receipt.
+    public static let importableKinds: [Message.Kind] = [.message, .edit, .delete, .reaction, .join, .leave, .system]
+
     public var name: String { "jsonl" }
 
     /// Lines longer than this are skipped and reported, never loaded whole.
@@ -85,10 +89,13 @@ public struct ChatVaultJSONL: ImportFormat {
 
         let kind: Message.Kind
         if let kindText = try optionalText(object, "kind") {
-            guard let parsed = Message.Kind(rawValue: kindText) else {
+            guard let parsed = Message.Kind(rawValue: kindText), Self.importableKinds.contains(parsed) else {
+                if let gatewayKind = Message.Kind(rawValue: kindText) {
+                    throw FieldError(reason: "\"kind\" \(gatewayKind.rawValue) is written only by the gateway (POST /api/v1/decide, /api/v1/notice)")
+                }
                 throw FieldError(
                     reason:
-                        "\"kind\" must be one of \(Message.Kind.allCases.map(\.rawValue).joined(separator: ", ")), found \(Self.quoteShort(kindText))"
+                        "\"kind\" must be one of \(Self.importableKinds.map(\.rawValue).joined(separator: ", ")), found \(Self.quoteShort(kindText))"
                 )
             }
             kind = parsed

@@ -21,6 +21,7 @@ public enum EventKinds {
         case .join: counts["joins", default: 0] += 1
         case .leave: counts["leaves", default: 0] += 1
         case .system: counts["system", default: 0] += 1
+        case .blocked, .notice: break  // written only by the gateway, never imported
         }
         counts["edits", default: 0] += message.editedFrom.count
         if message.deleted && message.kind != .delete { counts["deletes", default: 0] += 1 }

@@ -66,7 +66,9 @@ struct UserCommand: AsyncParsableCommand {
         func run() async throws {
             try await reportingErrors {
                 let vault = try options.openVault()
-                guard let role = Role(rawValue: role), role != .ingest else { throw CLIError("--role must be admin, officer, reviewer or auditor") }
+                guard let role = Role(rawValue: role), Role.people.contains(role) else {
+                    throw CLIError("--role must be admin, officer, reviewer or auditor")
+                }
                 let password: String?
                 if let passwordEnv {
                     guard let value = ProcessInfo.processInfo.environment[passwordEnv] else { throw CLIError("\(passwordEnv) is not set") }
@@ -121,18 +123,20 @@ struct TokenCommand: AsyncParsableCommand {
     @Argument(help: "The token's name.")
     var name: String
 
-    @Option(help: "ingest, auditor, officer or reviewer.")
+    @Option(help: "ingest, gateway, auditor, officer or reviewer.")
     var role = "ingest"
 
-    @Option(help: "For ingest tokens: the source name its messages are recorded under.")
+    @Option(help: "For ingest and gateway tokens: the source name its messages are recorded under.")
     var source: String?
 
-    @Option(name: .customLong("platform"), help: "For ingest tokens: a platform it may write to (repeatable; default: the source name).")
+    @Option(name: .customLong("platform"), help: "For ingest and gateway tokens: a platform it may write to (repeatable; default: the source name).")
     var platforms: [String] = []
 
     @Option(
         name: .customLong("conversation"),
-        help: "For ingest tokens: a conversation it may write to, platform:id or platform:prefix* (repeatable; default: any on its platforms).")
+        help:
+            "For ingest and gateway tokens: a conversation it may write to, platform:id or platform:prefix* (repeatable; default: any on its platforms)."
+    )
     var conversations: [String] = []
 
     @Flag(help: "Revoke the token with this name instead of creating one.")
@@ -150,16 +154,18 @@ struct TokenCommand: AsyncParsableCommand {
                 Terminal.out("revoked \(name)")
                 return
             }
-            guard let role = Role(rawValue: role), role != .admin else { throw CLIError("--role must be ingest, auditor, officer or reviewer") }
+            guard let role = Role(rawValue: role), role != .admin else {
+                throw CLIError("--role must be ingest, gateway, auditor, officer or reviewer")
+            }
             var scope: IngestScope?
-            if role == .ingest {
+            if role == .ingest || role == .gateway {
                 do {
                     scope = try IngestScope.validated(platforms: platforms.isEmpty ? [source ?? name] : platforms, conversations: conversations)
                 } catch let error as ScopeError {
                     throw CLIError(error.description)
                 }
             } else if !platforms.isEmpty || !conversations.isEmpty {
-                throw CLIError("--platform and --conversation are for ingest tokens")
+                throw CLIError("--platform and --conversation are for ingest and gateway tokens")
             }
             try await vault.openArchive().recordAudit(
                 action: "console.token.create", actor: options.actorName,

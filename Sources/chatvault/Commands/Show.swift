@@ -105,6 +105,11 @@ struct Transcript {
                 out.append("\(marker)\(when)  \(who) joined")
             case .leave:
                 out.append("\(marker)\(when)  \(who) left")
+            case .blocked:
+                out.append(
+                    "\(marker)\(when)  \(who): " + Terminal.dim("[blocked by gateway, not delivered] ") + Terminal.safe(m.text, allowNewlines: true))
+            case .notice:
+                out.append("\(marker)\(when)  " + Terminal.dim("archive notice shown to ") + who)
             }
             if let deliveredBy = archived.deliveredBy { out.append("      " + Terminal.dim("delivered by \(Terminal.safe(deliveredBy))")) }
         }
