@@ -183,6 +183,17 @@ local function strip_rich_text(stanza)
 	end);
 end
 
+-- The archive id of a message: SENDER/STANZA-ID, as `chatvault capture xmpp` builds it. A stanza
+-- without an id gets one; an absurdly long client id is replaced in the archive id only.
+local function archive_id(key, stanza)
+	if not stanza.attr.id or stanza.attr.id == "" then
+		stanza.attr.id = uuid.generate();
+	end
+	local id = stanza.attr.id;
+	if #id > 256 then id = uuid.generate(); end
+	return key .. "/" .. id;
+end
+
 local function now()
 	return datetime.datetime(os.time());
 end
@@ -291,6 +302,7 @@ local function police_outgoing(event)
 	local text = bodies_of(stanza);
 	if not text then return; end
 	local sender = origin.username .. "@" .. origin.host;
+	if to_bare == sender then return; end
 	local reply = function(condition_type, condition, message)
 		origin.send(st.error_reply(stanza, condition_type, condition, message));
 	end
@@ -298,12 +310,9 @@ local function police_outgoing(event)
 		reply("modify", "policy-violation", TOO_LARGE);
 		return true;
 	end
-	if not stanza.attr.id or stanza.attr.id == "" then
-		stanza.attr.id = uuid.generate();
-	end
 	local message = {
 		platform = platform;
-		id = sender .. "/" .. stanza.attr.id;
+		id = archive_id(sender, stanza);
 		sender = sender;
 		sent_at = now();
 		text = text;
@@ -355,9 +364,6 @@ if is_muc then
 			reply("modify", "policy-violation", TOO_LARGE);
 			return true;
 		end
-		if not stanza.attr.id or stanza.attr.id == "" then
-			stanza.attr.id = uuid.generate();
-		end
 		local recipients = {};
 		for _, other in room:each_occupant() do
 			if #recipients >= max_recipients then break; end
@@ -370,7 +376,7 @@ if is_muc then
 			conversation = room.jid;
 			conversation_kind = "channel";
 			conversation_name = room:get_name() or room.jid;
-			id = (nick or sender) .. "/" .. stanza.attr.id;
+			id = archive_id(nick or sender, stanza);
 			sender = { id = sender; name = nick };
 			sent_at = now();
 			text = text;
@@ -402,7 +408,7 @@ if is_muc then
 		module:log("warn", "ChatVault notice failed (%s): %s kept out of %s (fail mode closed)", err, real, room.jid);
 		event.origin.send(st.error_reply(stanza, "cancel", "service-unavailable", JOIN_UNREACHABLE));
 		return true;
-	end, -10);
+	end, -100);
 
 	module:hook("muc-occupant-joined", function(event)
 		local real = event.stanza.attr.from;

@@ -2,7 +2,7 @@
 """Plays a scripted conversation between several users of a loopback XMPP server and prints
 everything each of them received, as the live tests of the Prosody gateway need it.
 
-  $PEERS_DIR/venv/bin/python xmpp_gateway_session.py --port 15242 --cafile CA.pem < steps.json
+  $PEERS_DIR/venv/bin/python xmpp_gateway_session.py --port 15242 --cafile CA.pem --steps steps.json
 
 steps.json is a JSON list run in order; each step is one of
   {"as": "alice", "chat": "bob@localhost", "body": "TEXT", "id": "ID"}        a 1:1 chat message
@@ -117,7 +117,11 @@ async def join(user, room, nick):
 
 
 async def main(a):
-    steps = json.load(sys.stdin)
+    if a.steps == "-":
+        steps = json.load(sys.stdin)
+    else:
+        with open(a.steps, encoding="utf-8") as file:
+            steps = json.load(file)
     users = {}
     joins = []
     try:
@@ -163,6 +167,7 @@ if __name__ == "__main__":
     p.add_argument("--port", type=int, default=int(os.environ.get("PROSODY_GATEWAY_PORT") or 15242))
     p.add_argument("--domain", default="localhost")
     p.add_argument("--cafile", default=os.path.join(PEERS_DIR, "prosody-gateway", "certs", "ca.pem"))
+    p.add_argument("--steps", default="-", help="the steps file (default: standard input)")
     p.add_argument("--users", help="comma-separated users to log in before the first step (so they receive)")
     p.add_argument("--settle", type=float, default=0.5, help="seconds to wait for stanzas in flight at the end")
     sys.exit(asyncio.run(main(p.parse_args())))
