@@ -5,6 +5,14 @@ import GRDB
 
 extension SQLiteArchive {
     public func append(_ batch: [IncomingMessage], alerts: [Alert], context: AppendContext) async throws -> AppendReceipt {
+        try await append(batch, alerts: alerts, context: context, policyState: nil)
+    }
+
+    /// Stores a batch; with `policyState`, its policy state changes too, in the same transaction
+    /// (refused with ``PolicyStateConflict`` when the state moved on since the batch was evaluated).
+    func append(_ batch: [IncomingMessage], alerts: [Alert], context: AppendContext, policyState: PolicyStateDelta?) async throws
+        -> AppendReceipt
+    {
         // Attachment contents are on disk before any message that names them commits.
         let contents = batch.flatMap(\.contents)
         if !contents.isEmpty {
@@ -14,8 +22,10 @@ extension SQLiteArchive {
         return try await database.writeWithoutTransaction { db in
             var receipt: AppendReceipt!
             try db.inTransaction(.immediate) {
+                if let policyState { try Self.checkPolicyState(basis: policyState.basis, db: db) }
                 var log = try IntegrityLogWriter(db: db, signer: self.signer)
                 receipt = try self.append(batch, alerts: alerts, context: context, db: db, log: &log)
+                try Self.storePolicyState(policyState, storedMessages: receipt.stored > 0, db: db)
                 return .commit
             }
             return receipt

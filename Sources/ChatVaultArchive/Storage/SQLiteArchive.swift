@@ -230,6 +230,10 @@ public final class SQLiteArchive: Archive {
         migrator.registerMigration("v4-backfill-index-flags") { db in
             try Self.backfillIndexFlags(db)
         }
+        // What the IM-use policy remembers between batches (SQLiteArchive+PolicyState.swift).
+        migrator.registerMigration("policy_state") { db in
+            try Self.createPolicyState(db)
+        }
         return migrator
     }
 

@@ -110,10 +110,16 @@ public struct Importer: Sendable {
             for error in batch.errors { report.record(error) }
             report.redactions += batch.redactions
             if !batch.messages.isEmpty {
-                let receipt = try await archive.append(
-                    batch.messages, alerts: batch.alerts,
-                    context: AppendContext(
-                        actor: actor, source: "import:\(name):\(batch.firstLine)-\(batch.lastLine)", deliveredBy: "import:\(name)"))
+                let context = AppendContext(
+                    actor: actor, source: "import:\(name):\(batch.firstLine)-\(batch.lastLine)", deliveredBy: "import:\(name)")
+                // The policy is evaluated here, not while reading ahead: each batch decides on
+                // the state the batch before it stored.
+                let receipt =
+                    if let policy {
+                        try await policy.store(batch.messages, in: archive, context: context).receipt
+                    } else {
+                        try await archive.append(batch.messages, context: context)
+                    }
                 report.imported += receipt.stored
                 report.duplicates += receipt.duplicates
                 try await EventKinds.count(stored: receipt, of: batch.messages, in: archive, into: &report.kinds)
@@ -132,7 +138,6 @@ public struct Importer: Sendable {
         var messages: [IncomingMessage] = []
         var errors: [InputError] = []
         var redactions = 0
-        var alerts: [Alert] = []
         var firstLine: Int
         var lastLine: Int
     }
@@ -155,15 +160,6 @@ public struct Importer: Sendable {
                     try await redaction.preparePortions(for: message.message, archive: archive)
                     prepared = (source.members?.stage(for: message.message) ?? redaction).apply(to: message)
                     batch.redactions += prepared.message.redactions.count
-                }
-                if let policy {
-                    // Walls and contact rules look at everyone a conversation ever had,
-                    // including people archived by earlier imports.
-                    if policy.needsHistory(of: prepared.message) {
-                        let known = try await archive.conversations(matching: prepared.message.platform + ":" + prepared.message.conversation)
-                        policy.remember(prepared.message, participants: known.first?.conversation.participants ?? [])
-                    }
-                    batch.alerts += policy.apply(to: &prepared)
                 }
                 batch.messages.append(prepared)
             }

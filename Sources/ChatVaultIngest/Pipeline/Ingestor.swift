@@ -4,8 +4,9 @@ public import ChatVaultCore
 /// Stores messages that arrive one batch at a time, from a live connector or the HTTP
 /// ingest API, through the same redaction and policy stages as an import.
 ///
-/// Concurrent batches may interleave while one waits for the archive (the policy stage
-/// locks its memory of conversations; the archive commits one batch at a time), and
+/// Concurrent batches may interleave while one is redacted or waits for the archive; the
+/// policy stage evaluates and stores one batch at a time on the archive's policy state, so
+/// a batch of one message raises what one import of everything would. The archive commits one batch at a time, and
 /// ``ingest(_:source:)`` returns only after its batch is durable, with an outcome for every
 /// item in the order given: a retried batch reports its messages as duplicates and adds
 /// nothing.
@@ -61,7 +62,7 @@ public actor Ingestor {
         var outcomes = [Outcome?](repeating: nil, count: items.count)
         var prepared: [IncomingMessage] = []
         var positions: [Int] = []
-        var alerts: [Alert] = raised
+        let alerts: [Alert] = raised
         var redactions = 0
         for (position, item) in items.enumerated() {
             switch item {
@@ -74,13 +75,6 @@ public actor Ingestor {
                     message = redaction.apply(to: incoming)
                     redactions += message.message.redactions.count
                 }
-                if let policy {
-                    if policy.needsHistory(of: message.message) {
-                        let known = try await archive.conversations(matching: message.message.platform + ":" + message.message.conversation)
-                        policy.remember(message.message, participants: known.first?.conversation.participants ?? [])
-                    }
-                    alerts += policy.apply(to: &message)
-                }
                 prepared.append(message)
                 positions.append(position)
             }
@@ -88,8 +82,13 @@ public actor Ingestor {
         var treeSize = 0
         var storedAlerts = 0
         if !prepared.isEmpty {
-            let receipt = try await archive.append(
-                prepared, alerts: alerts, context: AppendContext(actor: actor, source: source, deliveredBy: deliveredBy))
+            let context = AppendContext(actor: actor, source: source, deliveredBy: deliveredBy)
+            let receipt =
+                if let policy {
+                    try await policy.store(prepared, alerts: alerts, in: archive, context: context).receipt
+                } else {
+                    try await archive.append(prepared, alerts: alerts, context: context)
+                }
             treeSize = receipt.checkpoint?.treeSize ?? 0
             storedAlerts = receipt.alertIDs.count
             let duplicates = Set(receipt.duplicatePositions)
@@ -108,5 +107,26 @@ public actor Ingestor {
     /// Stores already-parsed messages; see ``ingest(_:source:)``.
     public func ingest(_ messages: [IncomingMessage], source: String, deliveredBy: String? = nil) async throws -> Report {
         try await ingest(messages.map { .success($0) }, source: source, deliveredBy: deliveredBy)
+    }
+
+    /// Redacts, evaluates and stores a batch of gateway decisions through the same stages
+    /// as ``ingest(_:source:deliveredBy:alerts:)``; `finishing` sees each message as
+    /// evaluated before it is stored (a refused one becomes a `blocked` record). Returns the
+    /// receipt and the messages as stored with the alerts each raised.
+    public func decide(
+        _ batch: [IncomingMessage], source: String, deliveredBy: String, finishing: @Sendable (inout [PolicyStage.Evaluated]) throws -> Void
+    ) async throws -> PolicyStage.Stored {
+        var prepared = batch
+        if let redaction {
+            for index in prepared.indices {
+                try await redaction.preparePortions(for: prepared[index].message, archive: archive)
+                prepared[index] = redaction.apply(to: prepared[index])
+            }
+        }
+        let context = AppendContext(actor: actor, source: source, deliveredBy: deliveredBy)
+        if let policy { return try await policy.store(prepared, in: archive, context: context, finishing: finishing) }
+        var evaluated = prepared.map { PolicyStage.Evaluated(message: $0, alerts: [], isArchived: false) }
+        try finishing(&evaluated)
+        return PolicyStage.Stored(receipt: try await archive.append(evaluated.map(\.message), alerts: [], context: context), messages: evaluated)
     }
 }

@@ -5,6 +5,10 @@ public import ChatVaultCore
 /// Rules look at one message; walls, approved contacts, personal-use allowances and
 /// sampling look at the conversation or the person's day so far, which the evaluator
 /// remembers. Randomness (sampling) comes only from the injected `seed`.
+///
+/// What it remembers is a ``PolicyState``: a pipeline restores the part a batch needs
+/// from the archive, and takes the changes each message made (``takeChanges()``) to
+/// store them with the batch (see `PolicyEvaluator+State.swift`).
 public struct PolicyEvaluator: Sendable {
     public let policy: UsePolicy
     let directory: Directory
@@ -13,9 +17,11 @@ public struct PolicyEvaluator: Sendable {
     /// For each rule, its query's index in ``matcher``.
     let ruleQuery: [Int?]
     let personalQuery: Int?
-    var conversations: [String: ConversationState] = [:]
-    var personalCounts: [String: Int] = [:]
+    var conversations: [PolicyState.ConversationKey: ConversationState] = [:]
+    var personalCounts: [PolicyState.PersonDay: Int] = [:]
     var resolved: [String: Participant] = [:]
+    /// The state changes made since the last ``takeChanges()``; `nil` when not recorded.
+    var journal: [PolicyStateChange]?
 
     /// - Parameters:
     ///   - directory: the vault's directory; people listed in the policy file are added to it.
@@ -46,23 +52,23 @@ public struct PolicyEvaluator: Sendable {
         matcher = try LexiconMatcher(queries: queries, lexicons: policy.lexicons, disclaimers: policy.disclaimers)
     }
 
-    /// The alerts `message` raises, in rule order, then walls, contacts, personal use and sampling.
-    /// Whether a conversation has been seen (evaluated or remembered) by this evaluator.
+    /// Whether a conversation has been seen (evaluated, remembered or restored) by this evaluator.
     public func knows(platform: String, conversation: String) -> Bool {
-        conversations[platform + ":" + conversation] != nil
+        conversations[PolicyState.ConversationKey(platform: platform, id: conversation)] != nil
     }
 
     /// Seeds a conversation with participants known from earlier imports, so a wall is
     /// breached when someone new joins people archived before.
     public mutating func remember(platform: String, conversation: String, participants handles: [Handle]) {
-        let key = platform + ":" + conversation
+        let key = PolicyState.ConversationKey(platform: platform, id: conversation)
         var state = conversations.removeValue(forKey: key) ?? ConversationState()
         for handle in handles { state.add(participant(handle, platform: platform)) }
         conversations[key] = state
     }
 
+    /// The alerts `message` raises, in rule order, then walls, contacts, personal use and sampling.
     public mutating func evaluate(_ message: Message, conversationKind: Conversation.Kind? = nil) -> [Alert] {
-        let conversationKey = message.platform + ":" + message.conversation
+        let conversationKey = PolicyState.ConversationKey(platform: message.platform, id: message.conversation)
         // Taken out of the dictionary so updating it does not copy its tables.
         var state = conversations.removeValue(forKey: conversationKey) ?? ConversationState()
         let sender = participant(message.sender, platform: message.platform)
@@ -98,9 +104,10 @@ public struct PolicyEvaluator: Sendable {
                 raise(rule.name, rule.severity, rule.action, rule.description, spans.isEmpty ? [] : matcher.matches(spans, in: scalars!))
             }
             if let personal = policy.personalUse, let query = personalQuery, let spans = held[query] {
-                let key = sender.person + "\u{1F}" + context.local.day
+                let key = PolicyState.PersonDay(person: sender.person, day: context.local.day)
                 let count = personalCounts[key, default: 0] + 1
                 personalCounts[key] = count
+                journal?.append(.personalUse(key))
                 if count == personal.dailyAllowance + 1 {
                     if scalars == nil { scalars = Array(message.text.unicodeScalars) }
                     raise(
@@ -114,6 +121,7 @@ public struct PolicyEvaluator: Sendable {
             let members = state.handles.compactMap { state.participants[$0] }.map { (person: $0.person, groups: $0.memberships) }
             for wall in policy.walls where !state.breachedWalls.contains(wall.name) && wall.isBreached(by: members) {
                 state.breachedWalls.insert(wall.name)
+                journal?.append(.wallBreached(conversationKey, wall: wall.name))
                 raise(UsePolicy.wallRulePrefix + wall.name, wall.severity, .flag, wall.description)
             }
         }
@@ -126,6 +134,7 @@ public struct PolicyEvaluator: Sendable {
                     guard let p = state.participants[handle], p.isExternal, !state.alertedContacts.contains(handle) else { continue }
                     if !lists.contains(where: { $0.contains { Self.contact(handle, matches: $0) } }) {
                         state.alertedContacts.insert(handle)
+                        journal?.append(.contactAlerted(conversationKey, handle: handle))
                         raise(
                             UsePolicy.contactRule, .medium, .flag,
                             "external contact \(handle) is not approved for \(internalGroups.sorted().joined(separator: ", "))")
@@ -137,9 +146,9 @@ public struct PolicyEvaluator: Sendable {
         if let sampling = policy.sampling, !state.sampled {
             state.sampled = true
             let groups = state.participants.values.filter { !$0.isExternal }.reduce(into: Set<String>()) { $0.formUnion($1.memberships) }
-            if sampling.draws(conversation: conversationKey, groups: groups, seed: seed) {
-                raise(UsePolicy.samplingRule, .low, .flag, "conversation drawn for random review")
-            }
+            let drawn = sampling.draws(conversation: conversationKey.description, groups: groups, seed: seed)
+            journal?.append(.sampled(conversationKey, drawn: drawn))
+            if drawn { raise(UsePolicy.samplingRule, .low, .flag, "conversation drawn for random review") }
         }
         return alerts
     }
