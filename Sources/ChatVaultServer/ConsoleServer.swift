@@ -39,6 +39,8 @@ public final class ConsoleServer: Sendable {
     /// `chatvault` and the kinds of the vault's configured live sources: ingest tokens may not
     /// write to them (read once: the sources are started with the server).
     let reservedPlatforms: Set<String>
+    /// The decision API's batch queue and policy tips (`POST /api/v1/decide`).
+    let gateway: GatewayState
 
     public init(vault: Vault, archive: SQLiteArchive, configuration: ServerConfiguration, logger: Logger) throws {
         self.vault = vault
@@ -55,13 +57,14 @@ public final class ConsoleServer: Sendable {
         let sources = (try? CaptureConfiguration.load(vaultDirectory: vault.directory).sources) ?? []
         reservedPlatforms = Set(["chatvault"] + sources.map { $0.kind.lowercased() })
         templates = try Templates.library()
+        gateway = GatewayState(ingestor: ingestor, vault: vault)
     }
 
     /// Every route, in the order the OpenAPI document lists them.
     public var endpoints: [Endpoint] {
         authEndpoints + tokenApprovalEndpoints + searchEndpoints + reviewEndpoints + reportEndpoints + caseEndpoints + integrityEndpoints
             + adminEndpoints
-            + ingestEndpoints
+            + ingestEndpoints + gatewayEndpoints
             + metaEndpoints
     }
 

@@ -136,6 +136,14 @@ extension ConsoleServer {
                 ("text", type("string")), ("conversation_name", type("string", maxLength: 512)),
                 ("recipients", .object([("type", .string("array")), ("items", handle)])),
             ], required: ["platform", "conversation", "id", "sender", "sent_at"])
+        let decideRequest = object(
+            [
+                ("platform", type("string", maxLength: 64)), ("conversation", type("string", maxLength: 512)), ("id", type("string", maxLength: 512)),
+                ("sender", .object([("oneOf", .array([type("string", maxLength: 512), handle]))])), ("sent_at", type("string", maxLength: 64)),
+                ("text", type("string")), ("conversation_name", type("string", maxLength: 512)),
+                ("conversation_kind", enumeration(Conversation.Kind.allCases.map(\.rawValue))),
+                ("recipients", .object([("type", .string("array")), ("items", handle)])),
+            ], required: ["platform", "conversation", "id", "sender", "sent_at", "text"])
         return .object([
             ("Object", .object([("type", .string("object"))])),
             ("Error", object([("error", type("string")), ("status", type("integer"))], required: ["error", "status"])),
@@ -189,7 +197,7 @@ extension ConsoleServer {
                 "TokenRequest",
                 object(
                     [
-                        ("name", type("string", maxLength: 64)), ("role", enumeration(["ingest", "auditor", "officer", "reviewer"])),
+                        ("name", type("string", maxLength: 64)), ("role", enumeration(["ingest", "gateway", "auditor", "officer", "reviewer"])),
                         ("source", type("string", maxLength: 128)),
                     ],
                     required: ["name", "role"])
@@ -233,6 +241,30 @@ extension ConsoleServer {
                     ("items", .object([("$ref", .string("#/components/schemas/IngestMessage"))])),
                 ])
             ),
+            ("DecideRequest", decideRequest),
+            (
+                "Decision",
+                object(
+                    [
+                        ("decision", enumeration(["allow", "warn", "redact", "block"])), ("text", type("string")),
+                        ("tip", .object([("type", .string("string")), ("nullable", .bool(true))])),
+                        (
+                            "rules",
+                            .object([
+                                ("type", .string("array")),
+                                (
+                                    "items",
+                                    object([
+                                        ("rule", type("string")), ("action", enumeration(Alert.Action.allCases.map(\.rawValue))),
+                                        ("severity", enumeration(Alert.Severity.allCases.map(\.rawValue))),
+                                    ])
+                                ),
+                            ])
+                        ),
+                        ("record", type("string")),
+                    ], required: ["decision", "text", "tip", "rules", "record"])
+            ),
+            ("GatewayPing", object([("ok", type("boolean")), ("policy_version", type("string"))], required: ["ok", "policy_version"])),
             (
                 "IngestResult",
                 object([

@@ -41,6 +41,7 @@ struct UsePolicyReader {
     func rule(_ node: Node, hours: inout BusinessHours) throws -> (Rule, Node?) {
         var rule = Rule(name: "", line: node.mark?.line)
         var queryNode: Node?
+        var tipNode: Node?
         var hasWhen = false
         for (key, value) in try reader.mapping(node, what: "a rule") {
             switch try reader.string(key, what: "a key") {
@@ -50,9 +51,20 @@ struct UsePolicyReader {
             case "action":
                 let text = try reader.string(value, what: "action").lowercased()
                 guard let action = Alert.Action(rawValue: text) else {
-                    throw reader.error(value, "unknown action '\(text)'; expected flag, redact or block")
+                    throw reader.error(value, "unknown action '\(text)'; expected flag, warn, redact or block")
                 }
                 rule.action = action
+            case "tip":
+                let text = try reader.string(value, what: "tip").trimmingCharacters(in: .whitespacesAndNewlines)
+                guard !text.isEmpty else { throw reader.error(value, "tip is empty; leave it out for the default tip") }
+                guard text.count <= Rule.maxTipLength else {
+                    throw reader.error(value, "tip has \(text.count) characters; the limit is \(Rule.maxTipLength)")
+                }
+                guard !text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control && $0 != "\n" }) else {
+                    throw reader.error(value, "tip contains a control character")
+                }
+                rule.tip = text
+                tipNode = value
             case "match":
                 rule.query = try query(value)
                 queryNode = value
@@ -60,7 +72,8 @@ struct UsePolicyReader {
                 rule.conditions = try conditions(value)
                 hasWhen = true
             default:
-                throw reader.error(key, "unknown key '\(key.string ?? "")' in a rule; expected name, description, severity, action, match or when")
+                throw reader.error(
+                    key, "unknown key '\(key.string ?? "")' in a rule; expected name, description, severity, action, tip, match or when")
             }
         }
         guard !rule.name.isEmpty else { throw reader.error(node, "a rule needs a name") }
@@ -69,6 +82,9 @@ struct UsePolicyReader {
         }
         if rule.action == .redact && rule.query == nil {
             throw reader.error(node, "rule '\(rule.name)': action redact needs a match query (the words to mask)")
+        }
+        if let tipNode, rule.action == .flag {
+            throw reader.error(tipNode, "rule '\(rule.name)': a tip is shown to the sender only for action warn, redact or block, not flag")
         }
         return (rule, queryNode)
     }

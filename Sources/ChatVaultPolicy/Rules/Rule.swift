@@ -14,10 +14,13 @@ public struct Rule: Sendable, Hashable {
     public var conditions: RuleConditions
     /// The line of the rule in the policy file.
     public var line: Int?
+    /// The policy tip the gateway shows the sender when the rule fires (`warn`, `redact`,
+    /// `block`); `nil`: ``Rule/defaultTip(for:)``.
+    public var tip: String?
 
     public init(
         name: String, description: String = "", severity: Alert.Severity = .medium, action: Alert.Action = .flag, query: LexiconQuery? = nil,
-        conditions: RuleConditions = RuleConditions(), line: Int? = nil
+        conditions: RuleConditions = RuleConditions(), line: Int? = nil, tip: String? = nil
     ) {
         self.name = name
         self.description = description
@@ -26,7 +29,25 @@ public struct Rule: Sendable, Hashable {
         self.query = query
         self.conditions = conditions
         self.line = line
+        self.tip = tip
     }
+
+    /// The tip the sender sees for this rule: its own, else the default for its action.
+    public var senderTip: String? { tip ?? Self.defaultTip(for: action) }
+
+    /// The tip shown when a rule of `action` fires and names none; `nil` for `flag`, which
+    /// the sender is not told about.
+    public static func defaultTip(for action: Alert.Action) -> String? {
+        switch action {
+        case .flag: nil
+        case .warn: "This message may breach the company's messaging policy. It was delivered and archived for review."
+        case .redact: "Parts of this message were masked under the company's messaging policy before delivery."
+        case .block: "This message was not delivered: it breaches the company's messaging policy. It was archived for review."
+        }
+    }
+
+    /// The longest tip a rule may carry, in characters: it is shown in a chat client.
+    public static let maxTipLength = 500
 }
 
 /// Metadata conditions of a rule; every one that is set must hold (an empty list or
