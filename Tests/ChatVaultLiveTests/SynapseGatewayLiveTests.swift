@@ -107,9 +107,13 @@ struct SynapseGatewayLiveTests {
         return (alice, bob)
     }
 
-    /// The archive notices the notice user posted in `room`, as `reader` reads them.
+    /// The archive notices the notice user posted in `room` with ChatVault's text (not the
+    /// module's fallback for an unreachable ChatVault), as `reader` reads them.
     func notices(_ reader: SynapseGatewayClient, _ room: String) async throws -> [String] {
-        try await reader.bodies(room, from: Self.bot, msgtype: "m.notice")
+        try await reader.messages(room).filter {
+            $0["sender"]?.stringValue == Self.bot && $0["content"]?["msgtype"]?.stringValue == "m.notice"
+                && $0["content"]?["org.chatvault.notice"]?.stringValue == "archive"
+        }.compactMap { $0["content"]?["body"]?.stringValue }
     }
 
     @Test func blocksRedactsAndWarnsBeforeDeliveryAndPostsTheNotice() async throws {
@@ -139,6 +143,16 @@ struct SynapseGatewayLiveTests {
         let notice = try await notices(bob, room).first ?? ""
         let directNotices = try await notices(bob, direct)
         #expect(!notice.isEmpty && directNotices.contains(notice), "\(directNotices)")
+
+        // Each person told is on record, in both conversations.
+        let report = try vault.chatvault(["report", "notices", "--vault", vault.path, "--platform", "matrix", "--json"])
+        #expect(report.status == 0, "\(report.stderr)")
+        let rows = report.json?.arrayValue ?? []
+        for conversation in [room, direct] {
+            let told = rows.filter { $0["conversation"]?.string.contains(conversation) == true && !($0["received_at"]?.string ?? "").isEmpty }
+                .map { $0["participant"]?.string ?? "" }
+            #expect(told.contains { $0.contains(bob.user) } && told.contains { $0.contains(alice.user) }, "\(conversation): \(report.stdout)")
+        }
 
         // Alice's messages: allowed, blocked, redacted, warned; a redacted one in the direct chat too.
         let hello = try await alice.send(room, text: "hello \(t)")
