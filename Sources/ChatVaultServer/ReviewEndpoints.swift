@@ -198,6 +198,11 @@ extension ConsoleServer {
         let (filter, page) = try alertFilter(request, context)
         try await audit("console.alerts.list", context, queryFields(request, ["state", "severity", "rule", "group", "assignee", "page"]))
         let (alerts, total) = try await archive.alertQueue(filter)
+        // Only alerts that can change delivery (warn, redact, block) may carry a gateway badge.
+        var badged: [Int64: ArchivedMessage] = [:]
+        for queued in alerts where queued.stored.alert.action != .flag && badged[queued.stored.messageID] == nil {
+            badged[queued.stored.messageID] = try await archive.message(id: queued.stored.messageID)
+        }
         var values: [String: Any] = [
             "total": total, "rule": request.query("rule") ?? "", "assignee": request.query("assignee") ?? "",
             "canAct": Self.reviewers.contains(context.principal!.role),
@@ -210,6 +215,7 @@ extension ConsoleServer {
                     "id": String(queued.stored.id), "raisedAt": Self.time(a.raisedAt), "severity": a.severity.rawValue, "rule": a.rule,
                     "state": a.state.rawValue, "assignee": queued.assignee ?? "", "conversation": a.message.platform + ":" + a.message.conversation,
                     "matched": a.matches.map(\.text).joined(separator: ", "),
+                    "badge": (a.action == .flag ? nil : GatewayBadge.of(a, message: badged[queued.stored.messageID])).map { $0 as Any } ?? false,
                 ]
             },
         ]

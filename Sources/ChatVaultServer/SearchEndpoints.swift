@@ -195,8 +195,11 @@ extension ConsoleServer {
                 total == 0
                 ? "No messages match."
                 : "\(first)–\(first + result.hits.count - 1) of \(total > 10_000 ? "more than 10,000" : String(total)) messages"
+            let gated = result.hits.map(\.message).filter { $0.deliveredBy?.hasPrefix("gateway:") == true }
+            let gatedAlerts = gated.isEmpty ? [:] : try await archive.alerts(forMessages: gated.map(\.id))
             values["hits"] = result.hits.map { hit -> [String: Any] in
                 [
+                    "badge": GatewayBadge.of(hit.message, alerts: gatedAlerts[hit.message.id]?.map(\.stored.alert) ?? []).map { $0 as Any } ?? false,
                     "id": String(hit.message.id), "conversationID": String(hit.message.conversationID),
                     "conversationName": hit.conversation.name ?? hit.conversation.sourceID, "platform": hit.conversation.platform,
                     "sender": Self.personLabel(hit.message.message.sender), "sentAt": Self.time(hit.message.message.sentAt),
@@ -274,8 +277,11 @@ extension ConsoleServer {
                 [
                     "id": String($0.stored.id), "rule": $0.stored.alert.rule, "state": $0.stored.alert.state.rawValue,
                     "severity": $0.stored.alert.severity.rawValue,
+                    "action": $0.stored.alert.action == .flag ? false : $0.stored.alert.action.rawValue as Any,
                 ]
             },
+            "gatewayBadge": (message.kind == .blocked ? nil : GatewayBadge.of(archived, alerts: alerts.map(\.stored.alert))).map { $0 as Any }
+                ?? false,
             "hasAlertTags": !alerts.isEmpty, "hasAlerts": !alerts.isEmpty,
             "deliveredBy": archived.deliveredBy.map { $0 as Any } ?? false,
         ]

@@ -94,7 +94,7 @@ enum Templates {
         </fieldset><button type="submit">Search</button></form>
         {{#searched}}<p class="count" id="result-count">{{countText}}</p>{{/searched}}
         <ol class="hits">{{#hits}}<li class="hit"><div class="meta"><a class="open" href="/conversations/{{conversationID}}?message={{id}}#m{{id}}">{{conversationName}}</a>
-        <span class="platform">{{platform}}</span> <span class="sender">{{sender}}</span> <time>{{sentAt}}</time>{{#external}} <span class="tag ext">external</span>{{/external}}</div>
+        <span class="platform">{{platform}}</span> <span class="sender">{{sender}}</span> <time>{{sentAt}}</time>{{#external}} <span class="tag ext">external</span>{{/external}}{{#badge}} <span class="tag gateway">{{badge}}</span>{{/badge}}</div>
         <p class="snippet">{{#segments}}{{#isMatch}}<mark>{{text}}</mark>{{/isMatch}}{{^isMatch}}{{text}}{{/isMatch}}{{/segments}}</p></li>{{/hits}}</ol>
         <nav class="pager">{{#previous}}<a rel="prev" href="{{previous}}">← Newer</a>{{/previous}} {{#next}}<a rel="next" href="{{next}}">Older →</a>{{/next}}</nav>
         {{> footer}}
@@ -108,13 +108,13 @@ enum Templates {
         <nav class="pager">{{#earlier}}<a href="{{earlier}}">← Earlier</a>{{/earlier}} {{#later}}<a href="{{later}}">Later →</a>{{/later}}</nav>
         <ol class="transcript">{{#messages}}<li id="m{{id}}" class="msg {{kind}}{{#focus}} focus{{/focus}}{{#deleted}} deleted{{/deleted}}{{#hasAlerts}} flagged{{/hasAlerts}}{{#inThread}} thread{{/inThread}}">
         <div class="meta"><span class="sender">{{sender}}</span> <time>{{sentAt}}</time> <a class="permalink" href="#m{{id}}">#{{id}}</a>
-        {{#deleted}}<span class="tag">deleted</span>{{/deleted}}{{#edited}}<span class="tag">edited</span>{{/edited}}{{#eventLabel}}<span class="tag">{{eventLabel}}</span>{{/eventLabel}}</div>
+        {{#deleted}}<span class="tag">deleted</span>{{/deleted}}{{#edited}}<span class="tag">edited</span>{{/edited}}{{#eventLabel}}<span class="tag">{{eventLabel}}</span>{{/eventLabel}}{{#gatewayBadge}}<span class="tag gateway">{{gatewayBadge}}</span>{{/gatewayBadge}}</div>
         <p class="body">{{#segments}}{{#redacted}}<span class="redacted" title="redacted {{label}}">{{text}}</span>{{/redacted}}{{#hit}}<mark class="hit">{{text}}</mark>{{/hit}}{{#plain}}{{text}}{{/plain}}{{/segments}}</p>
         {{#hasVersions}}<details class="versions"><summary>Earlier versions</summary><ol>{{#earlierVersions}}<li>{{.}}</li>{{/earlierVersions}}</ol></details>{{/hasVersions}}
         {{#hasAttachments}}<ul class="attachments">{{#attachments}}<li>📎 {{name}} <span class="size">{{size}} bytes · {{mediaType}}</span>{{#sha256}} <a href="/attachments/{{sha256}}">download</a>{{/sha256}}</li>{{/attachments}}</ul>{{/hasAttachments}}
         {{#hasReactions}}<p class="reactions">{{#reactions}}<span class="reaction">{{emoji}} {{by}}</span> {{/reactions}}</p>{{/hasReactions}}
         {{#deliveredBy}}<p class="delivered-by">delivered by {{.}}</p>{{/deliveredBy}}
-        {{#hasAlertTags}}<p class="alerts">{{#alerts}}<a class="tag alert {{severity}}" href="/alerts/{{id}}">{{rule}} · {{state}}</a> {{/alerts}}</p>{{/hasAlertTags}}
+        {{#hasAlertTags}}<p class="alerts">{{#alerts}}<a class="tag alert {{severity}}" href="/alerts/{{id}}">{{rule}} · {{state}}{{#action}} · {{action}}{{/action}}</a> {{/alerts}}</p>{{/hasAlertTags}}
         </li>{{/messages}}</ol>
         {{> footer}}
         """
@@ -134,7 +134,7 @@ enum Templates {
         <input type="hidden" name="csrf" value="{{csrf}}">
         <table class="queue"><thead><tr>{{#canAct}}<th><input type="checkbox" class="select-all" aria-label="Select all"></th>{{/canAct}}<th>#</th><th>Raised</th><th>Severity</th><th>Rule</th><th>State</th><th>Assigned</th><th>Conversation</th><th>Matched</th></tr></thead><tbody>
         {{#alerts}}<tr>{{#canAct}}<td><input type="checkbox" name="id" value="{{id}}" aria-label="Select alert {{id}}"></td>{{/canAct}}<td><a href="/alerts/{{id}}">{{id}}</a></td><td><time>{{raisedAt}}</time></td>
-        <td><span class="sev {{severity}}">{{severity}}</span></td><td>{{rule}}</td><td>{{state}}</td><td>{{assignee}}</td><td>{{conversation}}</td><td>{{matched}}</td></tr>{{/alerts}}
+        <td><span class="sev {{severity}}">{{severity}}</span></td><td>{{rule}}{{#badge}} <span class="tag gateway">{{badge}}</span>{{/badge}}</td><td>{{state}}</td><td>{{assignee}}</td><td>{{conversation}}</td><td>{{matched}}</td></tr>{{/alerts}}
         </tbody></table>
         {{#canAct}}<fieldset class="bulk"><legend>With selected</legend>
         <select name="action"><option value="assign">assign to me</option><option value="escalate">escalate</option><option value="close">close</option></select>

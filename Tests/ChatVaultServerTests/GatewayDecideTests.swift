@@ -185,12 +185,45 @@ import Testing
                 body: ByteBuffer(string: Self.body("$p", "hi")))
             #expect(plain.status == .unsupportedMediaType)
             // Markup and control characters are data: stored and answered as sent.
-            let hostile = "<script>alert(1)</script>\u{202E}\u{0}end"
+            let nul = try await Self.decide(client, Self.body("$n", "a\u{0}b"), token: token)
+            #expect(nul.status == .badRequest && nul.text.contains("NUL"))
+            let hostile = "<script>alert(1)</script>\u{202E}\u{7}end"
             let answer = try await Self.decide(client, Self.body("$h", hostile), token: token)
-            #expect(answer.status == .ok)
+            #expect(answer.status == .ok, "\(answer.text)")
             #expect(answer.json?["text"]?.stringValue == hostile)
         }
         #expect(try await fixture.archive.verify().isIntact)
+    }
+
+    @Test func theConsoleShowsWhatTheGatewayDid() async throws {
+        let (fixture, token) = try await Self.fixture()
+        defer { fixture.remove() }
+        try await fixture.run { client in
+            let blocked = try await Self.decide(client, Self.body("$cb", "whatsapp me <img src=x onerror=alert(1)>"), token: token).json
+            #expect(blocked?["decision"]?.stringValue == "block")
+            #expect(try await Self.decide(client, Self.body("$cw", "to the moon"), token: token).json?["decision"]?.stringValue == "warn")
+            #expect(try await Self.decide(client, Self.body("$cr", "falcon plan"), token: token).json?["decision"]?.stringValue == "redact")
+            let officer = try #require(try await Session.signIn(client, user: "officer")).headers(csrf: false, json: false)
+            let search = try await client.execute(uri: "/search?q=whatsapp", method: .get, headers: officer)
+            #expect(search.status == .ok)
+            #expect(search.text.contains(#"<span class="tag gateway">blocked by gateway</span>"#), "\(search.text)")
+            #expect(!search.text.contains("<img src=x"))
+            let record = try #require(blocked?["record"]?.stringValue.flatMap { Int64($0) })
+            let conversation = try #require(try await fixture.archive.message(id: record)?.conversationID)
+            let transcript = try await client.execute(uri: "/conversations/\(conversation)", method: .get, headers: officer)
+            #expect(transcript.status == .ok)
+            for badge in ["blocked by gateway", "sender warned by gateway", "redacted by gateway"] {
+                #expect(transcript.text.contains(badge), "\(badge)")
+            }
+            #expect(transcript.text.contains("off-channel · open · block"))
+            #expect(!transcript.text.contains("<img src=x"))
+            #expect(transcript.text.contains("&lt;img src=x"))
+            let queue = try await client.execute(uri: "/alerts", method: .get, headers: officer)
+            #expect(queue.status == .ok)
+            #expect(queue.text.contains(#"off-channel <span class="tag gateway">blocked by gateway</span>"#), "\(queue.text)")
+            #expect(queue.text.contains(#"hype <span class="tag gateway">sender warned by gateway</span>"#))
+            #expect(queue.text.contains(#"codename <span class="tag gateway">redacted by gateway</span>"#))
+        }
     }
 
     @Test func importsCannotForgeGatewayRecords() async throws {
