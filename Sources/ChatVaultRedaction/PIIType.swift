@@ -18,7 +18,21 @@ public enum PIIType: String, Sendable, Hashable, CaseIterable, Codable {
     public var key: String { rawValue.lowercased() }
 
     /// The rule id recorded with each redaction: `pii.credit_card`.
-    public var ruleID: String { "pii." + key }
+    public var ruleID: String {
+        // Literals: asked for every find, so not built each time.
+        switch self {
+        case .creditCard: "pii.credit_card"
+        case .usSSN: "pii.us_ssn"
+        case .iban: "pii.iban"
+        case .bankAccount: "pii.bank_account"
+        case .phoneNumber: "pii.phone_number"
+        case .emailAddress: "pii.email_address"
+        case .dateOfBirth: "pii.date_of_birth"
+        case .passport: "pii.passport"
+        case .ipAddress: "pii.ip_address"
+        case .person: "pii.person"
+        }
+    }
 
     /// The type for a policy-file name, accepting `credit_card` and `CREDIT_CARD`.
     public init?(key: String) {

@@ -15,31 +15,54 @@ extension Redactor {
         // time was a tenth of the whole stage.
         var output: [UInt8] = []
         output.reserveCapacity(text.original.count + 32)
-        func append(_ scalars: some Sequence<Unicode.Scalar>) {
-            for scalar in scalars { UTF8.encode(scalar) { output.append($0) } }
-        }
         var written = 0
         var cursor = 0
         var redactions: [Redaction] = []
+        redactions.reserveCapacity(detections.count)
         for (detection, op) in zip(detections, operators) {
-            append(text.original[cursor..<detection.start])
+            Self.appendUTF8(text.original[cursor..<detection.start], to: &output)
             written += detection.start - cursor
-            let replacement = self.replacement(for: detection, operator: op, in: text)
-            append(replacement)
-            redactions.append(
-                Redaction(rule: detection.rule, type: detection.type, start: written, end: written + replacement.count, operation: op.operation))
-            written += replacement.count
+            let length: Int
+            if case .replace(nil) = op {
+                // The usual label, written without building it as a string first.
+                length = Self.appendLabel(type: detection.type, to: &output)
+            } else {
+                let replacement = self.replacement(for: detection, operator: op, in: text)
+                Self.appendUTF8(replacement[...], to: &output)
+                length = replacement.count
+            }
+            redactions.append(Redaction(rule: detection.rule, type: detection.type, start: written, end: written + length, operation: op.operation))
+            written += length
             cursor = detection.end
         }
-        append(text.original[cursor...])
+        Self.appendUTF8(text.original[cursor...], to: &output)
         return RedactionOutcome(text: String(decoding: output, as: UTF8.self), redactions: redactions, originalSpans: spans, dropMessage: false)
+    }
+
+    private static func appendUTF8(_ scalars: ArraySlice<Unicode.Scalar>, to output: inout [UInt8]) {
+        for scalar in scalars {
+            let value = scalar.value
+            if value < 0x80 {
+                output.append(UInt8(truncatingIfNeeded: value))
+            } else {
+                UTF8.encode(scalar) { output.append($0) }
+            }
+        }
+    }
+
+    /// Appends `[REDACTED:TYPE]`; returns its length in scalars.
+    private static func appendLabel(type: String, to output: inout [UInt8]) -> Int {
+        output.append(contentsOf: "[REDACTED:".utf8)
+        output.append(contentsOf: type.utf8)
+        output.append(UInt8(ascii: "]"))
+        return 11 + type.unicodeScalars.count
     }
 
     private func `operator`(for detection: Detection, recognizers: [PIIType: RecognizerSetting], lists: [RecognizerSetting]) -> RedactionOperator {
         if detection.list >= 0 {
             return lists[detection.list].operator
         }
-        if let type = PIIType(rawValue: detection.type) {
+        if let type = detection.pii ?? PIIType(rawValue: detection.type) {
             return recognizers[type]?.operator ?? .replace()
         }
         return .replace()

@@ -73,25 +73,26 @@ public struct Redactor: Sendable {
     /// What the enabled recognizers find, in no particular order.
     ///
     /// Each recognizer runs only when the message holds the characters its values need
-    /// (a digit, `@`, `:`, a capital): a decision made for speed, as most chat lines hold
-    /// no number and no address.
+    /// (a digit, `@`, `:`, a capital), and as many digits as its shortest value has (a card
+    /// thirteen, an SSN nine, a phone number seven): a decision made for speed, as most
+    /// chat lines hold no number and no address, or only a time or a price.
     private func recognize(in text: ScannedText, settings: EffectiveSettings, into found: inout [Detection]) {
         let window = policy.cueWindow
         func on(_ type: PIIType) -> Bool { settings.isOn(type) }
         // Same order as always: merging keeps the first of two equally sure finds.
-        let digits = text.hasDigit
+        let digits = text.digitCount
         if on(.emailAddress) { EmailRecognizer.scan(text, into: &found) }
-        if digits, on(.creditCard) { CardRecognizer.scan(text, into: &found) }
-        if digits, on(.iban) { IBANRecognizer.scan(text, into: &found) }
-        if digits, on(.usSSN) { SSNRecognizer.scan(text, cueWindow: window, into: &found) }
-        if digits, on(.phoneNumber) { PhoneRecognizer.scan(text, cueWindow: window, into: &found) }
-        if digits || text.hasColon, on(.ipAddress) { IPAddressRecognizer.scan(text, cueWindow: window, into: &found) }
-        if digits, on(.dateOfBirth) { DateOfBirthRecognizer.scan(text, cueWindow: window, into: &found) }
-        if digits, on(.passport) {
-            PassportRecognizer.scan(text, cueWindow: window, into: &found)
-            NationalIDRecognizer.scan(text, cueWindow: window, into: &found)
+        if digits >= 13, on(.creditCard) { CardRecognizer.scan(text, into: &found) }
+        if digits >= 2, on(.iban) { IBANRecognizer.scan(text, into: &found) }
+        if digits >= 9, on(.usSSN) { SSNRecognizer.scan(text, cueWindow: window, into: &found) }
+        if digits >= 7, on(.phoneNumber) { PhoneRecognizer.scan(text, cueWindow: window, into: &found) }
+        if digits >= 4 && text.dotCount >= 3 || text.colonCount >= 2, on(.ipAddress) {
+            IPAddressRecognizer.scan(text, cueWindow: window, into: &found)
         }
-        if digits, on(.bankAccount) { BankAccountRecognizer.scan(text, cueWindow: window, into: &found) }
+        if digits >= 3, on(.dateOfBirth) { DateOfBirthRecognizer.scan(text, cueWindow: window, into: &found) }
+        if digits > 0, on(.passport) { PassportRecognizer.scan(text, cueWindow: window, into: &found) }
+        if digits >= 6, on(.passport) { NationalIDRecognizer.scan(text, cueWindow: window, into: &found) }
+        if digits >= 6, on(.bankAccount) { BankAccountRecognizer.scan(text, cueWindow: window, into: &found) }
         if on(.person) { PersonRecognizer.scan(text, known: policy.redactKnownPeople ? nil : knownPeople, into: &found) }
     }
 

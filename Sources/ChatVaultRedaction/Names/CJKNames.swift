@@ -27,7 +27,7 @@ enum CJKNames {
                 words.kind(index).contains(.surname), let given = givenName(in: tokens[index + 1], text: text, words: words)
             {
                 detections.append(
-                    Detection(start: token.start, end: given, type: PIIType.person.rawValue, rule: PIIType.person.ruleID, strength: Detection.cue))
+                    Detection(start: token.start, end: given, pii: .person, strength: Detection.cue))
                 continue
             }
             var offset = token.start
@@ -40,7 +40,7 @@ enum CJKNames {
                     if standsAlone || marked {
                         detections.append(
                             Detection(
-                                start: offset, end: offset + length, type: PIIType.person.rawValue, rule: PIIType.person.ruleID,
+                                start: offset, end: offset + length, pii: .person,
                                 strength: Detection.cue))
                         offset += length
                         continue

@@ -28,7 +28,7 @@ enum BankAccountRecognizer {
                 // Right after its cue (`numéro de compte 9132515253`) an account number beats a
                 // phone or SSN reading that rests on a vaguer cue.
                 Detection(
-                    start: token.start, end: end, type: PIIType.bankAccount.rawValue, rule: PIIType.bankAccount.ruleID,
+                    start: token.start, end: end, pii: .bankAccount,
                     strength: distance == 0 ? Detection.cue + 1 : Detection.cue)
             )
         }

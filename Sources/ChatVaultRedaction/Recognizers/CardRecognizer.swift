@@ -26,8 +26,7 @@ enum CardRecognizer {
                 if let last = card(in: run, from: first, text: text) {
                     detections.append(
                         Detection(
-                            start: run.groups[first].start, end: run.groups[last].end, type: PIIType.creditCard.rawValue,
-                            rule: PIIType.creditCard.ruleID, strength: Detection.checksum))
+                            start: run.groups[first].start, end: run.groups[last].end, pii: .creditCard, strength: Detection.checksum))
                     first = last + 1
                 } else {
                     first += 1

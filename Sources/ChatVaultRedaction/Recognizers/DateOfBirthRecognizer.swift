@@ -37,7 +37,7 @@ enum DateOfBirthRecognizer {
                 continue
             }
             detections.append(
-                Detection(start: token.start, end: end, type: PIIType.dateOfBirth.rawValue, rule: PIIType.dateOfBirth.ruleID, strength: strength))
+                Detection(start: token.start, end: end, pii: .dateOfBirth, strength: strength))
         }
     }
 

@@ -50,7 +50,7 @@ enum EmailRecognizer {
                 continue
             }
             detections.append(
-                Detection(start: start, end: end, type: PIIType.emailAddress.rawValue, rule: PIIType.emailAddress.ruleID, strength: Detection.format))
+                Detection(start: start, end: end, pii: .emailAddress, strength: Detection.format))
         }
     }
 
@@ -109,7 +109,7 @@ enum EmailRecognizer {
             guard scalars[lastDot + 1..<end].allSatisfy({ ScannedText.isAlnum($0) && !ScannedText.isDigit($0) }) else { continue }
             detections.append(
                 Detection(
-                    start: start, end: end, type: PIIType.emailAddress.rawValue, rule: PIIType.emailAddress.ruleID, strength: Detection.checksum))
+                    start: start, end: end, pii: .emailAddress, strength: Detection.checksum))
         }
     }
 

@@ -34,7 +34,7 @@ enum IBANRecognizer {
             }
             guard characters.count == length, !text.isAlnum(at: lastEnd), isValid(characters) else { continue }
             detections.append(
-                Detection(start: index, end: lastEnd, type: PIIType.iban.rawValue, rule: PIIType.iban.ruleID, strength: Detection.checksum))
+                Detection(start: index, end: lastEnd, pii: .iban, strength: Detection.checksum))
             index = lastEnd - 1
         }
     }

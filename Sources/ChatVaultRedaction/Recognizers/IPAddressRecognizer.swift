@@ -13,8 +13,9 @@ enum IPAddressRecognizer {
     ])
 
     static func scan(_ text: ScannedText, cueWindow: Int, into detections: inout [Detection]) {
-        if text.hasDigit { scanV4(text, cueWindow: cueWindow, into: &detections) }
-        if text.hasColon { scanV6(text, into: &detections) }
+        // Four numbers and three dots, or two colons at least.
+        if text.digitCount >= 4, text.dotCount >= 3 { scanV4(text, cueWindow: cueWindow, into: &detections) }
+        if text.colonCount >= 2 { scanV6(text, into: &detections) }
     }
 
     private static func scanV4(_ text: ScannedText, cueWindow: Int, into detections: inout [Detection]) {
@@ -34,7 +35,7 @@ enum IPAddressRecognizer {
             }
             detections.append(
                 Detection(
-                    start: run.start, end: run.end, type: PIIType.ipAddress.rawValue, rule: PIIType.ipAddress.ruleID, strength: Detection.format))
+                    start: run.start, end: run.end, pii: .ipAddress, strength: Detection.format))
         }
     }
 
@@ -58,7 +59,7 @@ enum IPAddressRecognizer {
             if !text.isAlnum(at: end), scalars[index..<trimmed].count(where: { $0 == ":" }) >= 2, isIPv6(Array(scalars[index..<trimmed])) {
                 detections.append(
                     Detection(
-                        start: index, end: trimmed, type: PIIType.ipAddress.rawValue, rule: PIIType.ipAddress.ruleID, strength: Detection.format))
+                        start: index, end: trimmed, pii: .ipAddress, strength: Detection.format))
             }
             index = max(end, index + 1)
         }

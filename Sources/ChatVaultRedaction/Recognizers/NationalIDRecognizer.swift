@@ -32,7 +32,7 @@ enum NationalIDRecognizer {
             }
             guard let end, text.isNumberEnd(end) || text.isScalar(end, in: ".,") else { continue }
             detections.append(
-                Detection(start: token.start, end: end, type: PIIType.passport.rawValue, rule: PIIType.passport.ruleID, strength: Detection.format))
+                Detection(start: token.start, end: end, pii: .passport, strength: Detection.format))
         }
     }
 

@@ -46,7 +46,7 @@ enum PassportRecognizer {
             }
             detections.append(
                 Detection(
-                    start: start, end: text.tokens[last].end, type: PIIType.passport.rawValue, rule: PIIType.passport.ruleID,
+                    start: start, end: text.tokens[last].end, pii: .passport,
                     strength: strength))
         }
     }

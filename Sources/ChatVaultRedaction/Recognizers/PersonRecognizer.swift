@@ -200,7 +200,7 @@ enum PersonRecognizer {
 
     private static func detection(_ first: Int, _ end: Int, in text: ScannedText) -> Detection {
         Detection(
-            start: text.tokens[first].start, end: text.tokens[end - 1].end, type: PIIType.person.rawValue, rule: PIIType.person.ruleID,
+            start: text.tokens[first].start, end: text.tokens[end - 1].end, pii: .person,
             strength: Detection.cue)
     }
 

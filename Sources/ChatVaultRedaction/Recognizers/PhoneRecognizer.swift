@@ -36,6 +36,8 @@ enum PhoneRecognizer {
                 continue
             }
             index = shape.end
+            // Every phone number has seven digits at least: a time or a price is no candidate.
+            guard shape.groups.reduce(0, +) >= 7 else { continue }
             // The whole shape first; then the shape cut before its last groups, as when a
             // phone number runs into a date or another number (`+49 176 49052857 - 2025`).
             var accepted: (shape: Shape, strength: Int)?
@@ -56,7 +58,7 @@ enum PhoneRecognizer {
             index = end
             detections.append(
                 Detection(
-                    start: accepted.shape.start, end: end, type: PIIType.phoneNumber.rawValue, rule: PIIType.phoneNumber.ruleID,
+                    start: accepted.shape.start, end: end, pii: .phoneNumber,
                     strength: accepted.strength))
         }
     }
@@ -65,10 +67,11 @@ enum PhoneRecognizer {
     /// a phone cue (before it with no other number between, or just after it).
     private static func strength(of shape: Shape, in text: ScannedText, cueWindow: Int) -> Int? {
         // With a `00` prefix a formatted number is less sure: account numbers start with zeros too.
-        if isFormatted(shape, in: text), shape.leadingZeros == 0 || shape.groups.count >= 2 {
+        let digits = text.scalars[shape.start..<shape.end].filter(ScannedText.isDigit).dropFirst(shape.leadingZeros).map { Int($0.value) - 0x30 }
+        if isFormatted(shape, digits: digits), shape.leadingZeros == 0 || shape.groups.count >= 2 {
             return shape.leadingZeros > 0 ? Detection.cue : Detection.format
         }
-        guard isBare(shape, in: text) else { return nil }
+        guard isBare(shape, digits: digits) else { return nil }
         if let distance = cues.distance(before: shape.start, in: text, window: cueWindow) {
             let index = text.tokenIndex(atOrAfter: shape.start)
             if !text.tokens[max(0, index - distance)..<index].contains(where: { $0.hasDigit }) {
@@ -158,8 +161,7 @@ enum PhoneRecognizer {
     }
 
     /// A number whose grouping already says "telephone".
-    private static func isFormatted(_ shape: Shape, in text: ScannedText) -> Bool {
-        let digits = text.scalars[shape.start..<shape.end].filter(ScannedText.isDigit).dropFirst(shape.leadingZeros).map { Int($0.value) - 0x30 }
+    private static func isFormatted(_ shape: Shape, digits: [Int]) -> Bool {
         let count = digits.count
         if shape.international {
             guard count >= 8, count <= 15, digits[0] != 0 else { return false }
@@ -184,8 +186,7 @@ enum PhoneRecognizer {
     }
 
     /// A plausible number in any other grouping, trusted only with a cue.
-    private static func isBare(_ shape: Shape, in text: ScannedText) -> Bool {
-        let digits = text.scalars[shape.start..<shape.end].filter(ScannedText.isDigit).dropFirst(shape.leadingZeros).map { Int($0.value) - 0x30 }
+    private static func isBare(_ shape: Shape, digits: [Int]) -> Bool {
         if shape.international { return digits.count >= 8 && digits.count <= 15 }
         let groups = shape.groups
         // A date (`12.03.2024`) or a version (`5.1.92.163`) is no phone number, whatever the cue.

@@ -48,7 +48,7 @@ enum SSNRecognizer {
                 continue
             }
             guard isValid(run.digits(in: text)) else { continue }
-            detections.append(Detection(start: run.start, end: run.end, type: PIIType.usSSN.rawValue, rule: PIIType.usSSN.ruleID, strength: strength))
+            detections.append(Detection(start: run.start, end: run.end, pii: .usSSN, strength: strength))
         }
     }
 

@@ -10,6 +10,28 @@ struct Detection: Sendable, Equatable {
     var strength: Int
     /// For a keyword find, the index of its list in the policy; -1 for a recognizer's.
     var list: Int = -1
+    /// The recognizer's type, so the operator is found without parsing `type`.
+    var pii: PIIType?
+
+    init(start: Int, end: Int, type: String, rule: String, strength: Int, list: Int = -1) {
+        self.start = start
+        self.end = end
+        self.type = type
+        self.rule = rule
+        self.strength = strength
+        self.list = list
+        self.pii = nil
+    }
+
+    /// A recognizer's find, typed and ruled by its type.
+    init(start: Int, end: Int, pii: PIIType, strength: Int) {
+        self.start = start
+        self.end = end
+        self.type = pii.rawValue
+        self.rule = pii.ruleID
+        self.strength = strength
+        self.pii = pii
+    }
 
     static let checksum = 3
     static let format = 2

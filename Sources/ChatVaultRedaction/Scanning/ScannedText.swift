@@ -33,27 +33,135 @@ struct ScannedText {
     let hasAt: Bool
     let hasColon: Bool
     let hasUppercase: Bool
+    /// How many digits, full stops and colons the view holds: recognizers whose values
+    /// need more of them than a message has (a card thirteen digits, an IPv4 address three
+    /// dots) are skipped.
+    let digitCount: Int
+    let dotCount: Int
+    let colonCount: Int
 
     init(_ text: String) {
         var text = text
-        // Most messages are ASCII: one byte is one scalar, so skip the UTF-8 decoder.
-        let ascii = text.withUTF8 { bytes -> [Unicode.Scalar]? in
-            bytes.contains { $0 >= 0x80 } ? nil : bytes.map { Unicode.Scalar($0) }
+        // Most messages are ASCII: one byte is one scalar, the view is the text as written
+        // and a word's folded form is its bytes in lower case, so one pass over the bytes
+        // does it all.
+        if let ascii = text.withUTF8({ Self.ascii($0) }) {
+            self = ascii
+        } else {
+            self.init(scalars: Array(text.unicodeScalars))
         }
-        self.init(scalars: ascii ?? Array(text.unicodeScalars))
+    }
+
+    private init(
+        original: [Unicode.Scalar], folding: TextFolding.Folded?, tokens: [Token], hasAt: Bool, hasColon: Bool, hasUppercase: Bool,
+        digitCount: Int, dotCount: Int, colonCount: Int
+    ) {
+        self.original = original
+        self.folding = folding
+        self.scalars = folding?.scalars ?? original
+        self.tokens = tokens
+        self.hasDigit = digitCount > 0
+        self.hasAt = hasAt
+        self.hasColon = hasColon
+        self.hasUppercase = hasUppercase
+        self.digitCount = digitCount
+        self.dotCount = dotCount
+        self.colonCount = colonCount
+    }
+
+    /// The scanned form of an all-ASCII message, or nil when a byte is not ASCII.
+    private static func ascii(_ bytes: UnsafeBufferPointer<UInt8>) -> ScannedText? {
+        let count = bytes.count
+        var isASCII = true
+        let scalars = [Unicode.Scalar](unsafeUninitializedCapacity: count) { buffer, initialized in
+            for index in 0..<count {
+                let byte = bytes[index]
+                if byte >= 0x80 {
+                    isASCII = false
+                    break
+                }
+                buffer[index] = Unicode.Scalar(byte)
+            }
+            initialized = isASCII ? count : 0
+        }
+        guard isASCII else { return nil }
+        var tokens: [Token] = []
+        tokens.reserveCapacity(count / 4)
+        var hasAt = false
+        var hasUppercase = false
+        var digitCount = 0
+        var dotCount = 0
+        var colonCount = 0
+        let classes = asciiClasses
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(count, 1)) { lowered in
+            var index = 0
+            while index < count {
+                let byte = bytes[index]
+                let kind = classes[Int(byte)]
+                guard kind != 0 else {
+                    if byte == 0x40 {
+                        hasAt = true
+                    } else if byte == 0x3A {
+                        colonCount += 1
+                    } else if byte == 0x2E {
+                        dotCount += 1
+                    }
+                    index += 1
+                    continue
+                }
+                let start = index
+                var tokenHasDigit = false
+                var tokenHasLetter = false
+                while index < count {
+                    let byte = bytes[index]
+                    let kind = classes[Int(byte)]
+                    if kind == 0 { break }
+                    if kind == 1 {
+                        tokenHasDigit = true
+                        digitCount += 1
+                        lowered[index] = byte
+                    } else if kind == 2 {
+                        tokenHasLetter = true
+                        hasUppercase = true
+                        lowered[index] = byte | 0x20
+                    } else {
+                        tokenHasLetter = true
+                        lowered[index] = byte
+                    }
+                    index += 1
+                }
+                let folded = UnsafeBufferPointer(rebasing: lowered[start..<index])
+                tokens.append(
+                    Token(
+                        start: start, end: index, folded: String(decoding: folded, as: UTF8.self), hasDigit: tokenHasDigit,
+                        hasLetter: tokenHasLetter, sketch: WordSketch.of(folded)))
+            }
+        }
+        return ScannedText(
+            original: scalars, folding: nil, tokens: tokens, hasAt: hasAt, hasColon: colonCount > 0, hasUppercase: hasUppercase,
+            digitCount: digitCount, dotCount: dotCount, colonCount: colonCount)
+    }
+
+    /// Per ASCII byte: 0 not part of a word, 1 a digit, 2 a capital, 3 a small letter.
+    private static let asciiClasses: [UInt8] = (0..<256).map { byte in
+        switch byte {
+        case 0x30...0x39: 1
+        case 0x41...0x5A: 2
+        case 0x61...0x7A: 3
+        default: 0
+        }
     }
 
     init(scalars original: [Unicode.Scalar]) {
-        self.original = original
         let folding = TextFolding.visibleView(of: original)
-        self.folding = folding
         let scalars = folding?.scalars ?? original
-        self.scalars = scalars
         var tokens: [Token] = []
-        var hasDigit = false
         var hasAt = false
         var hasColon = false
         var hasUppercase = false
+        var digitCount = 0
+        var dotCount = 0
+        var colonCount = 0
         // One buffer for every ASCII token's folded bytes: no allocation per word.
         var ascii: [UInt8] = []
         ascii.reserveCapacity(32)
@@ -66,6 +174,9 @@ struct ScannedText {
                     hasAt = true
                 } else if scalar == ":" {
                     hasColon = true
+                    colonCount += 1
+                } else if scalar == "." {
+                    dotCount += 1
                 } else if scalar.value >= 0x80, scalar.properties.isUppercase {
                     hasUppercase = true
                 }
@@ -81,7 +192,12 @@ struct ScannedText {
                 let scalar = scalars[index]
                 let v = scalar.value
                 if v < 0x80 {
-                    if Self.isDigit(scalar) { tokenHasDigit = true } else { tokenHasLetter = true }
+                    if Self.isDigit(scalar) {
+                        tokenHasDigit = true
+                        digitCount += 1
+                    } else {
+                        tokenHasLetter = true
+                    }
                     let isUpper = v >= 0x41 && v <= 0x5A
                     if isUpper { hasUppercase = true }
                     let lower = UInt8(isUpper ? v + 32 : v)
@@ -94,16 +210,13 @@ struct ScannedText {
                 }
                 index += 1
             }
-            hasDigit = hasDigit || tokenHasDigit
             let text = folded.map(String.init) ?? String(decoding: ascii, as: UTF8.self)
             let sketch = folded == nil ? WordSketch.of(ascii) : WordSketch.of(text.utf8)
             tokens.append(Token(start: start, end: index, folded: text, hasDigit: tokenHasDigit, hasLetter: tokenHasLetter, sketch: sketch))
         }
-        self.tokens = tokens
-        self.hasDigit = hasDigit
-        self.hasAt = hasAt
-        self.hasColon = hasColon
-        self.hasUppercase = hasUppercase
+        self.init(
+            original: original, folding: folding, tokens: tokens, hasAt: hasAt, hasColon: hasColon, hasUppercase: hasUppercase,
+            digitCount: digitCount, dotCount: dotCount, colonCount: colonCount)
     }
 
     var count: Int { scalars.count }
