@@ -294,7 +294,27 @@ class ChatVaultGateway:
         if await self._api.check_user_exists(self._bot) is None:
             await self._api.register_user(self._config.notice_user, "ChatVault")
             logger.info("chatvault_synapse: registered the notice user %s", self._bot)
+        await self._lift_rate_limits()
         self._bot_ready = True
+
+    async def _lift_rate_limits(self) -> None:
+        """The notice user joins every room: Synapse's join rate limit (10 at once by default) must
+        not leave rooms without their notice. The module API has no call for the per-user override
+        (a rate-limit module callback does not reach joins), so this sets what the admin API
+        `POST /_synapse/admin/v1/users/<notice user>/override_ratelimit` sets."""
+        store = getattr(self._api, "_store", None)
+        setter = getattr(store, "set_ratelimit_for_user", None)
+        try:
+            if setter is None:
+                raise AttributeError("this Synapse has no set_ratelimit_for_user")
+            await setter(self._bot, 0, 0)
+        except Exception as error:
+            logger.warning(
+                "chatvault_synapse: cannot lift rate limits for %s (%s); use the admin API "
+                "override_ratelimit with messages_per_second 0 for it",
+                self._bot,
+                error,
+            )
 
 
 def _members(state: Mapping[tuple[str, str], Any]) -> list[str]:
