@@ -51,20 +51,15 @@ actor DecisionQueue {
             let batch = Array(queued.prefix(maxBatch))
             pending[key] = Array(queued.dropFirst(batch.count))
             do {
-                let stored = try await ingestor.decide(
-                    batch.map(\.message), source: key, deliveredBy: key,
-                    finishing: { evaluated in
-                        for index in evaluated.indices where evaluated[index].alerts.contains(where: { $0.action == .block }) {
-                            evaluated[index].message.message.kind = .blocked
-                        }
-                    })
-                let duplicates = Set(stored.receipt.duplicatePositions)
-                var ids = stored.receipt.storedIDs.makeIterator()
-                for (index, waiting) in batch.enumerated() {
-                    let evaluated = stored.messages[index]
-                    let record = duplicates.contains(index) ? nil : ids.next()
-                    waiting.continuation.resume(
-                        returning: Settled(message: evaluated.message.message, alerts: record == nil ? [] : evaluated.alerts, record: record))
+                try await store(batch, key: key)
+            } catch  where batch.count > 1 {
+                // One message must not fail the others it happened to share a batch with.
+                for waiting in batch {
+                    do {
+                        try await store([waiting], key: key)
+                    } catch {
+                        waiting.continuation.resume(throwing: error)
+                    }
                 }
             } catch {
                 for waiting in batch { waiting.continuation.resume(throwing: error) }
@@ -72,5 +67,24 @@ actor DecisionQueue {
         }
         pending[key] = nil
         running.remove(key)
+    }
+
+    /// Stores `batch` and answers each waiting request; throws before answering any.
+    private func store(_ batch: [Waiting], key: String) async throws {
+        let stored = try await ingestor.decide(
+            batch.map(\.message), source: key, deliveredBy: key,
+            finishing: { evaluated in
+                for index in evaluated.indices where evaluated[index].alerts.contains(where: { $0.action == .block }) {
+                    evaluated[index].message.message.kind = .blocked
+                }
+            })
+        let duplicates = Set(stored.receipt.duplicatePositions)
+        var ids = stored.receipt.storedIDs.makeIterator()
+        for (index, waiting) in batch.enumerated() {
+            let evaluated = stored.messages[index]
+            let record = duplicates.contains(index) ? nil : ids.next()
+            waiting.continuation.resume(
+                returning: Settled(message: evaluated.message.message, alerts: record == nil ? [] : evaluated.alerts, record: record))
+        }
     }
 }

@@ -12,7 +12,9 @@ struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "chatvault-bench",
         abstract: "ChatVault's benchmarks, each against a baseline measured in the same run.",
-        subcommands: [ArchiveBench.self, RedactionBench.self, ImporterBench.self, ExportBench.self, PolicyBench.self, IngestBench.self],
+        subcommands: [
+            ArchiveBench.self, RedactionBench.self, ImporterBench.self, ExportBench.self, PolicyBench.self, IngestBench.self, GatewayBench.self,
+        ],
         defaultSubcommand: ArchiveBench.self)
 }
 

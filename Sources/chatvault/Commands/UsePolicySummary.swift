@@ -11,6 +11,7 @@ struct UsePolicySummary {
         for rule in policy.rules {
             let query = rule.query.map { " match \($0)" } ?? ""
             out.append("  \(Terminal.safe(rule.name)) [\(rule.severity.rawValue), \(rule.action.rawValue)]\(Terminal.safe(query))")
+            if let tip = rule.senderTip { out.append("    tip: \(Terminal.safe(tip))\(rule.tip == nil ? " (default)" : "")") }
         }
         for wall in policy.walls { out.append("  wall \(Terminal.safe(wall.name)): \(wall.first) | \(wall.second) [\(wall.severity.rawValue)]") }
         if !policy.approvedContacts.isEmpty {
@@ -32,6 +33,7 @@ struct UsePolicySummary {
                         .object([
                             ("name", .string(rule.name)), ("severity", .string(rule.severity.rawValue)), ("action", .string(rule.action.rawValue)),
                             ("match", rule.query.map { .string($0.description) } ?? .null),
+                            ("tip", rule.senderTip.map(JSONValue.string) ?? .null),
                         ])
                     })
             ),
