@@ -375,7 +375,7 @@ if is_muc then
 			platform = platform;
 			conversation = room.jid;
 			conversation_kind = "channel";
-			conversation_name = room:get_name() or room.jid;
+			conversation_name = room:get_name();
 			id = archive_id(nick or sender, stanza);
 			sender = { id = sender; name = nick };
 			sent_at = now();

@@ -48,7 +48,7 @@ if [ ! -f "$D/certs/localhost.crt" ]; then
   cp "$D/certs/localhost.crt" "$D/certs/conference.localhost.crt"
   cp "$D/certs/localhost.key" "$D/certs/conference.localhost.key"
 fi
-: >"$D/log/prosody.log"
+[ -f "$D/log/prosody.log" ] && mv -f "$D/log/prosody.log" "$D/log/prosody.log.1"
 : >"$D/log/prosody.err"
 chown -R prosody:prosody "$D"
 chmod 640 "$D/certs/"*.key
@@ -61,7 +61,12 @@ rm -f "$D/run/prosody.pid" "$D/run/launcher.pid"
     fd=${fd##*/}
     [ "$fd" -gt 2 ] && eval "exec $fd>&-"
   done
-  exec runuser -u prosody -- prosody -F --config "$CFG" </dev/null >>"$D/log/stdout.log" 2>&1
+  # A test runner's children may inherit SIGTERM blocked or ignored; prosody must stop on it.
+  exec python3 -c 'import os, signal, sys
+signal.pthread_sigmask(signal.SIG_SETMASK, [])
+for number in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+    signal.signal(number, signal.SIG_DFL)
+os.execvp(sys.argv[1], sys.argv[1:])' runuser -u prosody -- prosody -F --config "$CFG" </dev/null >>"$D/log/stdout.log" 2>&1
 ) &
 echo $! >"$D/run/launcher.pid"
 if ! wait_port "$PORT" 20 "$(cat "$D/run/launcher.pid")"; then
@@ -71,7 +76,7 @@ fi
 # mod_chatvault refuses to load on a bad configuration; the server then runs unpoliced.
 sleep 0.3
 if grep -q "mod_chatvault" "$D/log/prosody.err" 2>/dev/null; then
-  tail -5 "$D/log/prosody.err" >&2
+  grep -m 3 "mod_chatvault" "$D/log/prosody.err" >&2
   bash "$PEERS_HOME/stop_prosody_gateway.sh" >/dev/null
   die "mod_chatvault did not load"
 fi
