@@ -46,6 +46,23 @@ import Testing
         #expect(try await vault.openArchive().alerts(state: nil, rule: "personal-use", limit: 10).count == 1)
     }
 
+    @Test func anArchivedIDReusedForOtherContentIsPolicedAsANewMessage() async throws {
+        let (vault, root) = try vault()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let archive = try vault.openArchive()
+        let ingestor = try Ingestor.forVault(vault, archive: archive, actor: "t")
+        _ = try await ingestor.ingest([Self.personal("m1", minute: 0), Self.personal("m2", minute: 1)], source: "t")
+        // The same id and content again is a duplicate: nothing counted.
+        let retried = try await ingestor.ingest([Self.personal("m2", minute: 1)], source: "t")
+        #expect(retried.duplicates == 1 && retried.alerts == 0)
+        // The same id with other text is another message (stored under a derived id): it is the third.
+        var reused = Self.personal("m2", minute: 1)
+        reused.message.text = "football again, under an old id"
+        let report = try await ingestor.ingest([reused], source: "t")
+        #expect(report.stored == 1 && report.alerts == 1)
+        #expect(try await archive.alerts(state: nil, rule: "personal-use", limit: 10).count == 1)
+    }
+
     @Test func aBatchEvaluatedOnStaleStateIsEvaluatedAgain() async throws {
         let (vault, root) = try vault()
         defer { try? FileManager.default.removeItem(at: root) }
