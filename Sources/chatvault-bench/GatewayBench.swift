@@ -5,9 +5,10 @@ import ChatVaultServer
 import Foundation
 import Hummingbird
 import Logging
+import Synchronization
 
-#if canImport(FoundationNetworking)
-    import FoundationNetworking
+#if canImport(Glibc)
+    import Glibc
 #endif
 
 /// `chatvault-bench gateway`: `POST /api/v1/decide` from concurrent clients on loopback —
@@ -77,27 +78,22 @@ struct GatewayBench: AsyncParsableCommand {
         print("gateway: \(clients) clients × \(messages) requests per phase on loopback, client and server in this process")
 
         let counts = DecisionCounts()
-        let ping = try await phase("ping round trip (baseline)") { _, _ in
-            try await Self.request(port: self.port, path: "/api/v1/gateway/ping", token: gateway, body: nil)
+        let ping = try await phase("ping round trip (baseline)", token: gateway) { client, _, _ in
+            try Self.expectOK(client.send("GET", "/api/v1/gateway/ping"))
         }
-        let ingested = try await phase("ingest, one message a request (baseline)") { c, i in
-            try await Self.request(
-                port: self.port, path: "/api/v1/ingest", token: ingest, body: "[" + Self.message(phase: "i", client: c, index: i) + "]")
+        let ingested = try await phase("ingest, one message a request (baseline)", token: ingest) { client, c, i in
+            try Self.expectOK(client.send("POST", "/api/v1/ingest", body: "[" + Self.message(phase: "i", client: c, index: i) + "]"))
         }
-        let flat = try await phase("decide, flat out") { c, i in
-            let answer = try await Self.request(
-                port: self.port, path: "/api/v1/decide", token: gateway, body: Self.message(phase: "d", client: c, index: i))
-            await counts.add(answer)
+        let flat = try await phase("decide, flat out", token: gateway) { client, c, i in
+            counts.add(try Self.expectOK(client.send("POST", "/api/v1/decide", body: Self.message(phase: "d", client: c, index: i))))
         }
-        let paced = try await phase("decide, paced at \(rate)/s", pacing: Double(clients) / Double(rate)) { c, i in
-            let answer = try await Self.request(
-                port: self.port, path: "/api/v1/decide", token: gateway, body: Self.message(phase: "p", client: c, index: i))
-            await counts.add(answer)
+        let paced = try await phase("decide, paced at \(rate)/s", token: gateway, pacing: Double(clients) / Double(rate)) { client, c, i in
+            counts.add(try Self.expectOK(client.send("POST", "/api/v1/decide", body: Self.message(phase: "p", client: c, index: i))))
         }
         let stored = try await vault.openArchive().statistics().messages
         let expected = 3 * clients * messages
         guard stored == expected else { throw ValidationError("stored \(stored) messages, expected \(expected)") }
-        print("decisions: \(await counts.summary); stored \(stored) records (ingest + decisions), none twice")
+        print("decisions: \(counts.summary); stored \(stored) records (ingest + decisions), none twice")
         print(String(format: "ratio decide / ping: %.2f× the rate, p99 %.2f×", flat.rate / ping.rate, flat.p99 / ping.p99))
         print(String(format: "ratio decide / one-message ingest: %.2f× the rate, p99 %.2f×", flat.rate / ingested.rate, flat.p99 / ingested.p99))
         print(
@@ -111,32 +107,47 @@ struct GatewayBench: AsyncParsableCommand {
         var p99: Double
     }
 
-    /// Runs `clients` concurrent loops of `messages` requests; with `pacing`, each client
-    /// starts a request every `pacing` seconds (an open loop: a late answer does not slow the schedule).
-    func phase(_ name: String, pacing: Double? = nil, _ body: @escaping @Sendable (Int, Int) async throws -> Void) async throws -> Phase {
-        let latencies = LatencyLog()
-        let (clients, messages) = (self.clients, self.messages)
-        let cost = try await Measure.run {
-            try await withThrowingTaskGroup(of: Void.self) { group in
+    /// Runs `clients` concurrent loops of `messages` requests, each on its own thread with
+    /// its own kept-alive connection; with `pacing`, each client starts a request every
+    /// `pacing` seconds (an open loop: a late answer does not move the schedule, and the
+    /// latency counts from the time the request was due).
+    func phase(
+        _ name: String, token: String, pacing: Double? = nil, _ body: @escaping @Sendable (LoopbackClient, Int, Int) throws -> Void
+    ) async throws -> Phase {
+        let (clients, messages, port) = (self.clients, self.messages, self.port)
+        let results = PhaseResults()
+        let cost = await Measure.run {
+            await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+                let group = DispatchGroup()
                 for c in 0..<clients {
-                    group.addTask {
+                    group.enter()
+                    Thread.detachNewThread {
+                        defer { group.leave() }
+                        let client = LoopbackClient(port: port, token: token)
+                        var latencies: [Double] = []
+                        latencies.reserveCapacity(messages)
                         let start = Measure.now() + (pacing ?? 0) * Double(c) / Double(clients)
-                        for i in 0..<messages {
-                            if let pacing {
-                                let due = start + pacing * Double(i)
-                                let wait = due - Measure.now()
-                                if wait > 0 { try await Task.sleep(for: .microseconds(Int(wait * 1_000_000))) }
+                        do {
+                            for i in 0..<messages {
+                                var t0 = Measure.now()
+                                if let pacing {
+                                    let due = start + pacing * Double(i)
+                                    if due > t0 { usleep(useconds_t((due - t0) * 1_000_000)) }
+                                    t0 = due
+                                }
+                                try body(client, c, i)
+                                latencies.append(Measure.now() - t0)
                             }
-                            let t0 = Measure.now()
-                            try await body(c, i)
-                            await latencies.add(Measure.now() - t0)
+                            results.add(latencies)
+                        } catch {
+                            results.fail(error)
                         }
                     }
                 }
-                try await group.waitForAll()
+                group.notify(queue: .global()) { done.resume() }
             }
         }
-        let sorted = await latencies.values.sorted()
+        let sorted = try results.sortedLatencies()
         func ms(_ q: Double) -> Double { sorted[min(sorted.count - 1, Int(Double(sorted.count) * q))] * 1000 }
         let result = Phase(rate: Double(sorted.count) / cost.wall, p50: ms(0.5), p99: ms(0.99))
         print(
@@ -144,6 +155,12 @@ struct GatewayBench: AsyncParsableCommand {
                 format: "%@ %7.0f req/s wall, %7.0f req/CPU-s, p50 %.2f ms, p99 %.2f ms", name.padding(toLength: 44, withPad: " ", startingAt: 0),
                 result.rate, Double(sorted.count) / cost.cpu, result.p50, result.p99))
         return result
+    }
+
+    @discardableResult
+    static func expectOK(_ answer: (status: Int, body: [UInt8])) throws -> [UInt8] {
+        guard answer.status == 200 else { throw ValidationError("answered \(answer.status): \(String(decoding: answer.body, as: UTF8.self))") }
+        return answer.body
     }
 
     /// A chat-like message: mostly plain, some with a card number (redact), a warn word, or
@@ -160,33 +177,31 @@ struct GatewayBench: AsyncParsableCommand {
         return
             #"{"platform":"matrix","conversation":"!room\#(client)-\#(index % 10):bank.example","id":"$\#(phase)\#(client)-\#(index)","sender":"@agent\#(client):bank.example","recipients":["@peer\#(index % 10):bank.example"],"sent_at":\#(Date().timeIntervalSince1970),"text":"\#(text)"}"#
     }
-
-    /// Sends one request and returns the body; anything but 200 is an error.
-    @discardableResult
-    static func request(port: Int, path: String, token: String, body: String?) async throws -> Data {
-        var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)")!)
-        request.setValue("Bearer " + token, forHTTPHeaderField: "Authorization")
-        if let body {
-            request.httpMethod = "POST"
-            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-            request.httpBody = Data(body.utf8)
-        }
-        let (data, response) = try await URLSession.shared.data(for: request)
-        guard (response as? HTTPURLResponse)?.statusCode == 200 else {
-            throw ValidationError("\(path) answered \((response as? HTTPURLResponse)?.statusCode ?? 0): \(String(decoding: data, as: UTF8.self))")
-        }
-        return data
-    }
 }
 
-/// How many decisions of each kind the run received.
-actor DecisionCounts {
-    private var counts: [String: Int] = [:]
+/// How many decisions of each kind the run received (from the client threads).
+final class DecisionCounts: Sendable {
+    private let counts = Mutex<[String: Int]>([:])
 
-    func add(_ answer: Data) {
+    func add(_ answer: [UInt8]) {
         let decision = (try? JSONParser().parse(String(decoding: answer, as: UTF8.self)))?["decision"]?.stringValue ?? "?"
-        counts[decision, default: 0] += 1
+        counts.withLock { $0[decision, default: 0] += 1 }
     }
 
-    var summary: String { counts.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ") }
+    var summary: String { counts.withLock { $0 }.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ") }
+}
+
+/// The latencies of a phase's client threads, or the first error one of them met.
+final class PhaseResults: Sendable {
+    private let state = Mutex<(latencies: [Double], error: (any Error)?)>(([], nil))
+
+    func add(_ latencies: [Double]) { state.withLock { $0.latencies += latencies } }
+
+    func fail(_ error: any Error) { state.withLock { $0.error = $0.error ?? error } }
+
+    func sortedLatencies() throws -> [Double] {
+        let (latencies, error) = state.withLock { $0 }
+        if let error { throw error }
+        return latencies.sorted()
+    }
 }

@@ -1,6 +1,10 @@
 import Crypto
 import Foundation
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// Wall-clock and CPU time of a piece of work.
 enum Measure {
     struct Cost {
