@@ -155,6 +155,24 @@ public enum TextFolding {
 
     @usableFromInline
     static func nonASCIIWordPieces(_ scalar: Unicode.Scalar) -> [UInt32] {
+        let v = scalar.value
+        // Latin, Greek, Cyrillic, Hebrew and Arabic letters are answered from a table built
+        // once with the same routine: the normal-form conversion is slow, and it is asked of
+        // every scalar of a message that is not ASCII.
+        if v >= 0x80 && v < tableEnd { return wordPiecesTable[Int(v) - 0x80] }
+        return computedWordPieces(scalar)
+    }
+
+    /// The scalars below this have their folded forms in a table.
+    static let tableEnd: UInt32 = 0x800
+
+    static let wordPiecesTable: [[UInt32]] = (0x80..<tableEnd).map { computedWordPieces(Unicode.Scalar($0)!) }
+
+    static let foldedLettersTable: [[Unicode.Scalar]] = (0..<tableEnd).map { computedFoldedLetters(Unicode.Scalar($0)!) }
+
+    /// ``wordPieces(_:)`` of a scalar that is not ASCII, worked out (the tables hold its
+    /// answers for the common scalars).
+    static func computedWordPieces(_ scalar: Unicode.Scalar) -> [UInt32] {
         if isInvisibleOrMark(scalar) { return [] }
         var result: [UInt32] = []
         for piece in String(scalar).decomposedStringWithCompatibilityMapping.lowercased().unicodeScalars {
@@ -174,7 +192,22 @@ public enum TextFolding {
         folded.scalars.reserveCapacity(scalars.count)
         folded.origin.reserveCapacity(scalars.count)
         for (offset, scalar) in scalars.enumerated() {
-            for piece in wordPieces(scalar) {
+            let v = scalar.value
+            if v < 0x80 {
+                // `wordPieces` of an ASCII scalar, without an array for each.
+                if (v >= 0x61 && v <= 0x7A) || (v >= 0x30 && v <= 0x39) {
+                    folded.scalars.append(scalar)
+                    folded.origin.append(offset)
+                } else if v >= 0x41 && v <= 0x5A {
+                    folded.scalars.append(Unicode.Scalar(UInt8(v + 32)))
+                    folded.origin.append(offset)
+                } else if folded.scalars.last != separator {
+                    folded.scalars.append(separator)
+                    folded.origin.append(offset)
+                }
+                continue
+            }
+            for piece in nonASCIIWordPieces(scalar) {
                 if piece == 0 {
                     if folded.scalars.last != separator {
                         folded.scalars.append(separator)
@@ -193,6 +226,11 @@ public enum TextFolding {
     /// comparing words (`Geburtsdatum`, `número`). Unlike ``wordPieces(_:)`` it keeps
     /// the script (no look-alike mapping), as cue words are matched in their own language.
     public static func foldedLetters(_ scalar: Unicode.Scalar) -> [Unicode.Scalar] {
+        scalar.value < tableEnd ? foldedLettersTable[Int(scalar.value)] : computedFoldedLetters(scalar)
+    }
+
+    /// ``foldedLetters(_:)`` worked out (the table holds its answers for the common scalars).
+    static func computedFoldedLetters(_ scalar: Unicode.Scalar) -> [Unicode.Scalar] {
         var result: [Unicode.Scalar] = []
         for piece in String(scalar).decomposedStringWithCompatibilityMapping.lowercased().unicodeScalars {
             if piece.value >= 0x80, isInvisibleOrMark(piece) { continue }

@@ -40,6 +40,40 @@ struct NameWords {
     let gazetteer: NameGazetteer
     /// Tokens inside a firm's name (``FirmNames/covered(in:)``).
     let firms: [Bool]?
+    /// The gazetteer's answer and the weight of each token, worked out once per message: the
+    /// recognizer asks about most words several times.
+    private let answers: Answers
+
+    init(text: ScannedText, gazetteer: NameGazetteer, firms: [Bool]?) {
+        self.text = text
+        self.gazetteer = gazetteer
+        self.firms = firms
+        answers = Answers(count: text.tokens.count)
+    }
+
+    /// Per-token memory of ``kind(_:)`` and ``weight(_:)`` (a raw buffer: read and written
+    /// without the exclusivity checks of a class's array).
+    private final class Answers {
+        static let unknown: UInt8 = 0xFF
+        /// Kinds in the first half, weights in the second: one allocation.
+        private let storage: UnsafeMutableBufferPointer<UInt8>
+        private let count: Int
+
+        init(count: Int) {
+            self.count = count
+            storage = .allocate(capacity: max(2 * count, 1))
+            storage.initialize(repeating: Self.unknown)
+        }
+
+        deinit {
+            storage.deallocate()
+        }
+
+        func kind(_ index: Int) -> UInt8 { storage[index] }
+        func setKind(_ index: Int, _ value: UInt8) { storage[index] = value }
+        func weight(_ index: Int) -> UInt8 { storage[count + index] }
+        func setWeight(_ index: Int, _ value: UInt8) { storage[count + index] = value }
+    }
 
     func isFirm(_ index: Int) -> Bool {
         firms?[index] ?? false
@@ -50,7 +84,7 @@ struct NameWords {
         var offset = text.tokens[index].start - 1
         while offset >= 0, ScannedText.isSpace(text.scalars[offset]) { offset -= 1 }
         guard offset >= 0 else { return true }
-        return ".!?:;|\n\r•*>-–—\"“(".unicodeScalars.contains(text.scalars[offset])
+        return ScannedText.contains(".!?:;|\n\r•*>-–—\"“(", text.scalars[offset])
     }
 
     func shape(_ index: Int) -> Shape {
@@ -77,13 +111,25 @@ struct NameWords {
     }
 
     func kind(_ index: Int) -> NameGazetteer.Kind {
-        gazetteer.kind(of: text.tokens[index].folded)
+        let known = answers.kind(index)
+        if known != Answers.unknown { return NameGazetteer.Kind(rawValue: known) }
+        let kind = gazetteer.kind(of: text.tokens[index].folded)
+        answers.setKind(index, kind.rawValue)
+        return kind
     }
 
     /// How much a word says "name": 2 a name and nothing else, 1 a name that is also a place
     /// or an everyday word or an unknown word shaped like a name, below 0 an everyday word
     /// or a place that is no one's name, or a word that never names a person.
     func weight(_ index: Int) -> Int {
+        let known = answers.weight(index)
+        if known != Answers.unknown { return Int(Int8(bitPattern: known)) }
+        let weight = computedWeight(index)
+        answers.setWeight(index, UInt8(bitPattern: Int8(weight)))
+        return weight
+    }
+
+    private func computedWeight(_ index: Int) -> Int {
         let token = text.tokens[index]
         if FirmNames.products.contains(token), isGivenNameBeforeASurname(index) { return 1 }
         if FirmNames.notNames.contains(token) || FirmNames.products.contains(token) || FirmNames.companySuffixes.contains(token) { return -3 }
@@ -118,8 +164,35 @@ struct NameWords {
     struct Gap {
         let scalars: ArraySlice<Unicode.Scalar>
 
-        static func == (gap: Gap, text: String) -> Bool {
-            gap.scalars.elementsEqual(text.unicodeScalars)
+        static func == (gap: Gap, text: StaticString) -> Bool {
+            guard text.hasPointerRepresentation else { return gap.scalars.count == 1 && gap.scalars.first == text.unicodeScalar }
+            let bytes = UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount)
+            if text.isASCII {
+                // One byte is one scalar.
+                guard gap.scalars.count == bytes.count else { return false }
+                var index = gap.scalars.startIndex
+                for byte in bytes {
+                    guard gap.scalars[index].value == UInt32(byte) else { return false }
+                    index += 1
+                }
+                return true
+            }
+            // Each scalar is one UTF-8 byte at least.
+            guard gap.scalars.count <= bytes.count else { return false }
+            var index = gap.scalars.startIndex
+            var iterator = bytes.makeIterator()
+            var decoder = UTF8()
+            while true {
+                switch decoder.decode(&iterator) {
+                case .scalarValue(let scalar):
+                    guard index < gap.scalars.endIndex, gap.scalars[index] == scalar else { return false }
+                    index += 1
+                case .emptyInput:
+                    return index == gap.scalars.endIndex
+                case .error:
+                    return false
+                }
+            }
         }
 
         func contains(_ scalar: Unicode.Scalar) -> Bool {
@@ -138,7 +211,7 @@ struct NameWords {
         let start = text.tokens[left].end
         let end = text.tokens[right].start
         guard end > start, end - start <= 2 else { return false }
-        if end - start == 1 { return " -'’\u{A0}".unicodeScalars.contains(text.scalars[start]) }
+        if end - start == 1 { return ScannedText.contains(" -'’\u{A0}", text.scalars[start]) }
         return text.scalars[start] == " " && text.scalars[start + 1] == " "
     }
 }

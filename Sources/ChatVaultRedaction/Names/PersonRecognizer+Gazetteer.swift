@@ -50,6 +50,14 @@ extension PersonRecognizer {
         return .person(range)
     }
 
+    /// Word sets asked of nearly every capitalised word: built once, filtered by sketch.
+    static let firmJoiners: WordSet = ["and", "&"]
+    static let placeWords: WordSet = ["in", "near", "across", "around", "via", "visiting", "im", "nach", "en", "a"]
+    static let affiliations: WordSet = ["at", "from", "of"]
+    static let listJoiners: WordSet = ["and", "und", "et", "y"]
+    static let listJoinersAmpersand: WordSet = ["and", "&", "und", "et", "y"]
+    static let apostropheInitials: WordSet = ["o", "d", "l"]
+
     /// Words inside Arabic names: son of, daughter of, father of, tribe of.
     static let arabicLinks: Set<String> = ["بن", "بنت", "ابن", "بنو", "بني", "ابو", "أبو", "ال"]
     /// Everyday Arabic words with the article, which follow a name in a sentence (`محمد علي اليوم`, "today").
@@ -102,7 +110,7 @@ extension PersonRecognizer {
         guard let first = parts.first, let last = parts.last else { return nil }
         let start = first > 0 && isApostropheName(first - 1, words) ? first - 1 : first
         let end = last + 1
-        if FirmNames.contains(text.tokens[start..<end].map(\.folded)) { return nil }
+        if FirmNames.contains(text.tokens[start..<end]) { return nil }
         if end < text.tokens.count, FirmNames.companySuffixes.contains(text.tokens[end]) { return nil }
         if end < text.tokens.count, NameWords.placeEnds.contains(text.tokens[end]), words.gap(last, end) == " " { return nil }
         if parts.count >= 2, NameWords.placeEnds.contains(text.tokens[last]) { return nil }
@@ -112,13 +120,13 @@ extension PersonRecognizer {
         // `Merritt-Manning wants a quote`: joined surnames with no given name are a firm.
         if hyphenated, parts.count == 2, parts.allSatisfy({ words.kind($0).contains(.frequentSurname) }) { return nil }
         // `Peterson and Sons`, `Scott & Partners`.
-        if end + 1 < text.tokens.count, ["and", "&"].contains(text.tokens[end].folded) || words.gap(last, end).contains("&"),
+        if end + 1 < text.tokens.count, firmJoiners.contains(text.tokens[end]) || words.gap(last, end).contains("&"),
             FirmNames.companySuffixes.contains(text.tokens[end].folded == "and" ? text.tokens[end + 1] : text.tokens[end])
         {
             return nil
         }
         if parts.count == 1, first > 0,
-            ["in", "near", "across", "around", "via", "visiting", "im", "nach", "en", "a"].contains(text.tokens[first - 1].folded)
+            placeWords.contains(text.tokens[first - 1])
         {
             return nil
         }
@@ -172,7 +180,7 @@ extension PersonRecognizer {
         if text.tokens[next].folded == "s", gap == "'" || gap == "’" { return true }
         guard gap == " " else { return false }
         if personVerbs.contains(text.tokens[next]) { return true }
-        if ["at", "from", "of"].contains(text.tokens[next].folded), next + 1 < text.tokens.count, words.gap(next, next + 1) == " " {
+        if affiliations.contains(text.tokens[next]), next + 1 < text.tokens.count, words.gap(next, next + 1) == " " {
             let after = words.shape(next + 1)
             return after == .capitalised || after == .allCapitals
         }
@@ -190,7 +198,7 @@ extension PersonRecognizer {
             let gap = words.gap(cursor, cursor + 1)
             if gap == ", " || gap == " & " || gap == ", & " {
                 cursor += 1
-            } else if gap == " " || gap == ", ", ["and", "und", "et", "y"].contains(text.tokens[cursor + 1].folded), cursor + 2 < text.tokens.count,
+            } else if gap == " " || gap == ", ", listJoiners.contains(text.tokens[cursor + 1]), cursor + 2 < text.tokens.count,
                 words.gap(cursor + 1, cursor + 2) == " "
             {
                 cursor += 2
@@ -209,7 +217,7 @@ extension PersonRecognizer {
     private static func inList(_ index: Int, _ words: NameWords) -> Bool {
         let text = words.text
         guard words.kind(index).contains(.surname), !words.kind(index).contains(.frequentGiven) else { return false }
-        if index >= 2, ["and", "&", "und", "et", "y"].contains(text.tokens[index - 1].folded) || words.gap(index - 1, index).contains("&") {
+        if index >= 2, listJoinersAmpersand.contains(text.tokens[index - 1]) || words.gap(index - 1, index).contains("&") {
             let before = words.shape(index - 2)
             return before == .capitalised && words.kind(index - 2).contains(.surname)
         }
@@ -226,7 +234,7 @@ extension PersonRecognizer {
         // `Allen, Reyes and Chase`, `Morton, Medina, Webb`: a list of surnames, not a row.
         if next + 1 < words.text.tokens.count {
             let after = words.gap(next, next + 1)
-            if after == ", " || ["and", "&", "und", "et", "y"].contains(words.text.tokens[next + 1].folded) { return nil }
+            if after == ", " || listJoinersAmpersand.contains(words.text.tokens[next + 1]) { return nil }
         }
         return next + 1
     }
@@ -235,7 +243,7 @@ extension PersonRecognizer {
     static func isApostropheName(_ index: Int, _ words: NameWords) -> Bool {
         let text = words.text
         let token = text.tokens[index]
-        guard token.end - token.start == 1, ["o", "d", "l"].contains(token.folded), ScannedText.isUppercase(text.scalars[token.start]),
+        guard token.end - token.start == 1, apostropheInitials.contains(token), ScannedText.isUppercase(text.scalars[token.start]),
             index + 1 < text.tokens.count, text.tokens[index + 1].start == token.end + 1,
             text.isScalar(token.end, in: "'’"), words.shape(index + 1) == .capitalised
         else { return false }

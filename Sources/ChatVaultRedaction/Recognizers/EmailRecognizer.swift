@@ -58,7 +58,7 @@ enum EmailRecognizer {
     private static func spelledSeparator(around token: ScannedText.Token, in text: ScannedText) -> (Int, Int, Bool)? {
         let open = token.start - 1
         let close = token.end
-        if let left = text[open], let right = text[close], "[({<".unicodeScalars.contains(left), ")]}>".unicodeScalars.contains(right) {
+        if let left = text[open], let right = text[close], ScannedText.contains("[({<", left), ScannedText.contains(")]}>", right) {
             var start = open
             var end = close + 1
             if text.isScalar(start - 1, in: " ") { start -= 1 }
@@ -114,7 +114,7 @@ enum EmailRecognizer {
     }
 
     private static func isLocal(_ scalar: Unicode.Scalar) -> Bool {
-        ScannedText.isAlnum(scalar) || "._%+-'".unicodeScalars.contains(scalar)
+        ScannedText.isAlnum(scalar) || ScannedText.contains("._%+-'", scalar)
     }
 
     private static func isDomain(_ scalar: Unicode.Scalar) -> Bool {

@@ -81,6 +81,13 @@ enum FirmNames {
         return covered
     }
 
+    /// Whether the words of `tokens` hold a firm's name.
+    static func contains(_ tokens: ArraySlice<ScannedText.Token>) -> Bool {
+        // Every firm's name starts with one of `firstWords`: most runs of words hold none.
+        guard tokens.contains(where: { firstWords.contains($0) }) else { return false }
+        return contains(tokens.map(\.folded))
+    }
+
     static func contains(_ words: [String]) -> Bool {
         for length in 1...words.count {
             for start in 0...(words.count - length) where firms.contains(Array(words[start..<start + length])) {

@@ -8,13 +8,15 @@ enum IBANRecognizer {
         var index = 0
         while index + 4 <= scalars.count {
             defer { index += 1 }
-            guard let first = letter(scalars[index]), let second = letter(scalars[index + 1]), text.isDigit(at: index + 2),
-                text.isDigit(at: index + 3), !text.isAlnum(at: index - 1),
+            // The check digits first: most letters are followed by letters.
+            guard text.isDigit(at: index + 2), text.isDigit(at: index + 3), let first = letter(scalars[index]),
+                let second = letter(scalars[index + 1]),
+                !text.isAlnum(at: index - 1),
                 // Both capitals or both small: `De89…` is a word followed by a number.
                 ScannedText.isUppercase(scalars[index]) == ScannedText.isUppercase(scalars[index + 1])
             else { continue }
-            let country = String(String.UnicodeScalarView([first, second]))
-            guard let length = lengths[country] else { continue }
+            let length = Int(countryLengths[Int(first.value - 0x41) * 26 + Int(second.value - 0x41)])
+            guard length > 0 else { continue }
             var characters: [Unicode.Scalar] = []
             var cursor = index
             var lastEnd = index
@@ -63,6 +65,17 @@ enum IBANRecognizer {
         if v >= 0x61 && v <= 0x7A { return Unicode.Scalar(v - 32) }
         return nil
     }
+
+    /// ``lengths`` by the two capitals' positions in the alphabet (0: no such country), read
+    /// without building a string for every two letters before two digits.
+    private static let countryLengths: [UInt8] = {
+        var table = [UInt8](repeating: 0, count: 26 * 26)
+        for (country, length) in lengths {
+            let letters = Array(country.unicodeScalars)
+            table[Int(letters[0].value - 0x41) * 26 + Int(letters[1].value - 0x41)] = UInt8(length)
+        }
+        return table
+    }()
 
     /// IBAN length per country (SWIFT IBAN registry).
     static let lengths: [String: Int] = [

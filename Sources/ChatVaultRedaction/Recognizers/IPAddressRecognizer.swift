@@ -56,13 +56,29 @@ enum IPAddressRecognizer {
             if trimmed - index > 2, scalars[trimmed - 1] == ":", scalars[trimmed - 2] != ":" { trimmed -= 1 }
             // Fewer than two colons can never be an address; checked first because the full
             // check builds strings, and most hex-looking runs are ordinary words.
-            if !text.isAlnum(at: end), scalars[index..<trimmed].count(where: { $0 == ":" }) >= 2, isIPv6(Array(scalars[index..<trimmed])) {
+            if !text.isAlnum(at: end), couldBeIPv6(scalars[index..<trimmed]), isIPv6(Array(scalars[index..<trimmed])) {
                 detections.append(
                     Detection(
                         start: index, end: trimmed, pii: .ipAddress, strength: Detection.format))
             }
             index = max(end, index + 1)
         }
+    }
+
+    /// What ``isIPv6(_:)`` needs at least, answered without building strings: two colons,
+    /// and seven of them unless a `::` shortens the address (`13:37:40` is a time).
+    private static func couldBeIPv6(_ scalars: ArraySlice<Unicode.Scalar>) -> Bool {
+        var colons = 0
+        var double = false
+        var index = scalars.startIndex
+        while index < scalars.endIndex {
+            if scalars[index] == ":" {
+                colons += 1
+                if index > scalars.startIndex, scalars[index - 1] == ":" { double = true }
+            }
+            index += 1
+        }
+        return colons >= 2 && (double || colons == 7)
     }
 
     static func isIPv6(_ scalars: [Unicode.Scalar]) -> Bool {

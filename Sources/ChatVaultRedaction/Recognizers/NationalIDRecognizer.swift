@@ -64,7 +64,7 @@ enum NationalIDRecognizer {
             let scalar = upper(text.scalars[token.start + k])
             switch kind {
             case "D": guard ScannedText.isDigit(scalar) else { return false }
-            case "M": guard "ABCDEHLMPRST".unicodeScalars.contains(scalar) else { return false }
+            case "M": guard ScannedText.contains("ABCDEHLMPRST", scalar) else { return false }
             default: guard scalar.value >= 0x41 && scalar.value <= 0x5A else { return false }
             }
         }
@@ -89,7 +89,7 @@ enum NationalIDRecognizer {
         guard characters.count == 9 else { return nil }
         let letters = Array("ABCEGHJKLMNOPRSTWXYZ".unicodeScalars)
         guard letters.contains(characters[0]), letters.contains(characters[1]), characters[1] != "O",
-            characters[2..<8].allSatisfy(ScannedText.isDigit), "ABCD".unicodeScalars.contains(characters[8])
+            characters[2..<8].allSatisfy(ScannedText.isDigit), ScannedText.contains("ABCD", characters[8])
         else { return nil }
         let prefix = String(String.UnicodeScalarView(characters[0..<2]))
         guard !["BG", "GB", "NK", "KN", "TN", "NT", "ZZ"].contains(prefix) else { return nil }

@@ -50,6 +50,9 @@ enum PersonRecognizer {
         "thinks", "agreed", "signed", "emailed", "texted", "phoned", "joined", "left", "sagt", "dice", "dit", "ha", "hat", "sent", "rang",
     ]
 
+    /// Words joining two names (`ask Dana and Li Wei`).
+    static let joiners: WordSet = ["and", "or", "&", "und", "et", "y", "и"]
+
     static func scan(_ text: ScannedText, known: KnownPeople? = nil, into detections: inout [Detection]) {
         let words = NameWords(text: text, gazetteer: .shared, firms: FirmNames.covered(in: text))
         let first = detections.count
@@ -114,7 +117,7 @@ enum PersonRecognizer {
         guard let first = start, var end = run(from: first, words, lowercase: lowercase, strength: strength) else { return nil }
         detections.append(detection(first, end, in: text))
         // `ask Dana and Li Wei`: a name joined to a found one is a name too.
-        while end + 1 < tokens.count, ["and", "or", "&", "und", "et", "y", "и"].contains(tokens[end].folded) || words.gap(end - 1, end) == " & " {
+        while end + 1 < tokens.count, joiners.contains(tokens[end]) || words.gap(end - 1, end) == " & " {
             let next = tokens[end].folded == "&" || !tokens[end].hasLetter ? end : end + 1
             guard let after = run(from: next, words, lowercase: lowercase, strength: strength) else { break }
             detections.append(detection(next, after, in: text))
@@ -179,8 +182,7 @@ enum PersonRecognizer {
         var last = parts.count - 1
         while last > 0, weights[last] < 0 { last -= 1 }
         end = parts[last] + 1
-        let folded = text.tokens[start..<end].map(\.folded)
-        if FirmNames.contains(folded) { return nil }
+        if FirmNames.contains(text.tokens[start..<end]) { return nil }
         if end < text.tokens.count, FirmNames.companySuffixes.contains(text.tokens[end]) { return nil }
         return end
     }

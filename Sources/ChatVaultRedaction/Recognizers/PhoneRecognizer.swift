@@ -30,8 +30,11 @@ enum PhoneRecognizer {
 
     static func scan(_ text: ScannedText, cueWindow: Int, into detections: inout [Detection]) {
         var index = 0
-        while index < text.count {
-            guard let shape = shape(at: index, in: text) else {
+        let scalars = text.scalars
+        while index < scalars.count {
+            // A number starts with `+`, `(` or a digit: skip everything else without a call.
+            let first = scalars[index]
+            guard first == "+" || first == "(" || ScannedText.isDigit(first), let shape = shape(at: index, in: text) else {
                 index += 1
                 continue
             }
@@ -208,6 +211,8 @@ enum PhoneRecognizer {
         digits.count == 10 && digits[0] >= 2 && digits[3] >= 2
     }
 
+    static let extensionWords: WordSet = ["x", "ext", "extn", "extension", "durchwahl", "poste"]
+
     /// `x123`, `ext. 123`, `extension 1234` after the number.
     private static func extensionEnd(after end: Int, in text: ScannedText) -> Int {
         var index = end
@@ -218,7 +223,7 @@ enum PhoneRecognizer {
         var digitsStart: Int
         if token.folded.hasPrefix("x"), token.folded.count > 1, token.folded.dropFirst().allSatisfy(\.isNumber) {
             return token.end
-        } else if ["x", "ext", "extn", "extension", "durchwahl", "poste"].contains(token.folded) {
+        } else if extensionWords.contains(token) {
             digitsStart = token.end
         } else {
             return end

@@ -94,7 +94,7 @@ struct CueLexicon: Sendable {
         while index < text.tokens.count, gap <= window {
             // Any punctuation ends the value's sentence here (`isin US07…. her passport is …`).
             if Self.hasClauseBreak(text, from: previousEnd, to: text.tokens[index].start)
-                || text.scalars[previousEnd..<text.tokens[index].start].contains(where: { ".,;:".unicodeScalars.contains($0) })
+                || text.scalars[previousEnd..<text.tokens[index].start].contains(where: { ScannedText.contains(".,;:", $0) })
             {
                 return false
             }

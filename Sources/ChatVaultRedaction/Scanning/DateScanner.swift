@@ -58,7 +58,7 @@ enum DateScanner {
             guard index > groupStart, !text.isDigit(at: index) else { return nil }
             groups.append((groupStart, index))
             if groups.count == 3 { break }
-            guard let next = text[index], "/.-".unicodeScalars.contains(next), separator == nil || separator == next else { return nil }
+            guard let next = text[index], ScannedText.contains("/.-", next), separator == nil || separator == next else { return nil }
             separator = next
             index += 1
         }

@@ -4,8 +4,8 @@ extension ScannedText {
     func isNumberStart(_ offset: Int) -> Bool {
         guard let before = self[offset - 1] else { return true }
         if Self.isAlnum(before) { return false }
-        if "-./_@&=+~".unicodeScalars.contains(before), isAlnum(at: offset - 2) { return false }
-        if ":,".unicodeScalars.contains(before), isDigit(at: offset - 2) { return false }
+        if ScannedText.contains("-./_@&=+~", before), isAlnum(at: offset - 2) { return false }
+        if ScannedText.contains(":,", before), isDigit(at: offset - 2) { return false }
         return true
     }
 
@@ -13,8 +13,8 @@ extension ScannedText {
     func isNumberEnd(_ offset: Int) -> Bool {
         guard let after = self[offset] else { return true }
         if Self.isAlnum(after) { return false }
-        if "-./_:,@".unicodeScalars.contains(after), isDigit(at: offset + 1) { return false }
-        if "-_@".unicodeScalars.contains(after), isAlnum(at: offset + 1) { return false }
+        if ScannedText.contains("-./_:,@", after), isDigit(at: offset + 1) { return false }
+        if ScannedText.contains("-_@", after), isAlnum(at: offset + 1) { return false }
         return true
     }
 }

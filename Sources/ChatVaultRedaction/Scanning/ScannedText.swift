@@ -229,9 +229,25 @@ struct ScannedText {
     func isAlnum(at offset: Int) -> Bool { self[offset].map(Self.isAlnum) ?? false }
     func isLetter(at offset: Int) -> Bool { self[offset].map { Self.isAlnum($0) && !Self.isDigit($0) } ?? false }
     func digitValue(at offset: Int) -> Int { Int(scalars[offset].value) - 0x30 }
-    func isScalar(_ offset: Int, in set: String) -> Bool {
+    func isScalar(_ offset: Int, in set: StaticString) -> Bool {
         guard let scalar = self[offset] else { return false }
-        return set.unicodeScalars.contains(scalar)
+        return Self.contains(set, scalar)
+    }
+
+    /// Whether `scalar` is one of the scalars of `set`, read from its UTF-8 bytes without
+    /// building a string (asked of nearly every scalar by some recognizer).
+    static func contains(_ set: StaticString, _ scalar: Unicode.Scalar) -> Bool {
+        guard set.hasPointerRepresentation else { return set.unicodeScalar == scalar }
+        let bytes = UnsafeBufferPointer(start: set.utf8Start, count: set.utf8CodeUnitCount)
+        let value = scalar.value
+        // A byte below 0x80 is never part of a longer UTF-8 sequence.
+        if value < 0x80 { return bytes.contains(UInt8(truncatingIfNeeded: value)) }
+        var iterator = bytes.makeIterator()
+        var decoder = UTF8()
+        while case .scalarValue(let member) = decoder.decode(&iterator) {
+            if member == scalar { return true }
+        }
+        return false
     }
 
     /// The text of `start..<end`.
