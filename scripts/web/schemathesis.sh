@@ -5,7 +5,8 @@
 # session, starts `chatvault serve` on a free loopback port, and runs
 # `schemathesis run http://127.0.0.1:PORT/api/v1/openapi.json` three times:
 #   1. every operation except ingest and the admin-only ones, with the officer token;
-#   2. POST /api/v1/ingest with the ingest token;
+#   2. POST /api/v1/ingest with the ingest token, and the decision API (decide, gateway/ping)
+#      with a gateway token;
 #   3. the admin-only operations (users, tokens) with the admin session cookie + CSRF header.
 # Checks: not_a_server_error, status_code_conformance, content_type_conformance,
 # response_schema_conformance. Bounded: --max-examples (default 30) per operation and a
@@ -43,6 +44,7 @@ vault="$work/vault"
 "$bin" demo --vault "$vault" --no-serve >"$work/demo.log" 2>&1 || { cat "$work/demo.log" >&2; exit 2; }
 officer_token="$("$bin" token st-officer --role officer --vault "$vault" | tail -1)"
 ingest_token="$("$bin" token st-ingest --role ingest --source schemathesis --vault "$vault" | tail -1)"
+gateway_token="$("$bin" token st-gateway --role gateway --platform matrix --vault "$vault" | tail -1)"
 
 port="$("$venv/bin/python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
 base="http://127.0.0.1:$port"
@@ -117,6 +119,7 @@ admin_paths='^/api/v1/(users|tokens)$'
 run_st officer --header "Authorization: Bearer $officer_token" \
   --exclude-path /api/v1/ingest --exclude-path-regex "$admin_paths"
 run_st ingest --header "Authorization: Bearer $ingest_token" --include-path /api/v1/ingest
+run_st gateway --header "Authorization: Bearer $gateway_token" --include-path-regex '^/api/v1/(decide|gateway/ping)$'
 run_st admin --header "Cookie: cv_session=$session" --header "X-CSRF-Token: $csrf" --include-path-regex "$admin_paths"
 
 # Most generated requests must have been authenticated: each one the officer token was
