@@ -2,6 +2,7 @@ import ChatVaultArchive
 import ChatVaultCore
 import ChatVaultIngest
 import Foundation
+import GRDB
 import Testing
 
 @testable import ChatVaultPolicy
@@ -112,6 +113,39 @@ import Testing
         #expect(state.conversations[key]?.breachedWalls == ["w"])
         #expect(state.conversations[key]?.alertedContacts == ["joe@x.example"])
         #expect(PolicyStateDelta(basis: 0, changes: [.personalUse(day), .personalUse(day)]).personalIncrements == [day: 2])
+    }
+
+    @Test func anUpgradedVaultRemembersWhatItsAlertsAlreadyRaised() async throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("chatvault-state-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let vault = try Vault.create(at: root)
+        try ("version: 1\n" + Self.policy).write(to: vault.policyURL, atomically: true, encoding: .utf8)
+        try JSONEncoder().encode(PolicyFixtures.directory.people).write(to: PolicyStage.directoryURL(of: vault))
+        let ingestor = try Ingestor.forVault(vault, archive: try vault.openArchive(), actor: "t")
+        let incoming = Self.messages.prefix(7).map { IncomingMessage(message: $0, origin: "t") }
+        #expect(try await ingestor.ingest(Array(incoming), source: "t").alerts == 6)
+        // The vault as it was before the migration: alerts, but no policy state.
+        let queue = try DatabaseQueue(path: vault.databasePath)
+        try await queue.write { db in
+            try db.execute(
+                sql: """
+                    DROP TABLE policy_personal_use; DROP TABLE policy_marks; DROP TABLE policy_generation;
+                    DELETE FROM grdb_migrations WHERE identifier = 'policy_state'
+                    """)
+        }
+        try queue.close()
+        let upgraded = try vault.openArchive()
+        let keys = PolicyStateKeys(conversations: [
+            PolicyState.ConversationKey(platform: "slack", id: "G"), PolicyState.ConversationKey(platform: "slack", id: "W"),
+        ])
+        let state = try await upgraded.policyState(for: keys, messages: []).state
+        #expect(state.conversations[PolicyState.ConversationKey(platform: "slack", id: "G")]?.breachedWalls == ["research-trading"])
+        #expect(state.conversations[PolicyState.ConversationKey(platform: "slack", id: "G")]?.sampled == true)
+        #expect(state.conversations[PolicyState.ConversationKey(platform: "slack", id: "W")]?.alertedContacts == ["joe@gmail.example"])
+        // So the rest of the conversations raise nothing again.
+        let rest = Self.messages.dropFirst(7).map { IncomingMessage(message: $0, origin: "t") }
+        let again = try Ingestor.forVault(vault, archive: upgraded, actor: "t")
+        #expect(try await again.ingest(Array(rest), source: "t").alerts == 0)
     }
 
     @Test func theArchiveStoresADeltaWithItsBatchOrNotAtAll() async throws {
