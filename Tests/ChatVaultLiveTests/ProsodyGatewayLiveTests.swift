@@ -150,6 +150,9 @@ struct ProsodyGatewayLiveTests {
                 ["as": "alice", "chat": "bob@localhost", "body": "whatsapp me tonight \(t)", "id": "a2"],
                 ["as": "alice", "chat": "bob@localhost", "body": "my card \(Self.card) \(t)", "id": "a3"],
                 ["as": "alice", "chat": "bob@localhost", "body": "returns guaranteed \(t)", "id": "a4"],
+                ["as": "alice", "chat": "bob@localhost", "body": "see the card \(t)", "lang_body": "Karte \(Self.card)", "id": "a5"],
+                ["as": "alice", "chat": "bob@localhost", "body": "plain \(t)", "xhtml": "card \(Self.card)", "id": "a6"],
+                ["as": "alice", "chat": "bob@localhost", "body": String(repeating: "x", count: 70_000) + t, "id": "a7"],
                 ["as": "alice", "join": room, "nick": "al"],
                 ["as": "bob", "join": room, "nick": "bo"],
                 ["as": "alice", "groupchat": room, "body": "signal me later \(t)", "id": "g1"],
@@ -160,7 +163,7 @@ struct ProsodyGatewayLiveTests {
 
         // One-to-one, read back through bob's own client.
         let fromAlice = run.bodies("bob", from: "alice@localhost")
-        #expect(fromAlice.count == 3, "\(fromAlice)\n\(log)")
+        #expect(fromAlice.count == 5, "\(fromAlice)\n\(log)")
         #expect(fromAlice.contains("hello \(t)"))
         #expect(!fromAlice.contains { $0.contains("whatsapp") }, "a blocked message reached bob: \(fromAlice)")
         let redacted = fromAlice.first { $0.hasPrefix("my card") }
@@ -171,6 +174,16 @@ struct ProsodyGatewayLiveTests {
         let tip = blocked["text"]?.string ?? ""
         #expect(!tip.isEmpty && !tip.contains("unreachable"), "\(tip)")
         #expect(run.error("alice", id: "a1") == nil && run.error("alice", id: "a3") == nil && run.error("alice", id: "a4") == nil)
+        // Hostile shapes: a second-language body is decided too, an XHTML-IM copy (never decided)
+        // is dropped, an oversized body is refused before it costs ChatVault anything.
+        func delivered(_ id: String) -> JSONValue? { run.received("bob").first { $0["id"]?.string == id } }
+        let twoBodies = try #require(delivered("a5"), "\(run.received("bob"))")
+        #expect(twoBodies["bodies"]?.arrayValue?.count == 1, "one body, redacted: \(twoBodies)")
+        #expect(!(twoBodies["body"]?.string ?? "4111").contains("4111") && twoBodies["body"]?.string.contains(t) == true, "\(twoBodies)")
+        let rich = try #require(delivered("a6"), "\(run.received("bob"))")
+        #expect(rich["html"]?.stringValue == nil && rich["body"]?.string == "plain \(t)", "\(rich)")
+        #expect(delivered("a7") == nil)
+        #expect(run.error("alice", id: "a7")?["text"]?.string.contains("too large") == true, "\(run.received("alice").suffix(3))")
         // Tips come from the server: one for the redaction, one for the warning.
         let fromServer = run.bodies("alice", from: "localhost")
         #expect(fromServer.count >= 3, "notice + two tips: \(fromServer)")
@@ -198,16 +211,24 @@ struct ProsodyGatewayLiveTests {
         // The archive holds every decision, nothing redacted in the clear, and verifies.
         let hits = try vault.search(t)
         let texts = hits.compactMap { $0["text"]?.stringValue }
-        #expect(hits.count == 7, "a1-a4 and g1-g3, the blocked ones included: \(texts)")
+        #expect(hits.count == 9, "a1-a6 and g1-g3, the blocked ones included: \(texts)")
         #expect(
             Set(hits.compactMap { $0["source_id"]?.stringValue }) == [
-                "alice@localhost/a1", "alice@localhost/a2", "alice@localhost/a3", "alice@localhost/a4", "al/g1", "al/g2", "bo/g3",
+                "alice@localhost/a1", "alice@localhost/a2", "alice@localhost/a3", "alice@localhost/a4", "alice@localhost/a5", "alice@localhost/a6",
+                "al/g1", "al/g2", "bo/g3",
             ])
         #expect(
             hits.filter { $0["kind"]?.stringValue == "blocked" }.compactMap { $0["source_id"]?.stringValue }.sorted() == [
                 "al/g1", "alice@localhost/a2",
             ])
         #expect(!hits.contains { ($0["text"]?.string ?? "").contains("4111") }, "\(texts)")
+        // Each person told is on record, in the direct chat and in the room.
+        let report = try vault.chatvault(["report", "notices", "--vault", vault.path, "--platform", "xmpp", "--json"])
+        #expect(report.status == 0, "\(report.stderr)")
+        for conversation in ["alice@localhost,bob@localhost", room] {
+            let told = (report.json?.arrayValue ?? []).filter { $0["conversation"]?.string == conversation }.map { $0["participant"]?.string ?? "" }
+            #expect(told.sorted() == ["alice@localhost", "bob@localhost"], "\(conversation): \(report.stdout)")
+        }
         if let serve = gateway.serve { #expect(vault.stop(serve) == 0) }
         gateway.serve = nil
         let verify = try vault.chatvault(["verify", "--vault", vault.path])

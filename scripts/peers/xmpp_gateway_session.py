@@ -6,6 +6,7 @@ everything each of them received, as the live tests of the Prosody gateway need 
 
 steps.json is a JSON list run in order; each step is one of
   {"as": "alice", "chat": "bob@localhost", "body": "TEXT", "id": "ID"}        a 1:1 chat message
+      optional "lang_body": a second <body xml:lang='de'>, "xhtml": an XHTML-IM copy with this text
   {"as": "alice", "groupchat": "room@conference.localhost", "body": "TEXT", "id": "ID"}
   {"as": "alice", "join": "room@conference.localhost", "nick": "alice"}      joins a room
   {"sleep": SECONDS}
@@ -15,7 +16,8 @@ A user logs in (password <user>pass) the first time a step names it, or when lis
 script waits --settle seconds for stanzas in flight.
 
 Prints one JSON object: {"received": {USER: [MESSAGE...]}, "joins": [{"as", "room", "ok", "error"}]}
-where MESSAGE is {"from", "to", "type", "id", "body", "error": {"type", "condition", "text"} | null}.
+where MESSAGE is {"from", "to", "type", "id", "body", "bodies": [every body], "html": XHTML-IM text | null,
+"error": {"type", "condition", "text"} | null}.
 Exits 1 when a login fails, 2 on a bad step.
 """
 import argparse
@@ -24,6 +26,8 @@ import json
 import os
 import ssl
 import sys
+
+from xml.etree import ElementTree as ET
 
 import slixmpp
 from slixmpp.xmlstream.handler import Callback
@@ -55,6 +59,8 @@ class User(slixmpp.ClientXMPP):
     def _message(self, msg):
         xml = msg.xml
         body = xml.find("{jabber:client}body")
+        bodies = [b.text or "" for b in xml.findall("{jabber:client}body")]
+        html = xml.find("{http://jabber.org/protocol/xhtml-im}html")
         error = xml.find("{jabber:client}error")
         described = None
         if error is not None:
@@ -63,7 +69,8 @@ class User(slixmpp.ClientXMPP):
             text = error.find("{%s}text" % STANZAS)
             described = {"type": error.get("type"), "condition": condition, "text": text.text if text is not None else None}
         self.received.append({"from": xml.get("from"), "to": xml.get("to"), "type": xml.get("type") or "normal",
-                              "id": xml.get("id"), "body": body.text if body is not None else None, "error": described})
+                              "id": xml.get("id"), "body": body.text if body is not None else None, "bodies": bodies,
+                              "html": "".join(html.itertext()) if html is not None else None, "error": described})
 
     def _presence(self, presence):
         self.presences.append(presence.xml)
@@ -146,6 +153,12 @@ async def main(a):
                 return 2
             msg = user.make_message(mto=slixmpp.JID(to), mbody=step["body"], mtype=mtype)
             msg["id"] = step.get("id") or os.urandom(8).hex()
+            if "lang_body" in step:
+                extra = ET.SubElement(msg.xml, "{jabber:client}body", {"{http://www.w3.org/XML/1998/namespace}lang": "de"})
+                extra.text = step["lang_body"]
+            if "xhtml" in step:
+                html = ET.SubElement(msg.xml, "{http://jabber.org/protocol/xhtml-im}html")
+                ET.SubElement(ET.SubElement(html, "{http://www.w3.org/1999/xhtml}body"), "{http://www.w3.org/1999/xhtml}p").text = step["xhtml"]
             msg.send()
             await settle(user, a.domain)
         for user in users.values():
