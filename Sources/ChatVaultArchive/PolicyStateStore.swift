@@ -7,7 +7,9 @@ public import ChatVaultCore
 /// batch changes nothing and a retried one, whose messages are duplicates, counts nothing
 /// twice. Every backend implements the same rule for concurrent writers: a delta whose
 /// ``PolicyStateDelta/basis`` is not the current generation is refused with
-/// ``PolicyStateConflict`` before anything is written.
+/// ``PolicyStateConflict`` before anything is written, and the generation rises by one
+/// with every batch that stores a message or a state change (with or without a delta),
+/// so a writer that sees the generation it left knows its memory is current.
 public protocol PolicyStateStore: Sendable {
     /// The state of `keys`, the current generation, and which of `messages` are archived.
     func policyState(for keys: PolicyStateKeys, messages: [Message.DedupKey]) async throws -> PolicyStateSnapshot
