@@ -2,6 +2,7 @@ import ChatVaultArchive
 import ChatVaultCore
 import ChatVaultIngest
 import Foundation
+import GRDB
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
@@ -105,6 +106,24 @@ import Testing
         }
         let report = try await fixture.archive.verify()
         #expect(report.isIntact, "\(report)")
+    }
+
+    /// A decision is part of the tamper-evident record: turning a blocked record into a
+    /// delivered message, or a warn alert into a flag, breaks `verify`.
+    @Test func changingARecordedDecisionIsCaughtByVerify() async throws {
+        for (id, text, change) in [
+            ("$t1", "whatsapp me", "UPDATE messages SET kind = 'message' WHERE id = ?"),
+            ("$t2", "to the moon", "UPDATE alerts SET action = 'flag' WHERE message_id = ?"),
+        ] {
+            let (fixture, token) = try await Self.fixture()
+            defer { fixture.remove() }
+            let answer = try await fixture.run { client in try await Self.decide(client, Self.body(id, text), token: token).json }
+            let record = try #require(answer?["record"]?.stringValue.flatMap { Int64($0) })
+            #expect(try await fixture.archive.verify().isIntact)
+            let queue = try DatabaseQueue(path: fixture.vault.databasePath)
+            try await queue.write { db in try db.execute(sql: change, arguments: [record]) }
+            #expect(try await fixture.archive.verify().isIntact == false, "\(change)")
+        }
     }
 
     @Test func aRetryGivesTheSameAnswerAndArchivesNothingTwice() async throws {
