@@ -41,6 +41,10 @@ public final class ConsoleServer: Sendable {
     let reservedPlatforms: Set<String>
     /// The decision API's batch queue and policy tips (`POST /api/v1/decide`).
     let gateway: GatewayState
+    /// The archive notices gateways record (`POST /api/v1/notice`).
+    public let notices: NoticeLedger
+    /// Gateway tokens' recent calls, for the status page.
+    public let gateways = GatewayMonitor()
 
     public init(vault: Vault, archive: SQLiteArchive, configuration: ServerConfiguration, logger: Logger) throws {
         self.vault = vault
@@ -58,13 +62,14 @@ public final class ConsoleServer: Sendable {
         reservedPlatforms = Set(["chatvault"] + sources.map { $0.kind.lowercased() })
         templates = try Templates.library()
         gateway = GatewayState(ingestor: ingestor, vault: vault)
+        notices = try NoticeLedger(vault: vault, archive: archive, configuration: try NoticeConfiguration.load(vaultDirectory: vault.directory))
     }
 
     /// Every route, in the order the OpenAPI document lists them.
     public var endpoints: [Endpoint] {
         authEndpoints + tokenApprovalEndpoints + searchEndpoints + reviewEndpoints + reportEndpoints + caseEndpoints + integrityEndpoints
             + adminEndpoints
-            + ingestEndpoints + gatewayEndpoints
+            + ingestEndpoints + gatewayEndpoints + noticeEndpoints + noticeReportEndpoints + gatewayStatusEndpoints
             + metaEndpoints
     }
 
@@ -88,6 +93,20 @@ public final class ConsoleServer: Sendable {
     }
 
     func handle(_ endpoint: Endpoint, _ request: Request, _ context: ConsoleContext) async throws -> Response {
+        guard context.principal?.role == .gateway else { return try await respond(endpoint, request, context) }
+        // A gateway module says how it fails (X-ChatVault-Fail-Mode); its calls feed the status page.
+        var response: Response
+        do {
+            _ = try Self.reportedFailMode(request)
+            response = try await respond(endpoint, request, context)
+        } catch let error as ConsoleError {
+            response = errorResponse(error, endpoint: endpoint, context: context)
+        }
+        await recordGatewayCall(endpoint, request, context, status: Int(response.status.code))
+        return response
+    }
+
+    func respond(_ endpoint: Endpoint, _ request: Request, _ context: ConsoleContext) async throws -> Response {
         do {
             if !endpoint.isPublic {
                 guard let principal = context.principal else {

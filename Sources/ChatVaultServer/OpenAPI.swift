@@ -266,6 +266,32 @@ extension ConsoleServer {
             ),
             ("GatewayPing", object([("ok", type("boolean")), ("policy_version", type("string"))], required: ["ok", "policy_version"])),
             (
+                "NoticeRequest",
+                object(
+                    [
+                        ("platform", type("string", maxLength: 64)), ("conversation", type("string", maxLength: 1024)),
+                        (
+                            "participants",
+                            .object([
+                                ("type", .string("array")), ("minItems", .int(1)), ("maxItems", .int(ConsoleServer.maxNoticeParticipants)),
+                                ("items", .object([("oneOf", .array([type("string", maxLength: 512), handle]))])),
+                            ])
+                        ),
+                        ("language", type("string", maxLength: 35)), ("conversation_kind", enumeration(Conversation.Kind.allCases.map(\.rawValue))),
+                        ("conversation_name", type("string", maxLength: 1024)),
+                    ], required: ["platform", "conversation", "participants"])
+            ),
+            (
+                "NoticeResult",
+                object(
+                    [
+                        ("text", type("string")), ("language", type("string")),
+                        ("new", .object([("type", .string("array")), ("items", type("string"))])),
+                    ],
+                    required: ["text", "language", "new"])
+            ),
+            ("GatewayStatus", object([("gateways", .object([("type", .string("array"))]))])),
+            (
                 "IngestResult",
                 object([
                     ("stored", type("integer")), ("duplicates", type("integer")), ("rejected", type("integer")),

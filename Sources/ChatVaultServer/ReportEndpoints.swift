@@ -55,13 +55,14 @@ struct Chart: Sendable {
 }
 
 extension ConsoleServer {
-    static let reportNames = ["volume", "participants", "traffic", "domains", "groups", "alerts", "backlog", "coaching"]
+    static let reportNames = ["volume", "participants", "traffic", "domains", "groups", "alerts", "backlog", "coaching", "notices"]
 
     var reportEndpoints: [Endpoint] {
-        let range: [Endpoint.Parameter] = [
-            .query("from", "string", "First day (YYYY-MM-DD); default 30 days ago", Endpoint.Parameter.date),
-            .query("to", "string", "Last day (YYYY-MM-DD); default today", Endpoint.Parameter.date),
-        ]
+        let range: [Endpoint.Parameter] =
+            [
+                .query("from", "string", "First day (YYYY-MM-DD); default 30 days ago", Endpoint.Parameter.date),
+                .query("to", "string", "Last day (YYYY-MM-DD); default today", Endpoint.Parameter.date),
+            ] + Self.noticeReportParameters
         let name = Endpoint.Parameter(
             name: "name", location: "path", type: "string", required: true, description: "The report",
             constraints: Endpoint.Parameter.oneOf(Self.reportNames))
@@ -71,7 +72,7 @@ extension ConsoleServer {
                 try await self.audit("console.reports", context, [("from", .string(from.iso8601)), ("to", .string(to.iso8601))])
                 var sections: [[String: Any]] = []
                 for name in Self.reportNames {
-                    let report = try await self.report(name, from: from, to: to)
+                    let report = try await self.report(name, from: from, to: to, request: request)
                     var chart: Any = false
                     var legend: [[String: Any]] = []
                     if let c = report.chart {
@@ -97,7 +98,7 @@ extension ConsoleServer {
                 }
                 let (from, to) = try Self.reportRange(request)
                 try await self.audit("console.report.download", context, [("report", .string(name)), ("from", .string(from.iso8601))])
-                let report = try await self.report(name, from: from, to: to)
+                let report = try await self.report(name, from: from, to: to, request: request)
                 return Self.csv([report.columns] + report.rows, filename: "chatvault-\(name)-\(Self.day(from))-\(Self.day(to.addingDays(-1))).csv")
             },
             Endpoint(
@@ -109,7 +110,7 @@ extension ConsoleServer {
                 }
                 let (from, to) = try Self.reportRange(request)
                 try await self.audit("console.report", context, [("report", .string(name)), ("from", .string(from.iso8601))])
-                let report = try await self.report(name, from: from, to: to)
+                let report = try await self.report(name, from: from, to: to, request: request)
                 return Self.json(
                     .object([
                         ("report", .string(name)), ("title", .string(report.title)), ("columns", .array(report.columns.map(JSONValue.string))),
@@ -134,9 +135,11 @@ extension ConsoleServer {
 
     static func day(_ time: Timestamp) -> String { String(time.iso8601.prefix(10)) }
 
-    func report(_ name: String, from: Timestamp, to: Timestamp) async throws -> Report {
+    func report(_ name: String, from: Timestamp, to: Timestamp, request: Request? = nil) async throws -> Report {
         let people = people()
         switch name {
+        case "notices":
+            return try await noticeReport(request)
         case "volume":
             let counts = try await archive.volumeByDay(from: from, to: to)
             let platforms = Array(Set(counts.map(\.platform))).sorted()

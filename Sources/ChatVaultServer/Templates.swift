@@ -13,7 +13,7 @@ enum Templates {
     static let all: [String: String] = [
         "header": header, "footer": footer, "login": login, "error": error, "search": search, "conversation": conversation,
         "alerts": alerts, "alert": alert, "reports": reports, "integrity": integrity, "audit": audit, "users": users,
-        "policy": policy, "sources": sources, "chart": chart, "cases": cases,
+        "policy": policy, "sources": sources, "chart": chart, "cases": cases, "notices": notices, "gateways": gateways,
     ]
 
     static let cases = """

@@ -15,7 +15,7 @@ struct ChatVaultCommand: AsyncParsableCommand {
             Demo.self, Init.self, Import.self, Search.self, Show.self, Conversations.self, Verify.self, Prove.self,
             VerifyProof.self, CheckpointCommand.self, AttachmentCommand.self, Key.self, Status.self, Audit.self, Policy.self,
             Redact.self, AlertsCommand.self, DirectoryCommand.self, Export.self, VerifyExport.self, Retention.self, Hold.self,
-            Serve.self, UserCommand.self, TokenCommand.self, Capture.self, Sources.self, Officer.self,
+            Serve.self, UserCommand.self, TokenCommand.self, Capture.self, Sources.self, Officer.self, ReportCommand.self,
         ]
     )
 
