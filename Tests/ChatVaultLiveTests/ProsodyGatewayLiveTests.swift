@@ -157,6 +157,7 @@ struct ProsodyGatewayLiveTests {
                 ["as": "bob", "join": room, "nick": "bo"],
                 ["as": "alice", "groupchat": room, "body": "signal me later \(t)", "id": "g1"],
                 ["as": "alice", "groupchat": room, "body": "room card \(Self.card) \(t)", "id": "g2"],
+                ["as": "alice", "chat": room + "/bo", "body": "whatsapp me privately \(t)", "id": "p1"],
                 ["as": "bob", "groupchat": room, "body": "room hello \"quoted\" \\ <b>&amp; é 😀\nline \(t)", "id": "g3"],
             ])
         let log = prosodyLog()
@@ -206,20 +207,22 @@ struct ProsodyGatewayLiveTests {
         #expect(roomCard.map { !$0.contains("4111") && $0.contains(t) } == true, "\(inRoom)\n\(log)")
         let roomBlock = run.error("alice", id: "g1")
         #expect(roomBlock?["condition"]?.string == "policy-violation" && roomBlock?["text"]?.string == tip, "\(run.received("alice"))")
+        #expect(run.error("alice", id: "p1")?["condition"]?.string == "policy-violation", "a private message in the room is policed")
+        #expect(!run.received("bob").contains { $0["body"]?.string.contains("privately") == true })
         #expect(run.bodies("alice", from: room + "/bo").contains("room hello \"quoted\" \\ <b>&amp; é 😀\nline \(t)"), "hostile text passes intact")
 
         // The archive holds every decision, nothing redacted in the clear, and verifies.
         let hits = try vault.search(t)
         let texts = hits.compactMap { $0["text"]?.stringValue }
-        #expect(hits.count == 9, "a1-a6 and g1-g3, the blocked ones included: \(texts)")
+        #expect(hits.count == 10, "a1-a6, g1-g3 and p1, the blocked ones included: \(texts)")
         #expect(
             Set(hits.compactMap { $0["source_id"]?.stringValue }) == [
                 "alice@localhost/a1", "alice@localhost/a2", "alice@localhost/a3", "alice@localhost/a4", "alice@localhost/a5", "alice@localhost/a6",
-                "al/g1", "al/g2", "bo/g3",
+                "alice@localhost/p1", "al/g1", "al/g2", "bo/g3",
             ])
         #expect(
             hits.filter { $0["kind"]?.stringValue == "blocked" }.compactMap { $0["source_id"]?.stringValue }.sorted() == [
-                "al/g1", "alice@localhost/a2",
+                "al/g1", "alice@localhost/a2", "alice@localhost/p1",
             ])
         #expect(!hits.contains { ($0["text"]?.string ?? "").contains("4111") }, "\(texts)")
         // Each person told is on record, in the direct chat and in the room.
