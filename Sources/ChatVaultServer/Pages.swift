@@ -15,7 +15,7 @@ extension ConsoleServer {
             [
                 ("/search", "Search"), ("/alerts", "Review"), ("/reports", "Reports"), ("/cases", "Holds & exports"), ("/integrity", "Integrity"),
                 ("/audit", "Access trail"),
-                ("/admin/policy", "Policy"), ("/admin/sources", "Sources"),
+                ("/admin/policy", "Policy"), ("/admin/sources", "Sources"), ("/admin/gateways", "Gateways"),
             ]
         case .auditor:
             [
@@ -24,7 +24,11 @@ extension ConsoleServer {
                 ("/admin/policy", "Policy"), ("/admin/sources", "Sources"),
             ]
         case .reviewer: [("/alerts", "Review")]
-        case .admin: [("/admin/users", "Users"), ("/admin/policy", "Policy"), ("/admin/sources", "Sources"), ("/integrity", "Integrity")]
+        case .admin:
+            [
+                ("/admin/users", "Users"), ("/admin/policy", "Policy"), ("/admin/sources", "Sources"), ("/admin/gateways", "Gateways"),
+                ("/integrity", "Integrity"),
+            ]
         case .ingest, .gateway: []
         }
     }

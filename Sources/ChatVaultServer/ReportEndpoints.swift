@@ -82,6 +82,7 @@ extension ConsoleServer {
                     sections.append([
                         "id": report.id, "title": report.title, "columns": report.columns, "chart": chart, "legend": legend,
                         "hasLegend": !legend.isEmpty, "from": Self.day(from), "to": Self.day(to.addingDays(-1)),
+                        "more": name == "notices" ? "/reports/notices" as Any : false,
                         "rows": report.rows.prefix(100).enumerated().map { ["cells": $1, "flag": report.flagged.contains($0)] },
                     ])
                 }

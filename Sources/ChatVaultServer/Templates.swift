@@ -189,7 +189,7 @@ enum Templates {
         {{#chart}}{{> chart}}{{/chart}}
         {{#hasLegend}}<p class="legend">{{#legend}}<span class="key s{{series}}">{{name}}</span> {{/legend}}</p>{{/hasLegend}}
         <table><thead><tr>{{#columns}}<th>{{.}}</th>{{/columns}}</tr></thead><tbody>{{#rows}}<tr{{#flag}} class="flag"{{/flag}}>{{#cells}}<td>{{.}}</td>{{/cells}}</tr>{{/rows}}</tbody></table>
-        <p><a class="csv" href="/reports/{{id}}/csv?from={{from}}&amp;to={{to}}">Download CSV</a></p></section>{{/sections}}
+        <p><a class="csv" href="/reports/{{id}}/csv?from={{from}}&amp;to={{to}}">Download CSV</a>{{#more}} · <a href="{{more}}">Filter and see every row</a>{{/more}}</p></section>{{/sections}}
         {{> footer}}
         """
 

@@ -73,7 +73,7 @@ import Testing
             #expect(page.text.contains("&lt;script&gt;alert(1)&lt;/script&gt;") && !page.text.contains("<script>alert(1)"))
             #expect(page.text.contains("1 shown the notice · 2 not shown it"))
             let overview = try await Self.get(client, "/reports", fixture.bearer(.auditor))
-            #expect(overview.status == .ok && overview.text.contains("id=\"notices\""))
+            #expect(overview.status == .ok && overview.text.contains("id=\"notices\"") && overview.text.contains("href=\"/reports/notices\""))
         }
         let trail = try await fixture.archive.auditTrail(limit: 50)
         #expect(trail.contains { $0.action == "console.report" && $0.detail["report"]?.stringValue == "notices" })
@@ -89,21 +89,28 @@ import Testing
             #expect(told.status == .ok)
             let bad = try await NoticeTests.post(client, NoticeTests.body(["@zed:hs.example"]), token: token, headers: [mode: "sideways"])
             #expect(bad.status == .badRequest && bad.json?["error"]?.stringValue?.contains("closed or open") == true)
+            let decision =
+                #"{"platform":"matrix","conversation":"!desk:hs.example","id":"$d1","sender":"@zed:hs.example","sent_at":"\#(Timestamp.now().iso8601)","text":"hello"}"#
+            let decided = try await client.execute(
+                uri: "/api/v1/decide", method: .post, headers: [.authorization: "Bearer " + token, .contentType: "application/json", mode: "closed"],
+                body: ByteBuffer(string: decision))
+            #expect(decided.status == .ok, "\(decided.text)")
             let status = try await Self.get(client, "/api/v1/gateways", fixture.bearer(.admin))
             #expect(status.status == .ok)
             let gateways = status.json?["gateways"]?.arrayValue ?? []
             let synapse = try #require(gateways.first { $0["token"]?.stringValue == "synapse" })
-            #expect(synapse["fail_mode"]?.stringValue == "open")
+            #expect(synapse["fail_mode"]?.stringValue == "closed")
             #expect(synapse["reachable"]?.boolValue == true)
-            #expect(synapse["last_path"]?.stringValue == "/api/v1/notice")
-            #expect(synapse["calls"]?.scalarText == "2" && synapse["failures"]?.scalarText == "1")
+            #expect(synapse["last_path"]?.stringValue == "/api/v1/decide")
+            #expect(synapse["calls"]?.scalarText == "3" && synapse["failures"]?.scalarText == "1")
+            #expect(synapse["decisions_last_minute"]?.scalarText == "1" && synapse["decisions_last_hour"]?.scalarText == "1")
             #expect(synapse["notices_recorded"]?.scalarText == "1")
             #expect(synapse["last_call_at"]?.stringValue?.isEmpty == false)
             let prosody = try #require(gateways.first { $0["token"]?.stringValue == "prosody" })
             #expect(prosody["state"]?.stringValue == "never called" && prosody["fail_mode"]?.isNull == true)
             let page = try await Self.get(client, "/admin/gateways", fixture.bearer(.officer))
             #expect(page.status == .ok)
-            #expect(page.text.contains("synapse") && page.text.contains("open") && page.text.contains("never called"))
+            #expect(page.text.contains("synapse") && page.text.contains("closed") && page.text.contains("never called"))
             for role in [Role.auditor, .reviewer, .gateway, .ingest] {
                 #expect(try await Self.get(client, "/api/v1/gateways", fixture.bearer(role)).status == .forbidden, "\(role)")
             }
