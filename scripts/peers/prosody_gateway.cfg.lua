@@ -1,7 +1,7 @@
 -- Template for the second loopback Prosody, the one that polices messages through ChatVault
 -- (integrations/prosody/mod_chatvault.lua). start_prosody_gateway.sh renders it to
--- $PEERS_DIR/prosody-gateway/prosody.cfg.lua (@DIR@, @PORT@, @CHATVAULT_URL@, @TOKEN_FILE@,
--- @FAIL_MODE@). Everything this server writes lives under @DIR@.
+-- $PEERS_DIR/prosody-gateway/prosody.cfg.lua, filling in the directory, the c2s port, the
+-- ChatVault URL and the fail mode. Everything this server writes lives under that directory.
 local dir = "@DIR@"
 
 pidfile = dir.."/run/prosody.pid"
