@@ -5,7 +5,7 @@
 /// digit (`4 1 1 1 …`). A 13-digit number after a product-code cue (`EAN`) is not a card.
 enum CardRecognizer {
     /// Built once: a set literal at the call site was allocated per message.
-    static let runSeparators: Set<Unicode.Scalar> = [" ", "-", ".", "/", "\n"]
+    static let runSeparators: DigitRun.Separators = [" ", "-", ".", "/", "\n"]
 
     /// Words that announce a card, nearer than an account cue for a card to win.
     static let cues = CueLexicon([
@@ -20,7 +20,7 @@ enum CardRecognizer {
     ])
 
     static func scan(_ text: ScannedText, into detections: inout [Detection]) {
-        for run in DigitRun.all(in: text, separators: runSeparators, spaced: true) where run.digitCount >= 13 {
+        for run in DigitRun.all(in: text, separators: runSeparators, spaced: true, keep: { digits, _ in digits >= 13 }) {
             var first = 0
             while first < run.groups.count {
                 if let last = card(in: run, from: first, text: text) {

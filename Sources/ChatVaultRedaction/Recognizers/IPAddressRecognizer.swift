@@ -4,7 +4,7 @@ import Foundation
 /// `build 4.5.7.180`) is a version number unless an address cue (`ip`, `host`) is nearer.
 enum IPAddressRecognizer {
     /// Built once: a set literal at the call site was allocated per message.
-    static let runSeparators: Set<Unicode.Scalar> = ["."]
+    static let runSeparators: DigitRun.Separators = ["."]
 
     static let versionCues = CueLexicon(["version", "ver", "v", "build", "release", "rel", "firmware", "fw", "patch", "app", "sdk", "os", "kernel"])
     static let addressCues = CueLexicon([
@@ -19,7 +19,7 @@ enum IPAddressRecognizer {
     }
 
     private static func scanV4(_ text: ScannedText, cueWindow: Int, into detections: inout [Detection]) {
-        for run in DigitRun.all(in: text, separators: runSeparators) where run.groups.count == 4 {
+        for run in DigitRun.all(in: text, separators: runSeparators, keep: { $1 == 4 }) {
             guard !text.isAlnum(at: run.start - 1), !(text.isScalar(run.start - 1, in: ".") && text.isDigit(at: run.start - 2)) else { continue }
             guard !text.isAlnum(at: run.end), !(text.isScalar(run.end, in: ".") && text.isDigit(at: run.end + 1)) else { continue }
             let valid = run.groups.allSatisfy { group in

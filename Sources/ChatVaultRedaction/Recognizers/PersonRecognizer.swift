@@ -98,8 +98,9 @@ enum PersonRecognizer {
             lowercase = true
         } else if index + 1 < tokens.count, !introductions.endsAt(index + 1, in: text) {
             let gap = words.gap(index, index + 1)
-            let plain = gap == " " || gap == ": " || gap == ", " || gap == " - "
+            // Compared only after a cue: most words are none.
             if introductions.endsAt(index, in: text) || addressing.endsAt(index, in: text) {
+                let plain = gap == " " || gap == ": " || gap == ", " || gap == " - "
                 if plain || (gap == " @" && addressing.endsAt(index, in: text)) {
                     start = index + 1
                     lowercase = true

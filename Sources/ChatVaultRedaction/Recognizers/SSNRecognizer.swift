@@ -5,7 +5,7 @@
 /// serial not 0000.
 enum SSNRecognizer {
     /// Built once: a set literal at the call site was allocated per message.
-    static let runSeparators: Set<Unicode.Scalar> = ["-", " ", ".", "/"]
+    static let runSeparators: DigitRun.Separators = ["-", " ", ".", "/"]
 
     static let cues = CueLexicon([
         "ssn", "ss#", "ss", "ss no", "ssn#", "social security", "social security number", "social security no",
@@ -14,7 +14,7 @@ enum SSNRecognizer {
     ])
 
     static func scan(_ text: ScannedText, cueWindow: Int, into detections: inout [Detection]) {
-        for run in DigitRun.all(in: text, separators: runSeparators, spaced: true) where run.digitCount == 9 {
+        for run in DigitRun.all(in: text, separators: runSeparators, spaced: true, keep: { digits, _ in digits == 9 }) {
             guard run.endsAtBoundary(in: text) else { continue }
             // `ssn=123-45-6789`, `SSN:123456789`: glued to its cue, the number still stands alone.
             let glued = text.isScalar(run.start - 1, in: "=:#") && cues.distance(before: run.start, in: text, window: 0) == 0

@@ -24,37 +24,72 @@ struct DigitRun {
     /// The gap kinds, one fewer than groups (`-`, ` `, `.`…).
     var separators: [Unicode.Scalar] { gaps.map(\.kind) }
 
-    /// Every maximal run in `text`. Between two groups stands one scalar from `allowed`, or
-    /// with `spaced`, one of them with up to four spaces either side, or up to four spaces
-    /// (`" - "`, `"  "`, `". "`, `"  -  "`).
-    static func all(in text: ScannedText, separators allowed: Set<Unicode.Scalar>, spaced: Bool = false) -> [DigitRun] {
+    /// Separator scalars, looked up in a bit mask (ASCII) instead of hashing each scalar.
+    struct Separators: Sendable, ExpressibleByArrayLiteral {
+        private var low: UInt64 = 0
+        private var high: UInt64 = 0
+        private var others: Set<Unicode.Scalar> = []
+
+        init(arrayLiteral elements: Unicode.Scalar...) {
+            for scalar in elements {
+                let value = scalar.value
+                if value < 64 {
+                    low |= 1 << UInt64(value)
+                } else if value < 128 {
+                    high |= 1 << UInt64(value - 64)
+                } else {
+                    others.insert(scalar)
+                }
+            }
+        }
+
+        func contains(_ scalar: Unicode.Scalar) -> Bool {
+            let value = scalar.value
+            if value < 64 { return low & (1 << UInt64(value)) != 0 }
+            if value < 128 { return high & (1 << UInt64(value - 64)) != 0 }
+            return !others.isEmpty && others.contains(scalar)
+        }
+    }
+
+    /// Every maximal run in `text` that `keep` accepts by its digit and group counts.
+    /// Between two groups stands one scalar from `allowed`, or with `spaced`, one of them
+    /// with up to four spaces either side, or up to four spaces (`" - "`, `"  "`, `". "`,
+    /// `"  -  "`).
+    static func all(
+        in text: ScannedText, separators allowed: Separators, spaced: Bool = false, keep: (_ digits: Int, _ groups: Int) -> Bool = { _, _ in true }
+    ) -> [DigitRun] {
         var runs: [DigitRun] = []
         var index = 0
         let count = text.count
+        // Reused for every run; copied only into the runs kept.
+        var groups: [Group] = []
+        var gaps: [Gap] = []
         while index < count {
             guard text.isDigit(at: index), !text.isDigit(at: index - 1) else {
                 index += 1
                 continue
             }
-            var groups: [Group] = []
-            var gaps: [Gap] = []
+            groups.removeAll(keepingCapacity: true)
+            gaps.removeAll(keepingCapacity: true)
+            var digits = 0
             var cursor = index
             while true {
                 let groupStart = cursor
                 while cursor < count, text.isDigit(at: cursor) { cursor += 1 }
                 groups.append(Group(start: groupStart, end: cursor))
+                digits += cursor - groupStart
                 guard let gap = gap(at: cursor, in: text, allowed: allowed, spaced: spaced) else { break }
                 gaps.append(gap)
                 cursor += gap.length
             }
-            runs.append(DigitRun(groups: groups, gaps: gaps))
+            if keep(digits, groups.count) { runs.append(DigitRun(groups: Array(groups), gaps: Array(gaps))) }
             index = cursor
         }
         return runs
     }
 
     /// The gap starting at `offset` when a digit follows it.
-    private static func gap(at offset: Int, in text: ScannedText, allowed: Set<Unicode.Scalar>, spaced: Bool) -> Gap? {
+    private static func gap(at offset: Int, in text: ScannedText, allowed: Separators, spaced: Bool) -> Gap? {
         // Most digits are followed by a letter or the end: answer those without hashing.
         guard let first = text[offset], !ScannedText.isAlnum(first), allowed.contains(first) else { return nil }
         guard spaced else { return text.isDigit(at: offset + 1) ? Gap(kind: first, length: 1) : nil }
