@@ -162,7 +162,8 @@ extension ConsoleServer {
                     title: "Messages per day", labels: days, series: platforms,
                     values: days.map { d in platforms.map { Double(table[d]?[$0] ?? 0) } }))
         case "participants":
-            let top = try await archive.topSenders(from: from, to: to, limit: 25)
+            // The archive's own notices (sender `chatvault`) are no one's traffic.
+            let top = try await archive.topSenders(from: from, to: to, limit: 26).filter { $0.key != NoticeLedger.sender.id }.prefix(25)
             return Report(
                 id: name, title: "Top participants", columns: ["participant", "groups", "messages"],
                 rows: top.map { [$0.key, people.groups(ofHandle: $0.key).sorted().joined(separator: " "), String($0.count)] },

@@ -72,6 +72,9 @@ import Testing
             #expect(page.status == .ok)
             #expect(page.text.contains("&lt;script&gt;alert(1)&lt;/script&gt;") && !page.text.contains("<script>alert(1)"))
             #expect(page.text.contains("1 shown the notice · 2 not shown it"))
+            // The archive's own notice records are nobody's traffic in the participants report.
+            let participants = try await Self.get(client, "/api/v1/reports/participants", fixture.bearer(.auditor))
+            #expect(participants.status == .ok && !participants.text.contains("\"chatvault\""))
             let overview = try await Self.get(client, "/reports", fixture.bearer(.auditor))
             #expect(overview.status == .ok && overview.text.contains("id=\"notices\"") && overview.text.contains("href=\"/reports/notices\""))
         }

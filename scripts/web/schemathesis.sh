@@ -5,7 +5,7 @@
 # session, starts `chatvault serve` on a free loopback port, and runs
 # `schemathesis run http://127.0.0.1:PORT/api/v1/openapi.json` three times:
 #   1. every operation except ingest and the admin-only ones, with the officer token;
-#   2. POST /api/v1/ingest with the ingest token, and the decision API (decide, gateway/ping)
+#   2. POST /api/v1/ingest with the ingest token, and the gateway API (decide, notice, gateway/ping)
 #      with a gateway token;
 #   3. the admin-only operations (users, tokens) with the admin session cookie + CSRF header.
 # Checks: not_a_server_error, status_code_conformance, content_type_conformance,
@@ -119,7 +119,7 @@ admin_paths='^/api/v1/(users|tokens)$'
 run_st officer --header "Authorization: Bearer $officer_token" \
   --exclude-path /api/v1/ingest --exclude-path-regex "$admin_paths"
 run_st ingest --header "Authorization: Bearer $ingest_token" --include-path /api/v1/ingest
-run_st gateway --header "Authorization: Bearer $gateway_token" --include-path-regex '^/api/v1/(decide|gateway/ping)$'
+run_st gateway --header "Authorization: Bearer $gateway_token" --include-path-regex '^/api/v1/(decide|notice|gateway/ping)$'
 run_st admin --header "Cookie: cv_session=$session" --header "X-CSRF-Token: $csrf" --include-path-regex "$admin_paths"
 
 # Most generated requests must have been authenticated: each one the officer token was
