@@ -192,25 +192,30 @@ extension PersonRecognizer {
     /// after the list.
     private static func firmList(at index: Int, _ words: NameWords) -> Int? {
         let text = words.text
-        var items = [index]
-        var cursor = index
-        while cursor + 1 < text.tokens.count, items.count < 6 {
-            let gap = words.gap(cursor, cursor + 1)
-            if gap == ", " || gap == " & " || gap == ", & " {
-                cursor += 1
-            } else if gap == " " || gap == ", ", listJoiners.contains(text.tokens[cursor + 1]), cursor + 2 < text.tokens.count,
-                words.gap(cursor + 1, cursor + 2) == " "
-            {
-                cursor += 2
-            } else {
-                break
+        // At most six items, kept on the stack: asked of every capitalised word.
+        return withUnsafeTemporaryAllocation(of: Int.self, capacity: 6) { items -> Int? in
+            items[0] = index
+            var count = 1
+            var cursor = index
+            while cursor + 1 < text.tokens.count, count < 6 {
+                let gap = words.gap(cursor, cursor + 1)
+                if gap == ", " || gap == " & " || gap == ", & " {
+                    cursor += 1
+                } else if gap == " " || gap == ", ", listJoiners.contains(text.tokens[cursor + 1]), cursor + 2 < text.tokens.count,
+                    words.gap(cursor + 1, cursor + 2) == " "
+                {
+                    cursor += 2
+                } else {
+                    break
+                }
+                guard words.shape(cursor) == .capitalised else { break }
+                items[count] = cursor
+                count += 1
             }
-            guard words.shape(cursor) == .capitalised else { break }
-            items.append(cursor)
+            guard count >= 3 else { return nil }
+            let surnames = (0..<count).filter { words.kind(items[$0]).contains(.frequentSurname) }.count
+            return surnames * 2 > count ? items[count - 1] + 1 : nil
         }
-        guard items.count >= 3 else { return nil }
-        let surnames = items.filter { words.kind($0).contains(.frequentSurname) }.count
-        return surnames * 2 > items.count ? (items.last ?? index) + 1 : nil
     }
 
     /// A surname in a list of them (`Holmes, Anderson and Calderon wants a quote`): a firm.
