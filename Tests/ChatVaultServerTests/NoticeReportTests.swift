@@ -166,6 +166,9 @@ import Testing
         let json = try run(["report", "notices", "--person", "@alice:hs.example", "--json"])
         let rows = try JSONParser().parse(json.1).arrayValue ?? []
         #expect(rows.count == 1 && rows.first?["status"]?.stringValue == "missing")
+        // The transcript names the person told, not the archive that sent the notice.
+        let show = try run(["show", "matrix:!desk:hs.example"])
+        #expect(show.1.contains("archive notice shown to @dave:hs.example"), "\(show.1)")
         let bad = try run(["report", "notices", "--from", "yesterday"])
         #expect(bad.0 != 0 && bad.1.contains("--from must be a day"))
     }

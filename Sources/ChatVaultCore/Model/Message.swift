@@ -21,7 +21,8 @@ public struct Message: Sendable, Hashable, Codable {
         /// A message the gateway refused before delivery (`POST /api/v1/decide`): archived with
         /// its redacted text, never delivered. Only the gateway writes it; imports refuse it.
         case blocked
-        /// The archive notice shown to one participant (``Message/sender``) of a conversation.
+        /// The archive notice shown to one participant (``Message/recipients``; the sender is
+        /// the archive, `chatvault`) of a conversation, recorded by `POST /api/v1/notice`.
         /// Only the gateway writes it; imports refuse it.
         case notice
     }

@@ -109,7 +109,9 @@ struct Transcript {
                 out.append(
                     "\(marker)\(when)  \(who): " + Terminal.dim("[blocked by gateway, not delivered] ") + Terminal.safe(m.text, allowNewlines: true))
             case .notice:
-                out.append("\(marker)\(when)  " + Terminal.dim("archive notice shown to ") + who)
+                // The archive is the sender of a notice record; the person told is its recipient.
+                let told = m.recipients.map { Terminal.safe($0.displayName ?? $0.id) }.joined(separator: ", ")
+                out.append("\(marker)\(when)  " + Terminal.dim("archive notice shown to ") + (told.isEmpty ? who : told))
             }
             if let deliveredBy = archived.deliveredBy { out.append("      " + Terminal.dim("delivered by \(Terminal.safe(deliveredBy))")) }
         }
