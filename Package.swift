@@ -21,6 +21,7 @@ let package = Package(
         .library(name: "ChatVaultPolicy", targets: ["ChatVaultPolicy"]),
         .library(name: "ChatVaultCapture", targets: ["ChatVaultCapture"]),
         .library(name: "ChatVaultServer", targets: ["ChatVaultServer"]),
+        .library(name: "ChatVaultPostgres", targets: ["ChatVaultPostgres"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
@@ -35,6 +36,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         .target(name: "ChatVaultCore", swiftSettings: upcoming),
@@ -62,6 +64,16 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: upcoming
+        ),
+        .target(
+            name: "ChatVaultPostgres",
+            dependencies: [
+                "ChatVaultCore", "ChatVaultArchive",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: upcoming
         ),
@@ -188,6 +200,11 @@ let package = Package(
                 "ChatVaultCore", "ChatVaultRedaction", "ChatVaultArchive", "ChatVaultIngest",
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"), .product(name: "Crypto", package: "swift-crypto"),
             ],
+            swiftSettings: upcoming
+        ),
+        .testTarget(
+            name: "ChatVaultPostgresTests",
+            dependencies: ["ChatVaultCore", "ChatVaultArchive", "ChatVaultPostgres", .product(name: "PostgresNIO", package: "postgres-nio")],
             swiftSettings: upcoming
         ),
         .testTarget(

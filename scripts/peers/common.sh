@@ -4,7 +4,7 @@
 #
 #   PEERS_DIR  state (configs, data, logs, pid files, certificates, the Python venv);
 #              default /tmp/chatvault-peers. Each server keeps $PEERS_DIR/<server>/.
-#   ports      PROSODY_PORT EJABBERD_PORT SYNAPSE_PORT NGIRCD_PORT (defaults below)
+#   ports      PROSODY_PORT EJABBERD_PORT SYNAPSE_PORT NGIRCD_PORT POSTGRES_PORT (defaults below)
 #
 # Every server listens on 127.0.0.1 only. Stop scripts end only processes whose pid was
 # recorded under $PEERS_DIR and whose command line still names it.
@@ -17,6 +17,7 @@ export PROSODY_PORT=${PROSODY_PORT:-15222}
 export EJABBERD_PORT=${EJABBERD_PORT:-25222}
 export SYNAPSE_PORT=${SYNAPSE_PORT:-18008}
 export NGIRCD_PORT=${NGIRCD_PORT:-16667}
+export POSTGRES_PORT=${POSTGRES_PORT:-15432}
 VENV=$PEERS_DIR/venv
 
 say() { echo "[peers] $*"; }

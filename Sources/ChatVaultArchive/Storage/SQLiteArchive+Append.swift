@@ -281,7 +281,7 @@ extension SQLiteArchive {
 extension Message {
     /// Whether `other` is a re-read of this message rather than an id reused for something
     /// else: the same sender and text. Compared only when two share an id.
-    func hasSameContent(as other: Message) -> Bool { sender.id == other.sender.id && text == other.text }
+    package func hasSameContent(as other: Message) -> Bool { sender.id == other.sender.id && text == other.text }
 
     /// The same comparison against a stored row's text and sender bytes.
     func hasSameContent(text stored: UnsafeBufferPointer<UInt8>, sender storedSender: UnsafeBufferPointer<UInt8>) -> Bool {
@@ -290,7 +290,7 @@ extension Message {
 
     /// The message under an id derived from its content, for an id the archive already
     /// holds with other content.
-    func renamedForReusedID() -> Message {
+    package func renamedForReusedID() -> Message {
         var renamed = self
         let digest = SHA256.hash(data: Array(text.utf8) + [0] + Array(sender.id.utf8))
         renamed.sourceID = sourceID + "#" + Array(Array(digest).prefix(6)).hexString

@@ -1,0 +1,178 @@
+public import ChatVaultArchive
+public import ChatVaultCore
+import Logging
+import PostgresNIO
+
+/// The policy's durable state in PostgreSQL, with the same rules as the SQLite store:
+/// personal-use counts per person and day, one mark per conversation and wall, contact or
+/// sampling draw, and a generation that every batch storing messages or state raises.
+///
+/// Writers serialise on the generation row (`SELECT … FOR UPDATE`): a delta whose basis is
+/// not the generation found under that lock is refused with ``PolicyStateConflict`` before
+/// anything is written. Reads take one repeatable-read snapshot, so the generation, the
+/// state and the duplicates agree.
+public struct PostgresPolicyStateStore: PolicyStateStore {
+    public let backend: PostgresBackend
+
+    public init(backend: PostgresBackend) {
+        self.backend = backend
+    }
+
+    public func policyState(for keys: PolicyStateKeys, messages: [Message.DedupKey]) async throws -> PolicyStateSnapshot {
+        let logger = backend.logger
+        return try await backend.transaction("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY") { connection in
+            let generation = try await Self.generation(connection, lock: false, logger: logger)
+            var state = PolicyState()
+            for key in keys.personDays {
+                let rows = try await connection.query(
+                    "SELECT count FROM policy_personal_use WHERE person = \(key.person) AND day = \(key.day)", logger: logger)
+                var count = 0
+                for try await value in rows.decode(Int64.self) { count = Int(value) }
+                state.personalCounts[key] = count
+            }
+            for key in keys.conversations {
+                var conversation = PolicyState.Conversation()
+                let participants = try await connection.query(
+                    """
+                    SELECT handle, display_name FROM participants WHERE platform = \(key.platform) AND conversation = \(key.id)
+                    ORDER BY handle
+                    """, logger: logger)
+                for try await (handle, name) in participants.decode((String, String?).self) {
+                    conversation.participants.append(Handle(id: handle, displayName: name))
+                }
+                let marks = try await connection.query(
+                    "SELECT kind, value FROM policy_marks WHERE platform = \(key.platform) AND conversation = \(key.id)", logger: logger)
+                for try await (kind, value) in marks.decode((String, String).self) {
+                    switch kind {
+                    case Mark.wall: conversation.breachedWalls.insert(value)
+                    case Mark.contact: conversation.alertedContacts.insert(value)
+                    case Mark.sampled: conversation.sampled = value == Mark.drawn
+                    default: break
+                    }
+                }
+                state.conversations[key] = conversation
+            }
+            var copies: [Message.DedupKey: [PolicyStateSnapshot.ArchivedCopy]] = [:]
+            for key in Set(messages) {
+                // `#` sorts just before `$` (columns are COLLATE "C"): [id, id + "$") holds the id and every `id#…`.
+                let rows = try await connection.query(
+                    """
+                    SELECT source_id, text, sender FROM messages
+                    WHERE platform = \(key.platform) AND conversation = \(key.conversation)
+                    AND source_id >= \(key.sourceID) AND source_id < \(key.sourceID + "$")
+                    """, logger: logger)
+                for try await (sourceID, text, sender) in rows.decode((String, String, String).self) {
+                    guard sourceID == key.sourceID || sourceID.hasPrefix(key.sourceID + "#") else { continue }
+                    copies[key, default: []].append(PolicyStateSnapshot.ArchivedCopy(text: text, sender: sender))
+                }
+            }
+            return PolicyStateSnapshot(generation: generation, state: state, archivedCopies: copies)
+        }
+    }
+
+    /// Not yet: PostgreSQL has no message store with an integrity log (issue 14, step 2).
+    /// ``store(_:messages:)`` stores the state part and the messages' dedup keys.
+    public func append(_ batch: [IncomingMessage], alerts: [Alert], policyState: PolicyStateDelta, context: AppendContext) async throws
+        -> AppendReceipt
+    {
+        throw PostgresStoreError(
+            .notYetImplemented,
+            "append on PostgreSQL is not implemented yet: the message store and integrity log of issue 14 come next")
+    }
+
+    /// Stores `delta` and `batch` in one transaction: refuses a stale basis with
+    /// ``PolicyStateConflict`` before writing, skips duplicates (same key and content), stores
+    /// a reused id with other content under its derived id, and raises the generation when
+    /// a message or a change was stored. Returns how many messages were stored.
+    @discardableResult
+    package func store(_ delta: PolicyStateDelta?, messages batch: [IncomingMessage] = []) async throws -> Int {
+        let logger = backend.logger
+        return try await backend.transaction { connection in
+            let current = try await Self.generation(connection, lock: true, logger: logger)
+            if let delta, delta.basis != current { throw PolicyStateConflict(expected: delta.basis, found: current) }
+            var stored = 0
+            for incoming in batch where try await Self.insert(incoming.message, connection, logger: logger) { stored += 1 }
+            let changes = delta?.changes ?? []
+            guard stored > 0 || !changes.isEmpty else { return stored }
+            try await connection.query("UPDATE policy_generation SET generation = generation + 1 WHERE id = 1", logger: logger)
+            for (key, increment) in (delta?.personalIncrements ?? [:]).sorted(by: { $0.key < $1.key }) {
+                try await connection.query(
+                    """
+                    INSERT INTO policy_personal_use (person, day, count) VALUES (\(key.person), \(key.day), \(Int64(increment)))
+                    ON CONFLICT (person, day) DO UPDATE SET count = policy_personal_use.count + excluded.count
+                    """, logger: logger)
+            }
+            for change in changes {
+                let (key, kind, value): (PolicyState.ConversationKey, String, String)
+                switch change {
+                case .personalUse: continue
+                case .wallBreached(let conversation, let wall): (key, kind, value) = (conversation, Mark.wall, wall)
+                case .contactAlerted(let conversation, let handle): (key, kind, value) = (conversation, Mark.contact, handle)
+                case .sampled(let conversation, let drawn): (key, kind, value) = (conversation, Mark.sampled, drawn ? Mark.drawn : Mark.notDrawn)
+                }
+                // The first draw stands; a wall or contact is remembered once.
+                try await connection.query(
+                    """
+                    INSERT INTO policy_marks (platform, conversation, kind, value)
+                    SELECT \(key.platform), \(key.id), \(kind), \(value)
+                    WHERE \(kind) <> 'sampled' OR NOT EXISTS (
+                        SELECT 1 FROM policy_marks WHERE platform = \(key.platform) AND conversation = \(key.id) AND kind = 'sampled')
+                    ON CONFLICT DO NOTHING
+                    """, logger: logger)
+            }
+            return stored
+        }
+    }
+
+    static func generation(_ connection: PostgresConnection, lock: Bool, logger: Logger) async throws -> Int64 {
+        let rows = try await connection.query(
+            lock
+                ? "SELECT generation FROM policy_generation WHERE id = 1 FOR UPDATE"
+                : "SELECT generation FROM policy_generation WHERE id = 1", logger: logger)
+        for try await generation in rows.decode(Int64.self) { return generation }
+        return 0
+    }
+
+    /// Inserts one message unless it is a duplicate; `true` when stored.
+    static func insert(_ original: Message, _ connection: PostgresConnection, logger: Logger) async throws -> Bool {
+        var message = original
+        if let existing = try await content(of: message.dedupKey, connection, logger: logger) {
+            guard !(existing.sender == message.sender.id && existing.text == message.text) else { return false }
+            // The same id with other content is another message, not a duplicate.
+            message = message.renamedForReusedID()
+            guard try await content(of: message.dedupKey, connection, logger: logger) == nil else { return false }
+        }
+        try await connection.query(
+            """
+            INSERT INTO messages (platform, conversation, source_id, sender, text)
+            VALUES (\(message.platform), \(message.conversation), \(message.sourceID), \(message.sender.id), \(message.text))
+            """, logger: logger)
+        for handle in [message.sender] + message.recipients {
+            try await connection.query(
+                """
+                INSERT INTO participants (platform, conversation, handle, display_name)
+                VALUES (\(message.platform), \(message.conversation), \(handle.id), \(handle.displayName))
+                ON CONFLICT DO NOTHING
+                """, logger: logger)
+        }
+        return true
+    }
+
+    static func content(of key: Message.DedupKey, _ connection: PostgresConnection, logger: Logger) async throws -> (sender: String, text: String)? {
+        let rows = try await connection.query(
+            """
+            SELECT sender, text FROM messages
+            WHERE platform = \(key.platform) AND conversation = \(key.conversation) AND source_id = \(key.sourceID)
+            """, logger: logger)
+        for try await (sender, text) in rows.decode((String, String).self) { return (sender, text) }
+        return nil
+    }
+
+    private enum Mark {
+        static let wall = "wall"
+        static let contact = "contact"
+        static let sampled = "sampled"
+        static let drawn = "drawn"
+        static let notDrawn = "not-drawn"
+    }
+}

@@ -1,0 +1,77 @@
+import ChatVaultArchive
+import ChatVaultCore
+import Foundation
+import Testing
+
+@testable import ChatVaultPostgres
+
+/// The embedded vault: batches go through ``SQLiteArchive``'s append.
+struct SQLiteSubject: PolicyStateStoreSubject {
+    let archive: SQLiteArchive
+    var store: any PolicyStateStore { archive }
+
+    func write(_ batch: [IncomingMessage], _ delta: PolicyStateDelta) async throws {
+        _ = try await archive.append(batch, alerts: [], policyState: delta, context: AppendContext(actor: "test", source: "conformance"))
+    }
+
+    static func withSubject(_ body: (SQLiteSubject) async throws -> Void) async throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("chatvault-conformance-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        try await body(SQLiteSubject(archive: try Vault.create(at: root).openArchive()))
+    }
+}
+
+/// PostgreSQL: batches go through the store's own `store(_:messages:)`.
+struct PostgresSubject: PolicyStateStoreSubject {
+    let postgres: PostgresPolicyStateStore
+    var store: any PolicyStateStore { postgres }
+
+    func write(_ batch: [IncomingMessage], _ delta: PolicyStateDelta) async throws {
+        try await postgres.store(delta, messages: batch)
+    }
+
+    static func withSubject(_ body: (PostgresSubject) async throws -> Void) async throws {
+        let backend = try await PostgresServer.backend()
+        do {
+            try await body(PostgresSubject(postgres: PostgresPolicyStateStore(backend: backend)))
+        } catch {
+            await backend.close()
+            throw error
+        }
+        await backend.close()
+    }
+}
+
+@Suite struct SQLitePolicyStateStoreConformanceTests {
+    @Test func emptyState() async throws { try await SQLiteSubject.withSubject(PolicyStateStoreConformance.emptyState) }
+    @Test func deltaStoredThenRead() async throws { try await SQLiteSubject.withSubject(PolicyStateStoreConformance.deltaStoredThenRead) }
+    @Test func staleGenerationWritesNothing() async throws {
+        try await SQLiteSubject.withSubject(PolicyStateStoreConformance.staleGenerationWritesNothing)
+    }
+    @Test func concurrentWritersOneWinsPerGeneration() async throws {
+        try await SQLiteSubject.withSubject(PolicyStateStoreConformance.concurrentWritersOneWinsPerGeneration)
+    }
+    @Test func duplicatesAreDetected() async throws { try await SQLiteSubject.withSubject(PolicyStateStoreConformance.duplicatesAreDetected) }
+}
+
+@Suite(.enabled(if: PostgresServer.runnable)) struct PostgresPolicyStateStoreConformanceTests {
+    @Test func emptyState() async throws { try await PostgresSubject.withSubject(PolicyStateStoreConformance.emptyState) }
+    @Test func deltaStoredThenRead() async throws { try await PostgresSubject.withSubject(PolicyStateStoreConformance.deltaStoredThenRead) }
+    @Test func staleGenerationWritesNothing() async throws {
+        try await PostgresSubject.withSubject(PolicyStateStoreConformance.staleGenerationWritesNothing)
+    }
+    @Test func concurrentWritersOneWinsPerGeneration() async throws {
+        try await PostgresSubject.withSubject(PolicyStateStoreConformance.concurrentWritersOneWinsPerGeneration)
+    }
+    @Test func duplicatesAreDetected() async throws { try await PostgresSubject.withSubject(PolicyStateStoreConformance.duplicatesAreDetected) }
+
+    @Test func appendSaysItIsNotImplementedYet() async throws {
+        try await PostgresSubject.withSubject { subject in
+            let error = await #expect(throws: PostgresStoreError.self) {
+                try await subject.postgres.append(
+                    [], alerts: [], policyState: PolicyStateDelta(basis: 0), context: AppendContext(actor: "test", source: "test"))
+            }
+            #expect(error?.code == .notYetImplemented)
+        }
+    }
+}
