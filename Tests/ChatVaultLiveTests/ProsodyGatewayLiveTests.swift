@@ -153,6 +153,8 @@ struct ProsodyGatewayLiveTests {
                 ["as": "alice", "chat": "bob@localhost", "body": "see the card \(t)", "lang_body": "Karte \(Self.card)", "id": "a5"],
                 ["as": "alice", "chat": "bob@localhost", "body": "plain \(t)", "xhtml": "card \(Self.card)", "id": "a6"],
                 ["as": "alice", "chat": "bob@localhost", "body": String(repeating: "x", count: 70_000) + t, "id": "a7"],
+                ["as": "alice", "chat": "bob@localhost", "body": "hello \(Self.card) \(t)", "replaces": "a1", "id": "a8"],
+                ["as": "alice", "chat": "bob@localhost", "body": "fallback whatsapp me \(t)", "retracts": "a4", "id": "a9"],
                 ["as": "alice", "join": room, "nick": "al"],
                 ["as": "bob", "join": room, "nick": "bo"],
                 ["as": "alice", "groupchat": room, "body": "signal me later \(t)", "id": "g1"],
@@ -164,7 +166,7 @@ struct ProsodyGatewayLiveTests {
 
         // One-to-one, read back through bob's own client.
         let fromAlice = run.bodies("bob", from: "alice@localhost")
-        #expect(fromAlice.count == 5, "\(fromAlice)\n\(log)")
+        #expect(fromAlice.count == 6, "\(fromAlice)\n\(log)")
         #expect(fromAlice.contains("hello \(t)"))
         #expect(!fromAlice.contains { $0.contains("whatsapp") }, "a blocked message reached bob: \(fromAlice)")
         let redacted = fromAlice.first { $0.hasPrefix("my card") }
@@ -184,6 +186,12 @@ struct ProsodyGatewayLiveTests {
         let rich = try #require(delivered("a6"), "\(run.received("bob"))")
         #expect(rich["html"]?.stringValue == nil && rich["body"]?.string == "plain \(t)", "\(rich)")
         #expect(delivered("a7") == nil)
+        let correction = try #require(delivered("a8"), "\(run.received("bob"))")
+        #expect(
+            !correction["body"]!.string.contains("4111") && correction["body"]?.string.contains(t) == true, "a correction is decided: \(correction)")
+        let retraction = try #require(delivered("a9"), "\(run.received("bob"))")
+        #expect(retraction["bodies"]?.arrayValue?.isEmpty == true, "a retraction's fallback body is dropped: \(retraction)")
+        #expect(run.error("alice", id: "a9") == nil)
         #expect(run.error("alice", id: "a7")?["text"]?.string.contains("too large") == true, "\(run.received("alice").suffix(3))")
         // Tips come from the server: one for the redaction, one for the warning.
         let fromServer = run.bodies("alice", from: "localhost")
@@ -214,11 +222,12 @@ struct ProsodyGatewayLiveTests {
         // The archive holds every decision, nothing redacted in the clear, and verifies.
         let hits = try vault.search(t)
         let texts = hits.compactMap { $0["text"]?.stringValue }
-        #expect(hits.count == 10, "a1-a6, g1-g3 and p1, the blocked ones included: \(texts)")
+        #expect(hits.count == 11, "a1-a6, the correction a8, g1-g3 and p1, the blocked ones included: \(texts)")
+        #expect(hits.first { $0["source_id"]?.stringValue == "alice@localhost/a8" }?["kind"]?.stringValue == "edit")
         #expect(
             Set(hits.compactMap { $0["source_id"]?.stringValue }) == [
                 "alice@localhost/a1", "alice@localhost/a2", "alice@localhost/a3", "alice@localhost/a4", "alice@localhost/a5", "alice@localhost/a6",
-                "alice@localhost/p1", "al/g1", "al/g2", "bo/g3",
+                "alice@localhost/a8", "alice@localhost/p1", "al/g1", "al/g2", "bo/g3",
             ])
         #expect(
             hits.filter { $0["kind"]?.stringValue == "blocked" }.compactMap { $0["source_id"]?.stringValue }.sorted() == [

@@ -91,6 +91,8 @@ local TOO_LARGE = "Message too large for the compliance archive: message not sen
 local DEFAULT_TIP = "This message breaks the communication policy.";
 
 local xhtml_im = "http://jabber.org/protocol/xhtml-im";
+local xmlns_correct = "urn:xmpp:message-correct:0";
+local xmlns_retract = "urn:xmpp:message-retract:1";
 
 module:log("info", "ChatVault gateway at %s (fail mode %s, timeout %gs)", base_url, fail_mode, timeout);
 
@@ -192,6 +194,29 @@ local function archive_id(key, stanza)
 	local id = stanza.attr.id;
 	if #id > 256 then id = uuid.generate(); end
 	return key .. "/" .. id;
+end
+
+-- An XEP-0308 correction is an edit of the message it names (capture files it the same way).
+local function mark_correction(message, key, stanza)
+	local replace = stanza:get_child("replace", xmlns_correct);
+	local target = replace and replace.attr.id;
+	if target and target ~= "" and #target <= 256 then
+		message.kind = "edit";
+		message.target = key .. "/" .. target;
+	end
+	return message;
+end
+
+-- An XEP-0424 retraction says nothing itself: its fallback body is dropped rather than
+-- decided, so no words ride on it past ChatVault.
+local function strip_retraction(stanza)
+	if not stanza:get_child("retract", xmlns_retract) then return false; end
+	stanza:maptags(function(tag)
+		if tag.name == "body" and (tag.attr.xmlns == nil or tag.attr.xmlns == "jabber:client") then return nil; end
+		if tag.name == "html" and tag.attr.xmlns == xhtml_im then return nil; end
+		return tag;
+	end);
+	return true;
 end
 
 local function now()
@@ -299,9 +324,10 @@ local function police_outgoing(event)
 	local _, to_host, to_resource = jid.split(to);
 	-- Rooms on a MUC component that loads this module are policed by the room.
 	if kind == "groupchat" and local_component_polices(to_host) then return; end
+	local sender = origin.username .. "@" .. origin.host;
+	if strip_retraction(stanza) then return; end
 	local text = bodies_of(stanza);
 	if not text then return; end
-	local sender = origin.username .. "@" .. origin.host;
 	if to_bare == sender then return; end
 	local reply = function(condition_type, condition, message)
 		origin.send(st.error_reply(stanza, condition_type, condition, message));
@@ -335,7 +361,7 @@ local function police_outgoing(event)
 			return true;
 		end
 	end
-	return decide(message, stanza, reply, origin.full_jid);
+	return decide(mark_correction(message, sender, stanza), stanza, reply, origin.full_jid);
 end
 
 if host_type == "local" then
@@ -352,6 +378,7 @@ if is_muc then
 	module:hook("muc-occupant-groupchat", function(event)
 		local stanza, room = event.stanza, event.room;
 		if stanza:get_child("subject") and not stanza:get_child("body") then return; end
+		if strip_retraction(stanza) then return; end
 		local text = bodies_of(stanza);
 		if not text then return; end
 		local real = stanza.attr.from;
@@ -382,7 +409,7 @@ if is_muc then
 			text = text;
 			recipients = #recipients > 0 and recipients or nil;
 		};
-		return decide(message, stanza, reply, real);
+		return decide(mark_correction(message, nick or sender, stanza), stanza, reply, real);
 	end, 20);
 
 	-- Ask for the notice before the occupant is in (fail closed keeps them out), show it once in.

@@ -6,7 +6,8 @@ everything each of them received, as the live tests of the Prosody gateway need 
 
 steps.json is a JSON list run in order; each step is one of
   {"as": "alice", "chat": "bob@localhost", "body": "TEXT", "id": "ID"}        a 1:1 chat message
-      optional "lang_body": a second <body xml:lang='de'>, "xhtml": an XHTML-IM copy with this text
+      optional "lang_body": a second <body xml:lang='de'>, "xhtml": an XHTML-IM copy with this text,
+      "replaces": ID (an XEP-0308 correction of ID), "retracts": ID (an XEP-0424 retraction of ID)
   {"as": "alice", "groupchat": "room@conference.localhost", "body": "TEXT", "id": "ID"}
   {"as": "alice", "join": "room@conference.localhost", "nick": "alice"}      joins a room
   {"sleep": SECONDS}
@@ -156,6 +157,10 @@ async def main(a):
             if "lang_body" in step:
                 extra = ET.SubElement(msg.xml, "{jabber:client}body", {"{http://www.w3.org/XML/1998/namespace}lang": "de"})
                 extra.text = step["lang_body"]
+            if "replaces" in step:
+                ET.SubElement(msg.xml, "{urn:xmpp:message-correct:0}replace", {"id": step["replaces"]})
+            if "retracts" in step:
+                ET.SubElement(msg.xml, "{urn:xmpp:message-retract:1}retract", {"id": step["retracts"]})
             if "xhtml" in step:
                 html = ET.SubElement(msg.xml, "{http://jabber.org/protocol/xhtml-im}html")
                 ET.SubElement(ET.SubElement(html, "{http://www.w3.org/1999/xhtml}body"), "{http://www.w3.org/1999/xhtml}p").text = step["xhtml"]
