@@ -56,7 +56,10 @@ extension ConsoleServer {
         do {
             recorded = try await notices.record(
                 platform: asked.platform, conversation: asked.conversation, conversationName: asked.conversationName,
-                conversationKind: asked.conversationKind, participants: asked.participants, text: text, token: tokenName, at: .now())
+                // Without a kind, a conversation first seen through its notice is taken for a group
+                // unless exactly two people are in it (one notice record alone would look direct).
+                conversationKind: asked.conversationKind ?? (asked.participants.count == 2 ? .direct : .group), participants: asked.participants,
+                text: text, token: tokenName, at: .now())
         } catch {
             logger.error("notice not recorded", metadata: ["token": "\(tokenName)", "error": "\(error)"])
             throw ConsoleError(.serviceUnavailable, "the notice could not be recorded in the archive; retry")

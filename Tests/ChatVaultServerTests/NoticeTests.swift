@@ -66,6 +66,9 @@ import Testing
         let stored = try #require(try await fixture.archive.message(id: notices[0].messageID))
         #expect(stored.message.kind == .notice && stored.message.sender.id == NoticeLedger.sender.id)
         #expect(stored.message.text == notices[0].text)
+        // A room first seen through its notice is a group, not a direct chat with the one person told.
+        let room = try await fixture.archive.conversations(matching: "matrix:!other:hs.example").first
+        #expect(room?.conversation.kind == .group)
         let report = try await fixture.archive.verify()
         #expect(report.isIntact, "\(report)")
     }
