@@ -44,8 +44,13 @@ public struct PostgresMigrator: Sendable {
                     )
                 }
                 guard let migration, !known.contains(migration.name) else { return false }
-                for statement in migration.statements {
-                    try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
+                for (index, statement) in migration.statements.enumerated() {
+                    do {
+                        try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
+                    } catch let error as PSQLError {
+                        let reason = error.serverInfo?[.message] ?? "\(error.code)"
+                        throw PostgresStoreError(.migrationFailed, "migration \(migration.name), statement \(index + 1): \(reason)")
+                    }
                 }
                 try await connection.query("INSERT INTO chatvault_migrations (name) VALUES (\(migration.name))", logger: logger)
                 return true

@@ -5,6 +5,8 @@ public struct PostgresStoreError: Error, Sendable, Hashable, CustomStringConvert
         case invalidLocation
         /// The database holds a migration this build does not know (a newer ChatVault wrote it).
         case unknownMigration
+        /// A migration's statement failed; nothing of that migration was applied.
+        case migrationFailed
         /// A part of issue 14 that this backend does not implement yet.
         case notYetImplemented
     }

@@ -69,10 +69,14 @@ import Testing
     @Test func aFailingMigrationLeavesNothingBehind() async throws {
         let schema = try await PostgresServer.freshSchema()
         let broken = PostgresMigration("2-broken", ["CREATE TABLE half_done (id integer)", "SELECT no_such_function()"])
-        await #expect(throws: (any Error).self) {
+        let error = await #expect(throws: PostgresStoreError.self) {
             let backend = try await PostgresServer.backend(schema: schema, migrator: PostgresMigrator(PostgresMigration.all + [broken]))
             await backend.close()
         }
+        #expect(error?.code == .migrationFailed)
+        #expect(
+            error?.message.hasPrefix("migration 2-broken, statement 2: function no_such_function() does not exist") == true,
+            "\(String(describing: error))")
         let backend = try await PostgresServer.backend(schema: schema)
         defer { Task { await backend.close() } }
         #expect(try await Self.appliedMigrations(backend) == PostgresMigration.all.map(\.name))
