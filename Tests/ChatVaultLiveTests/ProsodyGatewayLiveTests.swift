@@ -279,10 +279,40 @@ struct ProsodyGatewayLiveTests {
         #expect(refused?["text"]?.string.contains("ChatVault archive unreachable") == true)
         #expect(closed.joined("carol") == false, "fail closed keeps a joiner out: \(closed.json)")
 
+        // A ChatVault that accepts the connection and never answers: refused after chatvault_timeout (3 s).
+        let hung = try hangingListener(port: gateway.port)
+        // SIGKILL: a test runner's children may inherit SIGTERM blocked.
+        defer { kill(hung.processIdentifier, SIGKILL) }
+        let started = Date()
+        let silent = try session(vault, [["as": "alice", "chat": "bob@localhost", "body": "hanging \(t)", "id": "h1"]])
+        #expect(silent.error("alice", id: "h1")?["condition"]?.string == "service-unavailable", "\(silent.json)")
+        #expect(silent.bodies("bob", from: "alice@localhost").isEmpty)
+        #expect(Date().timeIntervalSince(started) >= 3, "the module waited for its timeout")
+        kill(hung.processIdentifier, SIGKILL)
+        hung.waitUntilExit()
+
         guard try startProsody(gateway, failMode: "open") else { return }
         let open = try session(vault, [["as": "alice", "chat": "bob@localhost", "body": "open \(t)", "id": "o1"]])
         #expect(open.bodies("bob", from: "alice@localhost") == ["open \(t)"], "\(open.json)")
         #expect(open.error("alice", id: "o1") == nil)
+    }
+
+    /// A TCP listener on `port` that never answers, started once it listens.
+    func hangingListener(port: Int) throws -> Process {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = [
+            "python3", "-c",
+            "import socket, time\ns = socket.socket()\ns.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)\n"
+                + "s.bind(('127.0.0.1', \(port)))\ns.listen(16)\nprint('listening', flush=True)\ntime.sleep(60)",
+        ]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let line = String(decoding: pipe.fileHandleForReading.availableData, as: UTF8.self)
+        try #require(line.contains("listening"), "the hanging listener did not start on \(port)")
+        return process
     }
 
     @Test func refusesToLoadWithoutAToken() throws {
