@@ -31,14 +31,9 @@ struct PostgresSubject: PolicyStateStoreSubject {
     }
 
     static func withSubject(_ body: (PostgresSubject) async throws -> Void) async throws {
-        let backend = try await PostgresServer.backend()
-        do {
+        try await PostgresServer.withBackend { backend in
             try await body(PostgresSubject(postgres: PostgresPolicyStateStore(backend: backend)))
-        } catch {
-            await backend.close()
-            throw error
         }
-        await backend.close()
     }
 }
 

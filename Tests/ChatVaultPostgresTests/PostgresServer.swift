@@ -65,26 +65,53 @@ enum PostgresServer {
         }
     }
 
-    /// A new, empty schema in the test database.
-    static func freshSchema() async throws -> String {
+    /// Runs `body` with a new, empty schema of the test database, dropped afterwards.
+    static func withSchema<Result>(_ body: (String) async throws -> Result) async throws -> Result {
         let schema = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
+        try await execute("CREATE SCHEMA \(schema)")
+        do {
+            let result = try await body(schema)
+            try await execute("DROP SCHEMA \(schema) CASCADE")
+            return result
+        } catch {
+            try? await execute("DROP SCHEMA \(schema) CASCADE")
+            throw error
+        }
+    }
+
+    /// Runs one statement (made of test constants only) in the database's public schema.
+    private static func execute(_ sql: String) async throws {
         let admin = try await PostgresBackend.open(try location(), migrator: PostgresMigrator([]))
         do {
             _ = try await admin.transaction { connection in
-                try await connection.query(PostgresQuery(unsafeSQL: "CREATE SCHEMA \(schema)"), logger: Logger(label: "test"))
+                try await connection.query(PostgresQuery(unsafeSQL: sql), logger: Logger(label: "test"))
             }
         } catch {
             await admin.close()
             throw error
         }
         await admin.close()
-        return schema
     }
 
-    /// A backend on `schema` (a fresh one when `nil`), migrated by `migrator`.
-    static func backend(schema: String? = nil, migrator: PostgresMigrator = PostgresMigrator()) async throws -> PostgresBackend {
-        let name: String
-        if let schema { name = schema } else { name = try await freshSchema() }
-        return try await PostgresBackend.open(try location(), migrator: migrator, startupParameters: [("search_path", name)])
+    /// A backend on `schema`, migrated by `migrator`.
+    static func backend(schema: String, migrator: PostgresMigrator = PostgresMigrator()) async throws -> PostgresBackend {
+        try await PostgresBackend.open(try location(), migrator: migrator, startupParameters: [("search_path", schema)])
+    }
+
+    /// Runs `body` with a backend on a new schema; closes it and drops the schema afterwards.
+    static func withBackend<Result>(migrator: PostgresMigrator = PostgresMigrator(), _ body: (PostgresBackend) async throws -> Result)
+        async throws -> Result
+    {
+        try await withSchema { schema in
+            let backend = try await backend(schema: schema, migrator: migrator)
+            do {
+                let result = try await body(backend)
+                await backend.close()
+                return result
+            } catch {
+                await backend.close()
+                throw error
+            }
+        }
     }
 }
