@@ -34,7 +34,24 @@ enum PhoneRecognizer {
         while index < scalars.count {
             // A number starts with `+`, `(` or a digit: skip everything else without a call.
             let first = scalars[index]
-            guard first == "+" || first == "(" || ScannedText.isDigit(first), let shape = shape(at: index, in: text) else {
+            guard first == "+" || first == "(" || ScannedText.isDigit(first) else {
+                index += 1
+                continue
+            }
+            // A number's shape only spans digits, `+`, parentheses and its separators: when
+            // such a stretch holds fewer than seven digits (a time, a price), no shape
+            // starting inside it can be a phone number, and no array is built for it.
+            var stretchEnd = index
+            var stretchDigits = 0
+            while stretchEnd < scalars.count, let kind = stretchScalar(scalars[stretchEnd]) {
+                if kind { stretchDigits += 1 }
+                stretchEnd += 1
+            }
+            guard stretchDigits >= 7 else {
+                index = stretchEnd
+                continue
+            }
+            guard let shape = shape(at: index, in: text) else {
                 index += 1
                 continue
             }
@@ -63,6 +80,16 @@ enum PhoneRecognizer {
                 Detection(
                     start: accepted.shape.start, end: end, pii: .phoneNumber,
                     strength: accepted.strength))
+        }
+    }
+
+    /// Whether a scalar can stand in a number's shape: true for a digit, false for `+`,
+    /// parentheses, space, `-`, `.` and `/`, nil for anything else.
+    private static func stretchScalar(_ scalar: Unicode.Scalar) -> Bool? {
+        switch scalar {
+        case "0"..."9": true
+        case "+", "(", ")", " ", "-", ".", "/": false
+        default: nil
         }
     }
 
