@@ -146,12 +146,13 @@ extension ConsoleServer {
     }
 
     /// The page and the capped count of a search. A query past its time limit answers 422
-    /// (well formed, too expensive to answer); one the limits refuse answers 400.
+    /// (well formed, too expensive to answer); one the limits refuse answers 400 (both by
+    /// ``ArchiveError/Code/httpStatus``).
     func run(_ search: SearchRequest) async throws -> (SearchPage, Int) {
         do {
             return (try await archive.search(search), try await archive.count(search))
-        } catch let error as SearchError where error.isTimeout {
-            throw ConsoleError(.unprocessableContent, error.reason)
+        } catch let error as ArchiveError {
+            throw ConsoleError(error)
         }
     }
 
@@ -256,7 +257,9 @@ extension ConsoleServer {
         case .leave: label = "left"
         case .system: label = "system"
         case .blocked: label = "blocked by gateway"
-        case .notice: label = "archive notice"
+        case .notice:
+            let told = message.recipients.map(personLabel).joined(separator: ", ")
+            label = told.isEmpty ? "archive notice" : "archive notice shown to " + told
         }
         return [
             "id": String(archived.id), "kind": message.kind.rawValue, "sender": personLabel(message.sender), "sentAt": time(message.sentAt),

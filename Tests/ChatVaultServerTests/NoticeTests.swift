@@ -69,6 +69,10 @@ import Testing
         // A room first seen through its notice is a group, not a direct chat with the one person told.
         let room = try await fixture.archive.conversations(matching: "matrix:!other:hs.example").first
         #expect(room?.conversation.kind == .group)
+        // The transcript says who was told, escaped like any handle.
+        let label = ConsoleServer.messageView(stored, alerts: [], focus: false, inThread: false)["eventLabel"] as? String
+        #expect(label?.hasPrefix("archive notice shown to ") == true)
+        #expect(label?.lowercased().contains("@alice:hs.example") == true || label?.contains("@bob:hs.example") == true)
         let report = try await fixture.archive.verify()
         #expect(report.isIntact, "\(report)")
     }
