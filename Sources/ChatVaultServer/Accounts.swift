@@ -116,7 +116,8 @@ public actor AccountStore {
     private var stamp: Stamp?
 
     struct Stamp: Equatable {
-        var modified: Date
+        var modifiedSeconds: Int
+        var modifiedNanoseconds: Int
         var size: Int
         var inode: Int
     }
@@ -153,11 +154,14 @@ public actor AccountStore {
         }
     }
 
+    /// One `stat` call (a few microseconds): cheap enough to run on every token lookup, so a
+    /// token revoked or an account changed by another process counts from the next request.
     static func stamp(of url: URL) -> Stamp? {
-        guard let attributes = try? FileManager.default.attributesOfItem(atPath: url.path),
-            let modified = attributes[.modificationDate] as? Date, let size = attributes[.size] as? Int
-        else { return nil }
-        return Stamp(modified: modified, size: size, inode: (attributes[.systemFileNumber] as? Int) ?? 0)
+        var info = stat()
+        guard stat(url.path, &info) == 0 else { return nil }
+        return Stamp(
+            modifiedSeconds: Int(info.st_mtim.tv_sec), modifiedNanoseconds: Int(info.st_mtim.tv_nsec), size: Int(info.st_size),
+            inode: Int(info.st_ino))
     }
 
     /// Re-reads the file if another process changed it. A file that cannot be read keeps

@@ -1,6 +1,7 @@
 public import ChatVaultCore
 public import Crypto
 import Foundation
+import Synchronization
 
 /// A signed statement of the integrity log's state: "this vault's tree had `treeSize`
 /// leaves with root `root` at `time`". One is written at the end of every committed
@@ -75,25 +76,50 @@ public struct Checkpoint: Sendable, Hashable, Codable {
 /// The vault's checkpoint signing key (Ed25519), kept in the vault directory.
 public struct CheckpointSigner: Sendable {
     public let origin: String
-    /// The raw 32-byte key; Crypto's key type is not `Sendable`, so it is rebuilt on use.
-    private let rawPrivateKey: [UInt8]
+    private let keys: Keys
+
+    /// The key pair, built once, and the last checkpoint known to be good.
+    ///
+    /// Crypto's key types are immutable values without a `Sendable` conformance; signing and
+    /// verifying only read them, so sharing one pair between threads is safe.
+    private final class Keys: @unchecked Sendable {
+        let privateKey: Curve25519.Signing.PrivateKey
+        let publicKey: Curve25519.Signing.PublicKey
+        /// The checkpoint (and its saved frontier) this key last signed or verified.
+        let lastGood = Mutex<(checkpoint: Checkpoint, frontier: [UInt8])?>(nil)
+
+        init(privateKey: Curve25519.Signing.PrivateKey) {
+            self.privateKey = privateKey
+            self.publicKey = privateKey.publicKey
+        }
+    }
 
     public init(origin: String, privateKey: Curve25519.Signing.PrivateKey) {
         self.origin = origin
-        self.rawPrivateKey = Array(privateKey.rawRepresentation)
+        self.keys = Keys(privateKey: privateKey)
     }
 
-    private var privateKey: Curve25519.Signing.PrivateKey {
-        // The raw bytes came from a valid key, so this cannot fail.
-        try! Curve25519.Signing.PrivateKey(rawRepresentation: rawPrivateKey)
-    }
-
-    public var publicKey: Curve25519.Signing.PublicKey { privateKey.publicKey }
+    public var publicKey: Curve25519.Signing.PublicKey { keys.publicKey }
 
     public func sign(treeSize: Int, root: Hash32, time: Timestamp) throws -> Checkpoint {
         let bytes = Checkpoint.signedBytes(origin: origin, treeSize: treeSize, root: root, time: time)
-        let signature = try privateKey.signature(for: bytes)
+        let signature = try keys.privateKey.signature(for: bytes)
         return Checkpoint(origin: origin, treeSize: treeSize, root: root, time: time, signature: Array(signature))
+    }
+
+    /// Remembers that `checkpoint` is signed by this key and that `frontier` (serialized)
+    /// has its root: a fact about these exact bytes, true wherever they are later read.
+    func remember(_ checkpoint: Checkpoint, frontier: [UInt8]) {
+        keys.lastGood.withLock { $0 = (checkpoint, frontier) }
+    }
+
+    /// Whether `checkpoint` with the saved `frontier` is, byte for byte, the one last
+    /// signed or verified with this key, so checking its signature again would add nothing.
+    func isKnownGood(_ checkpoint: Checkpoint, frontier: [UInt8]) -> Bool {
+        keys.lastGood.withLock { last in
+            guard let last else { return false }
+            return last.checkpoint == checkpoint && last.frontier == frontier
+        }
     }
 }
 

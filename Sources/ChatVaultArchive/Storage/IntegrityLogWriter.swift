@@ -41,15 +41,24 @@ struct IntegrityLogWriter {
     init(db: Database, signer: CheckpointSigner) throws {
         self.db = db
         self.signer = signer
-        if let latest = try SQLiteArchive.latestCheckpoint(db) {
-            guard latest.frontier.root == latest.checkpoint.root, latest.checkpoint.isSigned(by: signer.publicKey) else {
-                throw ArchiveError.corrupt("the latest checkpoint does not match its saved state; run `chatvault verify`")
+        if let latest = try Self.latestCheckpoint(db) {
+            // The signature check (an Ed25519 verification and the frontier's root) is skipped
+            // only for the very bytes this process last signed or verified: a checkpoint that
+            // another process appended, or any changed byte of this one, is checked in full.
+            let saved = latest.frontier.serialized
+            if !signer.isKnownGood(latest.checkpoint, frontier: saved) {
+                guard latest.frontier.root == latest.checkpoint.root, latest.checkpoint.isSigned(by: signer.publicKey) else {
+                    throw ArchiveError.corrupt("the latest checkpoint does not match its saved state; run `chatvault verify`")
+                }
+                signer.remember(latest.checkpoint, frontier: saved)
             }
             frontier = latest.frontier
         } else {
             frontier = MerkleFrontier()
         }
-        let end = try Int.fetchOne(db, sql: "SELECT first_leaf + length(hashes) / 32 FROM log_blocks ORDER BY first_leaf DESC LIMIT 1") ?? 0
+        let end =
+            try Int.fetchOne(
+                db.cachedStatement(sql: "SELECT first_leaf + length(hashes) / 32 FROM log_blocks ORDER BY first_leaf DESC LIMIT 1")) ?? 0
         guard end == frontier.size else {
             throw ArchiveError.corrupt("the log has \(end) leaves but its latest checkpoint covers \(frontier.size); run `chatvault verify`")
         }
@@ -57,6 +66,19 @@ struct IntegrityLogWriter {
     }
 
     var size: Int { frontier.size }
+
+    /// ``SQLiteArchive/latestCheckpoint(_:)`` through a statement prepared once per
+    /// connection: every append reads it, and preparing runs GRDB's authorizer per column.
+    private static func latestCheckpoint(_ db: Database) throws -> (checkpoint: Checkpoint, frontier: MerkleFrontier)? {
+        let statement = try db.cachedStatement(
+            sql: "SELECT tree_size, root, at, origin, signature, frontier FROM checkpoints ORDER BY tree_size DESC LIMIT 1")
+        guard let row = try Row.fetchOne(statement) else { return nil }
+        let checkpoint = SQLiteArchive.checkpoint(from: row)
+        guard let frontier = MerkleFrontier(size: checkpoint.treeSize, serialized: Array(row[5] as Data)) else {
+            throw ArchiveError.corrupt("the latest checkpoint's saved frontier is damaged; run `chatvault verify`")
+        }
+        return (checkpoint, frontier)
+    }
 
     mutating func appendLeaf(kind: LeafKind, ref: Int64, record: [UInt8]) {
         let hash = MerkleTree.leafHash(record)
@@ -126,20 +148,19 @@ struct IntegrityLogWriter {
     @discardableResult
     mutating func checkpoint(at time: Timestamp) throws -> Checkpoint {
         if !pendingHashes.isEmpty {
-            try db.execute(
-                sql: "INSERT INTO log_blocks (first_leaf, hashes, owners) VALUES (?, ?, ?)",
-                arguments: [firstPendingLeaf, Data(pendingHashes), Data(pendingOwners)])
+            try db.cachedStatement(sql: "INSERT INTO log_blocks (first_leaf, hashes, owners) VALUES (?, ?, ?)")
+                .execute(arguments: [firstPendingLeaf, Data(pendingHashes), Data(pendingOwners)])
             pendingHashes.removeAll()
             pendingOwners.removeAll()
             firstPendingLeaf = frontier.size
         }
         let checkpoint = try signer.sign(treeSize: frontier.size, root: frontier.root, time: time)
-        try db.execute(
-            sql: "INSERT INTO checkpoints (tree_size, root, at, origin, signature, frontier) VALUES (?, ?, ?, ?, ?, ?)",
-            arguments: [
-                checkpoint.treeSize, Data(checkpoint.root), time.microseconds, checkpoint.origin, Data(checkpoint.signature),
-                Data(frontier.serialized),
+        let saved = frontier.serialized
+        try db.cachedStatement(sql: "INSERT INTO checkpoints (tree_size, root, at, origin, signature, frontier) VALUES (?, ?, ?, ?, ?, ?)")
+            .execute(arguments: [
+                checkpoint.treeSize, Data(checkpoint.root), time.microseconds, checkpoint.origin, Data(checkpoint.signature), Data(saved),
             ])
+        signer.remember(checkpoint, frontier: saved)
         return checkpoint
     }
 }
