@@ -121,22 +121,14 @@ extension ConsoleServer {
                 ("hold", .string(name)), ("kind", .string(kind.rawValue)), ("value", .string(redaction.redact(value))),
                 ("allow_empty", .bool(allowEmpty)),
             ])
-        do {
-            return try await archive.createHold(
-                name: name, kind: kind, value: value, from: start, to: end, actor: context.principal!.name, allowEmpty: allowEmpty)
-        } catch let error as RetentionError {
-            throw ConsoleError(.badRequest, error.description)
-        }
+        return try await archive.createHold(
+            name: name, kind: kind, value: value, from: start, to: end, actor: context.principal!.name, allowEmpty: allowEmpty)
     }
 
     @discardableResult
     func releaseHold(_ id: Int64, _ context: ConsoleContext) async throws -> LegalHold {
         try await requireSecondPerson(releasingHold: id, context)
-        do {
-            return try await archive.releaseHold(id: id, actor: context.principal!.name)
-        } catch let error as RetentionError {
-            throw ConsoleError(error.description.hasPrefix("no hold") ? .notFound : .conflict, error.description)
-        }
+        return try await archive.releaseHold(id: id, actor: context.principal!.name)
     }
 
     /// Runs an export of the selection the fields describe (the search filters plus `format`
@@ -176,12 +168,8 @@ extension ConsoleServer {
             [("export", .string(name)), ("format", .string(format.rawValue))]
                 + description.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) })
         let exporter = Exporter(archive: archive, format: format, actor: context.principal!.name)
-        do {
-            let summary = try await exporter.run(selection, description: description, to: exportsDirectory.appendingPathComponent(name))
-            return (name, summary.manifest)
-        } catch let error as SearchError {
-            throw ConsoleError(.badRequest, error.reason)
-        }
+        let summary = try await exporter.run(selection, description: description, to: exportsDirectory.appendingPathComponent(name))
+        return (name, summary.manifest)
     }
 
     /// Export folders with a manifest, newest first.

@@ -124,10 +124,11 @@ public final class ConsoleServer: Sendable {
             return try await endpoint.handler(request, context)
         } catch let error as ConsoleError {
             return errorResponse(error, endpoint: endpoint, context: context)
-        } catch let error as SearchError {
-            return errorResponse(ConsoleError(.badRequest, error.reason), endpoint: endpoint, context: context)
-        } catch let error as ReviewError {
-            return errorResponse(ConsoleError(.conflict, error.description), endpoint: endpoint, context: context)
+        } catch let error as ArchiveError {
+            if !error.code.isAboutTheRequest {
+                logger.error("request failed", metadata: ["path": "\(request.uri.path)", "error": "\(error)"])
+            }
+            return errorResponse(ConsoleError(error), endpoint: endpoint, context: context)
         } catch let error as HTTPError {
             return errorResponse(ConsoleError(error.status, error.body ?? error.status.reasonPhrase), endpoint: endpoint, context: context)
         } catch is NIOTooManyBytesError {

@@ -186,8 +186,10 @@ extension ConsoleServer {
         }
         do {
             try await archive.review(steps, actor: context.principal!.name)
-        } catch let error as ReviewError {
-            throw ConsoleError(.conflict, error.description + (alerts.count > 1 ? "; none of the \(alerts.count) alerts was changed" : ""))
+        } catch let error as ArchiveError where error.code == .conflict || error.code == .notFound {
+            var refusal = ConsoleError(error)
+            if alerts.count > 1 { refusal.message += "; none of the \(alerts.count) alerts was changed" }
+            throw refusal
         } catch {
             logger.error("review write failed", metadata: ["error": "\(error)"])
             throw ConsoleError(.serviceUnavailable, "the action could not be recorded in the audit trail, so it was not performed")

@@ -54,7 +54,7 @@ enum ArchiveConformance {
         for hostile in ["\"", "(((", "NEAR(a b)", "a:b", "{body}: x", "'; DROP TABLE messages; --", "*", "x AND", "^x", "\"a\" \"\""] {
             _ = try await archive.search(SearchRequest(query: SearchQuery.parse(hostile)))
         }
-        await #expect(throws: SearchError.self) { try await archive.search(SearchRequest(query: SearchQuery.parse("NOT password"))) }
+        await #expect(throws: ArchiveError.self) { try await archive.search(SearchRequest(query: SearchQuery.parse("NOT password"))) }
     }
 
     static func searchOrdersAndFilters(_ archive: any Archive) async throws {
@@ -81,7 +81,7 @@ enum ArchiveConformance {
         let page = try await archive.search(SearchRequest(query: query, limit: 2))
         #expect(page.hits.count == 2 && page.hasMore)
         #expect(try await ids(SearchRequest(query: query, limit: 2, offset: 2)) == ["a"])
-        await #expect(throws: SearchError.self) { try await archive.search(SearchRequest(query: query, conversation: "nope")) }
+        await #expect(throws: ArchiveError.self) { try await archive.search(SearchRequest(query: query, conversation: "nope")) }
         let hit = try #require(try await archive.search(SearchRequest(query: SearchQuery.parse("two"))).hits.first)
         #expect(hit.snippet.marked() == "budget «two»")
     }

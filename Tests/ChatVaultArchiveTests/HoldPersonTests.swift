@@ -56,15 +56,17 @@ import Testing
     @Test func anEmptyHoldIsRefusedUnlessAllowed() async throws {
         try await withArchive { archive, _ in
             _ = try await archive.append([message("1", sender: "dan@bank.example")], context: testContext)
-            await #expect(throws: RetentionError.self) {
+            let refused = await #expect(throws: ArchiveError.self) {
                 try await archive.createHold(
                     name: "typo", kind: .person, value: "dna@bank.example", from: nil, to: nil, actor: "a", allowEmpty: false)
             }
+            #expect(refused?.code == .invalid)
             do {
                 _ = try await archive.createHold(
                     name: "typo", kind: .query, value: "nonexistentword", from: nil, to: nil, actor: "a", allowEmpty: false)
                 Issue.record("an empty query hold was placed")
-            } catch let error as RetentionError {
+            } catch let error as ArchiveError {
+                #expect(error.code == .invalid)
                 #expect(error.description.contains("covers no message now") && error.description.contains("arrive later"))
             }
             #expect(try await archive.holds().isEmpty)
@@ -89,7 +91,8 @@ import Testing
     @Test func oneOfficerCannotApproveTheirOwnProposalByChangingCase() async throws {
         try await withArchive { archive, _ in
             let proposal = try await archive.proposeDisposition(actor: "alice")
-            await #expect(throws: RetentionError.self) { try await archive.approveDisposition(id: proposal.id, actor: "ALICE") }
+            let refused = await #expect(throws: ArchiveError.self) { try await archive.approveDisposition(id: proposal.id, actor: "ALICE") }
+            #expect(refused?.code == .conflict)
         }
     }
 
@@ -103,15 +106,17 @@ import Testing
             do {
                 _ = try await archive.search(request)
                 Issue.record("the search was not stopped")
-            } catch let error as SearchError {
-                #expect(error.isTimeout && error.reason.contains("time limit"))
+            } catch let error as ArchiveError {
+                #expect(error.code == .tooExpensive && error.message.contains("time limit"))
             }
-            await #expect(throws: SearchError.self) { try await archive.count(request) }
+            let stopped = await #expect(throws: ArchiveError.self) { try await archive.count(request) }
+            #expect(stopped?.code == .tooExpensive)
             // The connection is usable afterwards: the handler does not outlive the search.
             request.timeLimit = nil
             #expect(try await archive.count(request) == 2000)
             let refused = SearchRequest(query: SearchQuery.parse("q*"))
-            await #expect(throws: SearchError.self) { try await archive.search(refused) }
+            let error = await #expect(throws: ArchiveError.self) { try await archive.search(refused) }
+            #expect(error?.code == .invalid)
         }
     }
 

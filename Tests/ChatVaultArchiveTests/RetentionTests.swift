@@ -91,7 +91,7 @@ final class TestClock: @unchecked Sendable {
 
             let proposal = try await archive.proposeDisposition(actor: "officer-a")
             #expect(proposal.candidates == 1)
-            await #expect(throws: RetentionError.self) { try await archive.approveDisposition(id: proposal.id, actor: "officer-a") }
+            await #expect(throws: ArchiveError.self) { try await archive.approveDisposition(id: proposal.id, actor: "officer-a") }
             #expect(try await archive.statistics().messages == 3, "one officer alone deletes nothing")
 
             let done = try await archive.approveDisposition(id: proposal.id, actor: "officer-b")
@@ -103,7 +103,7 @@ final class TestClock: @unchecked Sendable {
 
             // The held record goes only after the hold is released by two officers.
             _ = try await archive.releaseHold(id: hold.id, actor: "officer-a")
-            await #expect(throws: RetentionError.self) { try await archive.releaseHold(id: hold.id, actor: "officer-a") }
+            await #expect(throws: ArchiveError.self) { try await archive.releaseHold(id: hold.id, actor: "officer-a") }
             #expect(try await archive.dispositionPlan(cutoff: clock.now).held == 1, "a proposed release still holds")
             _ = try await archive.releaseHold(id: hold.id, actor: "officer-b")
             let second = try await archive.proposeDisposition(actor: "officer-b")

@@ -80,9 +80,3 @@ public struct Disposition: Sendable, Hashable {
     public var approvedBy: String?
     public var disposed: Int?
 }
-
-/// Why a retention or hold action was refused.
-public struct RetentionError: Error, Sendable, CustomStringConvertible {
-    public var description: String
-    public init(_ description: String) { self.description = description }
-}

@@ -37,7 +37,7 @@ public struct SearchRequest: Sendable, Hashable {
     /// Only messages a policy alert was raised on.
     public var withAlerts = false
     /// How long the index may work on this request before it is stopped with a
-    /// ``SearchError`` whose ``SearchError/isTimeout`` is set; `nil` for no limit.
+    /// ``ArchiveError`` whose code is ``ArchiveError/Code/tooExpensive``; `nil` for no limit.
     public var timeLimit: Duration? = SearchRequest.defaultTimeLimit
 
     /// The time limit of a search unless the caller sets another.
@@ -81,27 +81,4 @@ public struct SearchPage: Sendable, Hashable {
         self.hits = hits
         self.hasMore = hasMore
     }
-}
-
-/// Why a search could not run, said for the person who typed it.
-public struct SearchError: Error, Sendable, Equatable, CustomStringConvertible {
-    public var reason: String
-    /// The query was well formed but stopped at its time limit (HTTP 422, not 400).
-    public var isTimeout: Bool
-
-    public init(_ reason: String, isTimeout: Bool = false) {
-        self.reason = reason
-        self.isTimeout = isTimeout
-    }
-
-    /// The error for a search stopped after `limit`.
-    public static func timedOut(after limit: Duration) -> SearchError {
-        let milliseconds = limit.components.seconds * 1000 + limit.components.attoseconds / 1_000_000_000_000_000
-        let shown = milliseconds >= 1000 && milliseconds % 1000 == 0 ? "\(milliseconds / 1000) s" : "\(milliseconds) ms"
-        return SearchError(
-            "the search was stopped after its time limit of \(shown): use longer words, fewer prefixes or OR terms, or a date range",
-            isTimeout: true)
-    }
-
-    public var description: String { reason }
 }

@@ -23,7 +23,7 @@ struct BlobStore: Sendable {
     /// Stores `bytes` under `sha256` unless already present. Throws if they do not match.
     func write(_ bytes: [UInt8], sha256: String) throws {
         guard Self.digest(bytes) == sha256 else {
-            throw ArchiveError(description: "attachment content does not match its SHA-256 \(sha256)")
+            throw ArchiveError(.invalid, "attachment content does not match its SHA-256 \(sha256)")
         }
         let final = url(for: sha256)
         if FileManager.default.fileExists(atPath: final.path) { return }
@@ -33,7 +33,7 @@ struct BlobStore: Sendable {
         try Self.writeDurably(bytes, to: temporary.path)
         guard rename(temporary.path, final.path) == 0 else {
             unlink(temporary.path)
-            throw ArchiveError(description: "cannot store attachment \(sha256): \(String(cString: strerror(errno)))")
+            throw ArchiveError(.unavailable, "cannot store attachment \(sha256): \(String(cString: strerror(errno)))")
         }
         try Self.sync(directory: folder.path)
     }
@@ -46,15 +46,15 @@ struct BlobStore: Sendable {
 
     private static func writeDurably(_ bytes: [UInt8], to path: String) throws {
         let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, PrivateFile.fileMode)
-        guard fd >= 0 else { throw ArchiveError(description: "cannot create \(path): \(String(cString: strerror(errno)))") }
+        guard fd >= 0 else { throw ArchiveError(.unavailable, "cannot create \(path): \(String(cString: strerror(errno)))") }
         defer { close(fd) }
         var offset = 0
         while offset < bytes.count {
             let written = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + offset, $0.count - offset) }
-            guard written > 0 else { throw ArchiveError(description: "cannot write \(path): \(String(cString: strerror(errno)))") }
+            guard written > 0 else { throw ArchiveError(.unavailable, "cannot write \(path): \(String(cString: strerror(errno)))") }
             offset += written
         }
-        guard fsync(fd) == 0 else { throw ArchiveError(description: "cannot flush \(path): \(String(cString: strerror(errno)))") }
+        guard fsync(fd) == 0 else { throw ArchiveError(.unavailable, "cannot flush \(path): \(String(cString: strerror(errno)))") }
     }
 
     private static func sync(directory path: String) throws {

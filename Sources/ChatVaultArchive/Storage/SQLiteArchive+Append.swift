@@ -16,7 +16,7 @@ extension SQLiteArchive {
         // Attachment contents are on disk before any message that names them commits.
         let contents = batch.flatMap(\.contents)
         if !contents.isEmpty {
-            guard let blobs else { throw ArchiveError(description: "this archive keeps no attachment contents") }
+            guard let blobs else { throw ArchiveError(.unavailable, "this archive keeps no attachment contents") }
             for (sha256, bytes) in contents { try blobs.write(bytes, sha256: sha256) }
         }
         return try await database.writeWithoutTransaction { db in

@@ -7,7 +7,7 @@ extension SQLiteArchive {
 
     /// Adds a version of a retention rule (an audit event says whether it shortened one).
     public func setRetentionRule(_ rule: RetentionRule, actor: String) async throws {
-        guard rule.periodDays > 0 else { throw RetentionError("a retention period must be at least one day") }
+        guard rule.periodDays > 0 else { throw ArchiveError.invalid("a retention period must be at least one day") }
         let now = clock()
         let previous = try await retentionRules().first { $0.name == rule.name }
         try await database.write { db in
@@ -59,13 +59,13 @@ extension SQLiteArchive {
     ) async throws -> LegalHold {
         if kind == .query {
             guard let query = SearchQuery.parse(value), FTS5Match.expression(query) != nil else {
-                throw RetentionError("the hold's query \"\(value)\" has no word to look for")
+                throw ArchiveError.invalid("the hold's query \"\(value)\" has no word to look for")
             }
-            if let problem = query.problem() { throw RetentionError("the hold's query: \(problem)") }
+            if let problem = query.problem() { throw ArchiveError.invalid("the hold's query: \(problem)") }
         }
         let covers = try await coverage(kind: kind, value: value, from: from, to: to)
         if covers == 0 && !allowEmpty {
-            throw RetentionError(
+            throw ArchiveError.invalid(
                 "the hold on \(kind.rawValue) \"\(value)\" covers no message now. Check the spelling (handles match without case); "
                     + (kind == .conversation
                         ? "a conversation hold also covers messages that arrive in it later: "
@@ -116,10 +116,10 @@ extension SQLiteArchive {
     /// `evidence` (e.g. the officer's signature of the step) is kept in the audit event.
     @discardableResult
     public func releaseHold(id: Int64, actor: String, evidence: [(String, JSONValue)] = []) async throws -> LegalHold {
-        guard let hold = try await holds().first(where: { $0.id == id }) else { throw RetentionError("no hold \(id)") }
+        guard let hold = try await holds().first(where: { $0.id == id }) else { throw ArchiveError(.notFound, "no hold \(id)") }
         switch hold.state {
         case .released:
-            throw RetentionError("hold \(id) is already released")
+            throw ArchiveError.conflict("hold \(id) is already released")
         case .active:
             try await database.write { db in
                 try db.execute(
@@ -128,7 +128,7 @@ extension SQLiteArchive {
             try await recordAudit(action: "hold.release.propose", actor: actor, detail: .object([("hold", .number(String(id)))] + evidence))
         case .releaseProposed:
             guard !Self.samePerson(hold.releaseProposedBy ?? "", actor) else {
-                throw RetentionError("hold \(id): its release was proposed by \(actor); a second officer must confirm it")
+                throw ArchiveError.conflict("hold \(id): its release was proposed by \(actor); a second officer must confirm it")
             }
             try await database.write { db in
                 try db.execute(
@@ -306,12 +306,12 @@ extension SQLiteArchive {
             let row = try await database.read({ db in
                 try Row.fetchOne(db, sql: "SELECT proposed_by, proposed_at, state FROM dispositions WHERE id = ?", arguments: [id])
             })
-        else { throw RetentionError("no disposition \(id)") }
+        else { throw ArchiveError(.notFound, "no disposition \(id)") }
         let proposedBy: String = row[0]
         let cutoff = Timestamp(microseconds: row[1])
-        guard (row[2] as String) == "proposed" else { throw RetentionError("disposition \(id) is already completed") }
+        guard (row[2] as String) == "proposed" else { throw ArchiveError.conflict("disposition \(id) is already completed") }
         guard !Self.samePerson(proposedBy, actor) else {
-            throw RetentionError("disposition \(id) was proposed by \(actor); a second officer must approve it (two-person rule)")
+            throw ArchiveError.conflict("disposition \(id) was proposed by \(actor); a second officer must approve it (two-person rule)")
         }
         let versions = try await allRuleVersions()
         let now = clock()

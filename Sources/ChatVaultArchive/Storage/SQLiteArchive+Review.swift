@@ -65,11 +65,6 @@ public struct ReviewStep: Sendable {
     }
 }
 
-/// Why a review step was refused.
-public struct ReviewError: Error, Sendable, CustomStringConvertible {
-    public var description: String
-}
-
 extension SQLiteArchive {
     /// Records a review step: updates the alert's state or owner and appends an
     /// `alert.<action>` audit event, in one transaction with a checkpoint. A step that
@@ -108,7 +103,7 @@ extension SQLiteArchive {
         let alertID = step.alertID
         let action = step.action
         guard let row = try Row.fetchOne(db, sql: "SELECT state FROM alerts WHERE id = ?", arguments: [alertID]) else {
-            throw ReviewError(description: "no alert #\(alertID)")
+            throw ArchiveError(.notFound, "no alert #\(alertID)")
         }
         let state = Alert.State(rawValue: row[0]) ?? .open
         var next = state
@@ -119,7 +114,7 @@ extension SQLiteArchive {
         case .assign, .comment, .coach: break
         }
         if next != state, !state.canMove(to: next) {
-            throw ReviewError(description: "alert #\(alertID) is \(state.rawValue) and cannot be moved to \(next.rawValue)")
+            throw ArchiveError.conflict("alert #\(alertID) is \(state.rawValue) and cannot be moved to \(next.rawValue)")
         }
         var fields: [(String, JSONValue)] = [("alert_id", .int(alertID))]
         if next != state { fields += [("from", .string(state.rawValue)), ("to", .string(next.rawValue))] }

@@ -30,7 +30,7 @@ extension SQLiteArchive {
 
     /// Runs `body` with the index stopped once `limit` has passed (an SQLite progress
     /// handler checks the clock every few thousand steps), and reports that as a
-    /// ``SearchError`` that says so. The handler is removed before the connection is
+    /// ``ArchiveError`` with code ``ArchiveError/Code/tooExpensive`` that says so. The handler is removed before the connection is
     /// used for anything else.
     static func within<T>(_ limit: Duration?, db: Database, _ body: () throws -> T) throws -> T {
         guard let limit else { return try body() }
@@ -46,7 +46,7 @@ extension SQLiteArchive {
         do {
             return try body()
         } catch let error as DatabaseError where error.resultCode == .SQLITE_INTERRUPT {
-            throw SearchError.timedOut(after: limit)
+            throw ArchiveError.searchTimedOut(after: limit)
         }
     }
 
@@ -55,7 +55,7 @@ extension SQLiteArchive {
         var conversationIDs: [Int64]?
         if let reference = request.conversation {
             let matches = try Self.conversations(matching: reference, db: db)
-            guard !matches.isEmpty else { throw SearchError("no conversation matches \"\(reference)\"") }
+            guard !matches.isEmpty else { throw ArchiveError.invalid("no conversation matches \"\(reference)\"") }
             conversationIDs = matches.map(\.id)
         }
         var lowID = request.after.map { $0.milliseconds << 12 } ?? Int64.min
@@ -81,9 +81,9 @@ extension SQLiteArchive {
         }
         var clauses = filters
         if let query = request.query {
-            if let problem = query.problem() { throw SearchError(problem) }
+            if let problem = query.problem() { throw ArchiveError.invalid(problem) }
             guard let body = FTS5Match.expression(query) else {
-                throw SearchError("a query needs at least one word to look for, and every NOT needs something to exclude from")
+                throw ArchiveError.invalid("a query needs at least one word to look for, and every NOT needs something to exclude from")
             }
             clauses.insert("body : " + body, at: 0)
         }

@@ -268,11 +268,3 @@ public final class SQLiteArchive: Archive {
             signature: Array(row[4] as Data))
     }
 }
-
-/// Errors of the archive itself (not of the input).
-public struct ArchiveError: Error, Sendable, Equatable, CustomStringConvertible {
-    public var description: String
-
-    public static func corrupt(_ reason: String) -> ArchiveError { ArchiveError(description: "archive damaged: \(reason)") }
-    public static func notFound(_ what: String) -> ArchiveError { ArchiveError(description: "\(what) not found") }
-}
