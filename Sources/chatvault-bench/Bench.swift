@@ -44,6 +44,9 @@ struct ArchiveBench: AsyncParsableCommand {
     @Flag(help: "Import without the redaction stage, to measure the archive alone.")
     var withoutRedaction = false
 
+    @Option(help: "A policy file (docs/POLICY.md) installed in the vault before the import; its IM-use rules are evaluated on every message.")
+    var policy: String?
+
     func run() async throws {
         let workURL = URL(fileURLWithPath: work)
         try FileManager.default.createDirectory(at: workURL, withIntermediateDirectories: true)
@@ -56,10 +59,15 @@ struct ArchiveBench: AsyncParsableCommand {
         let vaultURL = workURL.appendingPathComponent("vault-\(messages)")
         try? FileManager.default.removeItem(at: vaultURL)
         let vault = try Vault.create(at: vaultURL)
+        if let policy { try FileManager.default.copyItem(at: URL(fileURLWithPath: policy), to: vault.policyURL) }
         let archive = try vault.openArchive()
+        let usePolicy = try PolicyStage.forVault(vault)
         let importer = Importer(
-            archive: archive, redaction: withoutRedaction ? nil : try RedactionStage.forVault(vault), actor: "bench", batchSize: batchSize)
-        print("import pipeline: JSONL parse, \(withoutRedaction ? "no redaction" : "redaction (default policy)"), archive")
+            archive: archive, redaction: withoutRedaction ? nil : try RedactionStage.forVault(vault), policy: usePolicy, actor: "bench",
+            batchSize: batchSize)
+        print(
+            "import pipeline: JSONL parse, \(withoutRedaction ? "no redaction" : "redaction"), \(usePolicy == nil ? "no IM-use policy" : "IM-use policy \(policy ?? "")"), archive"
+        )
         let importCost = try await Measure.run { _ = try await importer.importFile(corpus.native.path) }
         let stats = try await archive.statistics()
         let vaultBytes = Measure.directorySize(vaultURL)
