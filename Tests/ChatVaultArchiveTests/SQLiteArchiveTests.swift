@@ -35,7 +35,7 @@ import Testing
             let receipt = try await archive.append((0..<50).map { incoming("m\($0)", at: 42, text: "same time") }, context: testContext)
             #expect(Set(receipt.storedIDs).count == 50)
             #expect(receipt.storedIDs == receipt.storedIDs.sorted())
-            #expect(receipt.storedIDs.allSatisfy { $0 >> 12 == 42_000 })
+            #expect(receipt.storedIDs.allSatisfy { MessageID(rawValue: $0).millisecond == 42_000 })
         }
     }
 

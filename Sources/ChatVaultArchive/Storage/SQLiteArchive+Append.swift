@@ -225,11 +225,12 @@ extension SQLiteArchive {
         return !internalDomains.contains(domain) && !internalDomains.contains(where: { domain.hasSuffix("." + $0) })
     }
 
-    /// Ids are `millisecond << 12 | sequence`, so id order is sent order.
+    /// Ids are ``MessageID``s, so id order is sent order: the next free sequence of the
+    /// message's millisecond, or of the next millisecond with one when it is full.
     static func allocateID(sentAt: Timestamp, maxIDInSlot: RawStatement) throws -> Int64 {
-        var slot = sentAt.milliseconds << 12
+        var slot = MessageID(slotOf: sentAt).rawValue
         while true {
-            let top = slot | 0xFFF
+            let top = MessageID(rawValue: slot).lastInSlot.rawValue
             maxIDInSlot.bind(1, slot)
             maxIDInSlot.bind(2, top)
             let used: Int64? = try maxIDInSlot.next() && !maxIDInSlot.isNull(0) ? maxIDInSlot.int64(0) : nil

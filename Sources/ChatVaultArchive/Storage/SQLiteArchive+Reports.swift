@@ -42,38 +42,41 @@ public struct ArchiveReports: Sendable {
 extension SQLiteArchive {
     /// Messages per UTC day and platform, sent in `[from, to)`.
     public func volumeByDay(from: Timestamp, to: Timestamp) async throws -> [ArchiveReports.DayCount] {
-        try await database.read { db in
+        let ids = MessageID.range(from: from, before: to)
+        return try await database.read { db in
             try Row.fetchAll(
                 db,
                 sql: """
                     SELECT date(m.sent_at / 1000000, 'unixepoch') AS day, c.platform, count(*) FROM messages m
                     JOIN conversations c ON c.id = m.conversation WHERE m.id BETWEEN ? AND ? GROUP BY day, c.platform ORDER BY day, c.platform
                     """,
-                arguments: [from.milliseconds << 12, (to.milliseconds << 12) - 1]
+                arguments: [ids.low, ids.high]
             ).map { ArchiveReports.DayCount(day: $0[0], platform: $0[1], messages: $0[2]) }
         }
     }
 
     /// The most active senders in `[from, to)`.
     public func topSenders(from: Timestamp, to: Timestamp, limit: Int) async throws -> [ArchiveReports.Count] {
-        try await database.read { db in
+        let ids = MessageID.range(from: from, before: to)
+        return try await database.read { db in
             try Row.fetchAll(
                 db, sql: "SELECT sender, count(*) AS n FROM messages WHERE id BETWEEN ? AND ? GROUP BY sender ORDER BY n DESC, sender LIMIT ?",
-                arguments: [from.milliseconds << 12, (to.milliseconds << 12) - 1, limit]
+                arguments: [ids.low, ids.high, limit]
             ).map { ArchiveReports.Count(key: $0[0], count: $0[1]) }
         }
     }
 
     /// Per conversation active in `[from, to)`: its participants and messages in the range.
     public func conversationTraffic(from: Timestamp, to: Timestamp) async throws -> [ArchiveReports.ConversationTraffic] {
-        try await database.read { db in
+        let ids = MessageID.range(from: from, before: to)
+        return try await database.read { db in
             let rows = try Row.fetchAll(
                 db,
                 sql: """
                     SELECT m.conversation, count(*), c.is_external FROM messages m JOIN conversations c ON c.id = m.conversation
                     WHERE m.id BETWEEN ? AND ? GROUP BY m.conversation
                     """,
-                arguments: [from.milliseconds << 12, (to.milliseconds << 12) - 1])
+                arguments: [ids.low, ids.high])
             let handles = try db.cachedStatement(sql: "SELECT handle FROM participants WHERE conversation = ? ORDER BY handle")
             return try rows.map { row in
                 let conversation: Int64 = row[0]

@@ -146,8 +146,7 @@ extension SQLiteArchive {
     }
 
     static func held(by hold: LegalHold, db: Database) throws -> Set<Int64> {
-        let low = hold.from.map { $0.milliseconds << 12 } ?? Int64.min
-        let high = hold.to.map { ($0.milliseconds << 12) - 1 } ?? Int64.max
+        let (low, high) = MessageID.range(from: hold.from, before: hold.to)
         switch hold.kind {
         case .query:
             guard let body = SearchQuery.parse(hold.value).flatMap(FTS5Match.expression) else { return [] }

@@ -58,9 +58,8 @@ extension SQLiteArchive {
             guard !matches.isEmpty else { throw ArchiveError.invalid("no conversation matches \"\(reference)\"") }
             conversationIDs = matches.map(\.id)
         }
-        var lowID = request.after.map { $0.milliseconds << 12 } ?? Int64.min
+        var (lowID, highID) = MessageID.range(from: request.after, before: request.before)
         if let afterID = request.afterID { lowID = max(lowID, afterID &+ 1) }
-        let highID = request.before.map { ($0.milliseconds << 12) - 1 } ?? Int64.max
 
         var filters: [String] = []
         if let sender = request.sender {

@@ -54,8 +54,8 @@ public struct RedactionStage: Sendable {
         if let record = try await archive.conversations(matching: message.platform + ":" + conversation).first(where: {
             $0.conversation.platform == message.platform && $0.conversation.sourceID == conversation
         }) {
-            // Archive ids sort by sent time (millisecond << 12): everything stored before the message.
-            let before = message.sentAt.milliseconds << 12
+            // Archive ids sort by sent time (MessageID): everything stored before the message.
+            let before = MessageID(slotOf: message.sentAt).rawValue
             let window = portions.historyWindow
             history = try await archive.transcript(conversationID: record.id, around: before, limit: 2 * window)
                 .filter { $0.id < before }.map(\.message)
