@@ -109,6 +109,8 @@ public actor AccountStore {
     }
 
     let url: URL
+    /// `url.path`, computed once: it is stat'ed on every lookup.
+    private let path: String
     let lockURL: URL
     let bcryptCost: UInt8
     private var file = File()
@@ -124,6 +126,7 @@ public actor AccountStore {
 
     public init(vaultDirectory: URL, bcryptCost: UInt8 = 12) throws {
         url = vaultDirectory.appendingPathComponent("accounts.json")
+        path = url.path
         lockURL = vaultDirectory.appendingPathComponent("accounts.lock")
         self.bcryptCost = bcryptCost
         file = try Self.read(url) ?? File()
@@ -156,9 +159,11 @@ public actor AccountStore {
 
     /// One `stat` call (a few microseconds): cheap enough to run on every token lookup, so a
     /// token revoked or an account changed by another process counts from the next request.
-    static func stamp(of url: URL) -> Stamp? {
+    static func stamp(of url: URL) -> Stamp? { stamp(ofPath: url.path) }
+
+    static func stamp(ofPath path: String) -> Stamp? {
         var info = stat()
-        guard stat(url.path, &info) == 0 else { return nil }
+        guard stat(path, &info) == 0 else { return nil }
         return Stamp(
             modifiedSeconds: Int(info.st_mtim.tv_sec), modifiedNanoseconds: Int(info.st_mtim.tv_nsec), size: Int(info.st_size),
             inode: Int(info.st_ino))
@@ -167,7 +172,7 @@ public actor AccountStore {
     /// Re-reads the file if another process changed it. A file that cannot be read keeps
     /// the accounts as they were (a half-written file is never seen: writes are atomic).
     private func refresh() {
-        let current = Self.stamp(of: url)
+        let current = Self.stamp(ofPath: path)
         if current == stamp { return }
         if let fresh = try? Self.read(url) {
             file = fresh
