@@ -7,34 +7,59 @@ import GRDB
 extension SQLiteArchive: PolicyStateStore {
     public func policyState(for keys: PolicyStateKeys, messages: [Message.DedupKey]) async throws -> PolicyStateSnapshot {
         try await database.read { db in
-            // One read transaction: the generation, the state and the duplicates agree.
+            // One read transaction: the generation, the state and the duplicates agree. Each
+            // kind of state is read in one statement for the whole batch (the keys passed as a
+            // JSON array), not one statement per key.
             let generation = try Self.policyGeneration(db)
             var state = PolicyState()
-            let count = try db.cachedStatement(sql: "SELECT count FROM policy_personal_use WHERE person = ? AND day = ?")
-            for key in keys.personDays {
-                state.personalCounts[key] = try Int.fetchOne(count, arguments: [key.person, key.day]) ?? 0
+            let days = Array(keys.personDays)
+            for key in days { state.personalCounts[key] = 0 }
+            if !days.isEmpty {
+                let rows = try Row.fetchCursor(
+                    db,
+                    sql: """
+                        SELECT p.person, p.day, p.count FROM json_each(?) AS j CROSS JOIN policy_personal_use AS p
+                        ON p.person = json_extract(j.value, '$[0]') AND p.day = json_extract(j.value, '$[1]')
+                        """, arguments: [Self.jsonPairs(days.map { ($0.person, $0.day) })])
+                while let row = try rows.next() { state.personalCounts[PolicyState.PersonDay(person: row[0], day: row[1])] = row[2] }
             }
-            let conversationID = try db.cachedStatement(sql: "SELECT id FROM conversations WHERE platform = ? AND source_id = ?")
-            let participants = try db.cachedStatement(sql: "SELECT handle, display_name FROM participants WHERE conversation = ? ORDER BY handle")
-            let marks = try db.cachedStatement(sql: "SELECT kind, value FROM policy_marks WHERE platform = ? AND conversation = ?")
-            for key in keys.conversations {
-                var conversation = PolicyState.Conversation()
-                if let id = try Int64.fetchOne(conversationID, arguments: [key.platform, key.id]) {
-                    conversation.participants = try Row.fetchAll(participants, arguments: [id]).map { Handle(id: $0[0], displayName: $0[1]) }
+            var conversations = keys.conversations
+            for key in messages { conversations.insert(PolicyState.ConversationKey(platform: key.platform, id: key.conversation)) }
+            let ids = try Self.conversationIDs(of: Array(conversations), db: db)
+            let asked = Array(keys.conversations)
+            for key in asked { state.conversations[key] = PolicyState.Conversation() }
+            let known = asked.compactMap { key in ids[key].map { (key: key, id: $0) } }
+            if !known.isEmpty {
+                let rows = try Row.fetchCursor(
+                    db,
+                    sql: """
+                        SELECT j.key, p.handle, p.display_name FROM json_each(?) AS j CROSS JOIN participants AS p
+                        ON p.conversation = j.value ORDER BY j.key, p.handle
+                        """, arguments: ["[" + known.map { String($0.id) }.joined(separator: ",") + "]"])
+                while let row = try rows.next() {
+                    let index: Int = row[0]
+                    state.conversations[known[index].key]?.participants.append(Handle(id: row[1], displayName: row[2]))
                 }
-                for row in try Row.fetchAll(marks, arguments: [key.platform, key.id]) {
-                    let value: String = row[1]
-                    switch row[0] as String {
-                    case Mark.wall: conversation.breachedWalls.insert(value)
-                    case Mark.contact: conversation.alertedContacts.insert(value)
-                    case Mark.sampled: conversation.sampled = value == Mark.drawn
+            }
+            if !asked.isEmpty {
+                let rows = try Row.fetchCursor(
+                    db,
+                    sql: """
+                        SELECT j.key, m.kind, m.value FROM json_each(?) AS j CROSS JOIN policy_marks AS m
+                        ON m.platform = json_extract(j.value, '$[0]') AND m.conversation = json_extract(j.value, '$[1]')
+                        """, arguments: [Self.jsonPairs(asked.map { ($0.platform, $0.id) })])
+                while let row = try rows.next() {
+                    let index: Int = row[0]
+                    let value: String = row[2]
+                    switch row[1] as String {
+                    case Mark.wall: state.conversations[asked[index]]?.breachedWalls.insert(value)
+                    case Mark.contact: state.conversations[asked[index]]?.alertedContacts.insert(value)
+                    case Mark.sampled: state.conversations[asked[index]]?.sampled = value == Mark.drawn
                     default: break
                     }
                 }
-                state.conversations[key] = conversation
             }
-            return PolicyStateSnapshot(
-                generation: generation, state: state, archivedCopies: try Self.archivedCopies(of: messages, conversationID: conversationID, db: db))
+            return PolicyStateSnapshot(generation: generation, state: state, archivedCopies: try Self.archivedCopies(of: messages, in: ids, db: db))
         }
     }
 
@@ -45,33 +70,70 @@ extension SQLiteArchive: PolicyStateStore {
     }
 
     /// The stored text and sender of each key's message, and of messages stored under an id
-    /// derived from it (`id#…`, an id reused for other content).
-    static func archivedCopies(of keys: [Message.DedupKey], conversationID: Statement, db: Database) throws
+    /// derived from it (`id#…`, an id reused for other content); `ids` holds the archive's id
+    /// of each conversation it knows.
+    static func archivedCopies(of keys: [Message.DedupKey], in ids: [PolicyState.ConversationKey: Int64], db: Database) throws
         -> [Message.DedupKey: [PolicyStateSnapshot.ArchivedCopy]]
     {
-        guard !keys.isEmpty else { return [:] }
+        let wanted = Set(keys).compactMap { key in
+            ids[PolicyState.ConversationKey(platform: key.platform, id: key.conversation)].map { (key: key, id: $0) }
+        }
+        guard !wanted.isEmpty else { return [:] }
+        var json = JSONWriter(reservingCapacity: wanted.count * 32)
+        json.raw("[")
+        for (n, item) in wanted.enumerated() {
+            json.raw(n == 0 ? "[" : ",[")
+            json.integer(item.id)
+            json.raw(",")
+            json.writeString(item.key.sourceID)
+            json.raw("]")
+        }
+        json.raw("]")
         // `#` sorts just before `$`: [id, id + "$") holds the id and every `id#…`.
-        let copies = try db.cachedStatement(
-            sql: "SELECT source_id, text, sender FROM messages WHERE conversation = ? AND source_id >= ? AND source_id < ?")
-        var conversations: [PolicyState.ConversationKey: Int64?] = [:]
+        let rows = try Row.fetchCursor(
+            db,
+            sql: """
+                SELECT j.key, m.source_id, m.text, m.sender FROM json_each(?) AS j CROSS JOIN messages AS m
+                ON m.conversation = json_extract(j.value, '$[0]') AND m.source_id >= json_extract(j.value, '$[1]')
+                AND m.source_id < json_extract(j.value, '$[1]') || '$'
+                """, arguments: [json.string])
         var found: [Message.DedupKey: [PolicyStateSnapshot.ArchivedCopy]] = [:]
-        for key in Set(keys) {
-            let conversation = PolicyState.ConversationKey(platform: key.platform, id: key.conversation)
-            let id: Int64?
-            if let known = conversations[conversation] {
-                id = known
-            } else {
-                id = try Int64.fetchOne(conversationID, arguments: [key.platform, key.conversation])
-                conversations[conversation] = id
-            }
-            guard let id else { continue }
-            for row in try Row.fetchAll(copies, arguments: [id, key.sourceID, key.sourceID + "$"]) {
-                let sourceID: String = row[0]
-                guard sourceID == key.sourceID || sourceID.hasPrefix(key.sourceID + "#") else { continue }
-                found[key, default: []].append(PolicyStateSnapshot.ArchivedCopy(text: row[1], sender: row[2]))
-            }
+        while let row = try rows.next() {
+            let key = wanted[row[0] as Int].key
+            let sourceID: String = row[1]
+            guard sourceID == key.sourceID || sourceID.hasPrefix(key.sourceID + "#") else { continue }
+            found[key, default: []].append(PolicyStateSnapshot.ArchivedCopy(text: row[2], sender: row[3]))
         }
         return found
+    }
+
+    /// The archive's id of each conversation in `keys` that it holds, read in one statement.
+    static func conversationIDs(of keys: [PolicyState.ConversationKey], db: Database) throws -> [PolicyState.ConversationKey: Int64] {
+        guard !keys.isEmpty else { return [:] }
+        let rows = try Row.fetchCursor(
+            db,
+            sql: """
+                SELECT j.key, c.id FROM json_each(?) AS j CROSS JOIN conversations AS c
+                ON c.platform = json_extract(j.value, '$[0]') AND c.source_id = json_extract(j.value, '$[1]')
+                """, arguments: [jsonPairs(keys.map { ($0.platform, $0.id) })])
+        var ids: [PolicyState.ConversationKey: Int64] = [:]
+        while let row = try rows.next() { ids[keys[row[0] as Int]] = row[1] }
+        return ids
+    }
+
+    /// `[[a, b], …]` as JSON text, for `json_each`.
+    static func jsonPairs(_ pairs: [(String, String)]) -> String {
+        var json = JSONWriter(reservingCapacity: pairs.count * 40)
+        json.raw("[")
+        for (n, pair) in pairs.enumerated() {
+            json.raw(n == 0 ? "[" : ",[")
+            json.writeString(pair.0)
+            json.raw(",")
+            json.writeString(pair.1)
+            json.raw("]")
+        }
+        json.raw("]")
+        return json.string
     }
 
     static func policyGeneration(_ db: Database) throws -> Int64 {
