@@ -98,7 +98,7 @@ struct ArchiveBench: AsyncParsableCommand {
         _ = verifyStart
         let report = try await archive.verify()
         let records = try archive.canonicalRecordsForBenchmark()
-        let shaCost = try await Measure.run { Measure.sha256(records) }
+        let shaCost = await Measure.run { Measure.sha256(records) }
 
         BenchReport(
             messages: stats.messages, corpusBytes: corpusBytes, vaultBytes: vaultBytes, importCost: importCost, baselineCost: baselineCost,

@@ -302,7 +302,7 @@ extension SQLiteArchive {
     /// are checked again now: a hold placed since the proposal still protects.
     public func approveDisposition(id: Int64, actor: String, evidence: [(String, JSONValue)] = []) async throws -> Disposition {
         guard
-            let row = try await database.read({ db in
+            let row = try database.read({ db in
                 try Row.fetchOne(db, sql: "SELECT proposed_by, proposed_at, state FROM dispositions WHERE id = ?", arguments: [id])
             })
         else { throw ArchiveError(.notFound, "no disposition \(id)") }
