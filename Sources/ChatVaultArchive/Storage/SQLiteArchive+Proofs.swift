@@ -1,4 +1,4 @@
-public import ChatVaultCore
+import ChatVaultCore
 import GRDB
 
 /// Inclusion proofs for many messages against one checkpoint: the tree is built once,
