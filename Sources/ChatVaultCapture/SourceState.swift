@@ -1,5 +1,5 @@
 public import ChatVaultCore
-public import Foundation
+import Foundation
 
 /// What the vault knows about one live source: where each of its archives was read up
 /// to, when it last delivered, and whether it looks complete.

@@ -1,9 +1,9 @@
 public import ChatVaultArchive
 public import ChatVaultCapture
-public import ChatVaultCore
+import ChatVaultCore
 public import ChatVaultIngest
 import ChatVaultPolicy
-public import Foundation
+import Foundation
 import HTTPTypes
 public import Hummingbird
 public import Logging

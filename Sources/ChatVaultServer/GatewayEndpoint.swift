@@ -57,7 +57,7 @@ extension ConsoleServer {
         if let length = request.headers[.contentLength].flatMap(Int.init), length > limit {
             throw ConsoleError(.contentTooLarge, "the body is \(length) bytes; the limit is \(limit)")
         }
-        var request = request
+        let request = request
         let body: ByteBuffer
         do {
             body = try await request.body.collect(upTo: limit)

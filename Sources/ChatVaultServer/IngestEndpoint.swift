@@ -35,7 +35,7 @@ extension ConsoleServer {
             throw ConsoleError(.forbidden, "only an ingest token may deliver messages")
         }
         let scope = token.ingestScope
-        var request = request
+        let request = request
         if let length = request.headers[.contentLength].flatMap(Int.init), length > configuration.maxIngestBytes {
             throw ConsoleError(.contentTooLarge, "the body is \(length) bytes; the limit is \(configuration.maxIngestBytes)")
         }

@@ -1,5 +1,5 @@
 public import ChatVaultCore
-public import Foundation
+import Foundation
 
 /// Where an ingest token may write, and how far from now a message it delivers may be
 /// dated: a relay for the web chat cannot plant a message in a trading-desk Slack channel,

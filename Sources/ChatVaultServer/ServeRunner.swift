@@ -50,7 +50,7 @@ struct CaptureService: Service {
 
     func run() async throws {
         // Graceful shutdown cancels the runner; a connector finishes its current batch first.
-        try await cancelWhenGracefulShutdown {
+        await cancelWhenGracefulShutdown {
             await CaptureRunner().run(connectors, ingestor: ingestor, store: store, vaultDirectory: vault.directory, logger: logger)
         }
     }

@@ -1,7 +1,7 @@
 import ChatVaultCore
 import Foundation
 import HTTPTypes
-public import Hummingbird
+import Hummingbird
 import Logging
 import NIOCore
 
@@ -42,7 +42,7 @@ extension ConsoleServer {
 
     /// The body of a form post (already buffered by the CSRF check for cookie sessions).
     static func form(_ request: Request, limit: Int = maxFormBytes) async throws -> Form {
-        var request = request
+        let request = request
         let body = try await request.body.collect(upTo: limit)
         return Form(String(buffer: body))
     }
@@ -53,7 +53,7 @@ extension ConsoleServer {
         guard let type = request.headers[.contentType], type.hasPrefix("application/json") else {
             throw ConsoleError(.unsupportedMediaType, "send the body as application/json")
         }
-        var request = request
+        let request = request
         let body = try await request.body.collect(upTo: limit)
         do {
             return try JSONParser().parse(String(buffer: body))

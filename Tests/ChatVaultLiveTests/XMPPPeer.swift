@@ -94,7 +94,7 @@ enum XMPPPeer {
 
         init(_ arguments: [String], environment: [String: String]) throws {
             log = FileManager.default.temporaryDirectory.appendingPathComponent("cv-capture-\(UUID().uuidString).log")
-            FileManager.default.createFile(atPath: log.path, contents: nil)
+            _ = FileManager.default.createFile(atPath: log.path, contents: nil)
             let handle = try FileHandle(forWritingTo: log)
             process.executableURL = Peers.binary
             process.arguments = arguments

@@ -1,5 +1,5 @@
 public import Crypto
-public import Foundation
+import Foundation
 
 /// The client side of SCRAM (RFC 5802, RFC 7677) without channel binding: `SCRAM-SHA-1`
 /// and `SCRAM-SHA-256`. It proves the password without sending it and checks the server's

@@ -1,5 +1,5 @@
 import ChatVaultArchive
-public import ChatVaultCore
+import ChatVaultCore
 import ChatVaultIngest
 import Foundation
 import Logging
@@ -91,7 +91,7 @@ public struct XMPPConnector: Connector {
             if !messages.isEmpty {
                 // A task of its own, so a shutdown signal lets the batch and its cursor finish.
                 let cursor = page.last
-                try await Task { try await context.deliver(messages, from: archive, cursor: cursor) }.value
+                _ = try await Task { try await context.deliver(messages, from: archive, cursor: cursor) }.value
             } else if let last = page.last, last != after {
                 try await context.advance(archive, to: last)
             }

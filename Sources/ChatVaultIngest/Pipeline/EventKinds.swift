@@ -1,4 +1,4 @@
-public import ChatVaultArchive
+import ChatVaultArchive
 public import ChatVaultCore
 
 /// Counts of what an import stored, by kind of event, for the summary a compliance

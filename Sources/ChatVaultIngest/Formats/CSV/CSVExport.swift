@@ -1,4 +1,4 @@
-public import ChatVaultCore
+import ChatVaultCore
 import Foundation
 
 /// Messages in a CSV file with a header row, one message per record, columns chosen by a

@@ -1,4 +1,4 @@
-public import ChatVaultCore
+import ChatVaultCore
 
 /// A channel exported by DiscordChatExporter as JSON:
 /// `{"guild":{…},"channel":{"id","type","name"},"messages":[…]}`.

@@ -1,4 +1,4 @@
-public import ChatVaultCore
+import ChatVaultCore
 import Foundation
 
 /// An IRC log written by irssi, weechat, ZNC, supybot/limnoria, dircproxy or a client

@@ -1,4 +1,4 @@
-public import ChatVaultCore
+import ChatVaultCore
 
 /// A Mattermost bulk export: JSON lines typed `version`, `team`, `channel`, `user`,
 /// `post`, `direct_channel`, `direct_post`, … Posts carry their replies, reactions and

@@ -1,4 +1,4 @@
-public import ChatVaultCore
+import ChatVaultCore
 import Foundation
 
 /// A Slack workspace export, as the folder Slack produces or the zip of it: `users.json`,

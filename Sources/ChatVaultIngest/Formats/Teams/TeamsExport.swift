@@ -1,4 +1,4 @@
-public import ChatVaultCore
+import ChatVaultCore
 import Foundation
 
 /// Microsoft Teams chat and channel messages as Graph `chatMessage` JSON: a file holding

@@ -1,4 +1,4 @@
-public import ChatVaultCore
+import ChatVaultCore
 import Foundation
 
 /// A Telegram Desktop export, `result.json`: one chat (`{"name","type","id","messages"}`)

@@ -1,4 +1,4 @@
-public import ChatVaultCore
+import ChatVaultCore
 import Foundation
 
 /// A WhatsApp chat exported from the phone: the `.txt` file, or the `.zip` WhatsApp makes
