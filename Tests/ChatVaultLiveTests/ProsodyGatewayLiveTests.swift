@@ -19,32 +19,8 @@ enum GatewayProsody {
 struct ProsodyGatewayLiveTests {
     static var port: String { ProcessInfo.processInfo.environment["PROSODY_GATEWAY_PORT"] ?? "15242" }
     static var caFile: String { Peers.directory + "/prosody-gateway/certs/ca.pem" }
-    static let card = "4111 1111 1111 1111"
-
-    static let policy = """
-        version: 1
-        lexicons:
-          offchannel: ["whatsapp me", "signal me"]
-          guarantees: ["guarant*"]
-        rules:
-          - name: off-channel
-            severity: high
-            action: block
-            match: "@offchannel"
-          - name: guarantees
-            severity: medium
-            action: warn
-            match: "@guarantees"
-        """
-
-    /// A vault with the policy and a gateway token, served by `chatvault serve`.
-    struct Gateway {
-        let vault: LiveVault
-        let port: Int
-        let tokenFile: URL
-        var serve: Process?
-        var url: String { "http://127.0.0.1:\(port)" }
-    }
+    static let card = GatewayServe.card
+    typealias Gateway = GatewayServe
 
     /// What each user's client received, and how each room join went.
     struct Session {
@@ -67,28 +43,7 @@ struct ProsodyGatewayLiveTests {
     }
 
     func startGateway() async throws -> Gateway {
-        let vault = try LiveVault()
-        let file = vault.directory.appendingPathComponent("policy.yaml")
-        try Self.policy.write(to: file, atomically: true, encoding: .utf8)
-        let set = try vault.chatvault(["policy", "set", "--vault", vault.path, file.path])
-        try #require(set.status == 0, "\(set.stdout)\(set.stderr)")
-        let created = try vault.chatvault(["token", "prosody-gateway", "--role", "gateway", "--platform", "xmpp", "--vault", vault.path])
-        let token = created.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
-        try #require(created.status == 0 && token.hasPrefix("cvt_"), "\(created.stderr)")
-        let tokenFile = vault.directory.appendingPathComponent("gateway.token")
-        try (token + "\n").write(to: tokenFile, atomically: true, encoding: .utf8)
-        var gateway = Gateway(vault: vault, port: Int.random(in: 20_000...29_999), tokenFile: tokenFile)
-        gateway.serve = try vault.start(["serve", "--vault", vault.path, "--port", String(gateway.port)], log: "serve.log")
-        let up = try await vault.eventually(20) { await ping(gateway, token: token) == 200 }
-        try #require(up, "chatvault serve did not answer /api/v1/gateway/ping:\n\(vault.log("serve.log"))")
-        return gateway
-    }
-
-    func ping(_ gateway: Gateway, token: String) async -> Int {
-        var request = URLRequest(url: URL(string: gateway.url + "/api/v1/gateway/ping")!)
-        request.setValue("Bearer " + token, forHTTPHeaderField: "Authorization")
-        guard let (_, response) = try? await URLSession.shared.data(for: request) else { return 0 }
-        return (response as? HTTPURLResponse)?.statusCode ?? 0
+        try await GatewayServe.start(tokenName: "prosody-gateway", platform: "xmpp")
     }
 
     /// Runs start_prosody_gateway.sh against `gateway` (it restarts a running server).

@@ -23,64 +23,16 @@ struct SynapseGatewayLiveTests {
     static var port: String { ProcessInfo.processInfo.environment["SYNAPSE_GATEWAY_PORT"] ?? "18018" }
     static var homeserver: String { "http://127.0.0.1:\(port)" }
     static let bot = "@chatvault:localhost"
-    static let card = "4111 1111 1111 1111"
-
-    static let policy = """
-        version: 1
-        lexicons:
-          offchannel: ["whatsapp me", "signal me"]
-          guarantees: ["guarant*"]
-        rules:
-          - name: off-channel
-            severity: high
-            action: block
-            match: "@offchannel"
-          - name: guarantees
-            severity: medium
-            action: warn
-            match: "@guarantees"
-        """
-
-    /// A vault with the policy and a gateway token, served by `chatvault serve`.
-    struct Gateway {
-        let vault: LiveVault
-        let port: Int
-        let token: String
-        let tokenFile: URL
-        var serve: Process?
-        var url: String { "http://127.0.0.1:\(port)" }
-    }
+    static let card = GatewayServe.card
+    typealias Gateway = GatewayServe
 
     func startGateway() async throws -> Gateway {
-        let vault = try LiveVault()
-        let file = vault.directory.appendingPathComponent("policy.yaml")
-        try Self.policy.write(to: file, atomically: true, encoding: .utf8)
-        let set = try vault.chatvault(["policy", "set", "--vault", vault.path, file.path])
-        try #require(set.status == 0, "\(set.stdout)\(set.stderr)")
-        let created = try vault.chatvault(["token", "synapse-gateway", "--role", "gateway", "--platform", "matrix", "--vault", vault.path])
-        let token = created.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
-        try #require(created.status == 0 && token.hasPrefix("cvt_"), "\(created.stderr)")
-        let tokenFile = vault.directory.appendingPathComponent("gateway.token")
-        try (token + "\n").write(to: tokenFile, atomically: true, encoding: .utf8)
-        var gateway = Gateway(vault: vault, port: Int.random(in: 20_000...29_999), token: token, tokenFile: tokenFile)
-        try serve(&gateway)
-        return gateway
+        try await GatewayServe.start(tokenName: "synapse-gateway", platform: "matrix")
     }
 
-    func serve(_ gateway: inout Gateway) throws {
-        gateway.serve = try gateway.vault.start(["serve", "--vault", gateway.vault.path, "--port", String(gateway.port)], log: "serve.log")
-    }
+    func serve(_ gateway: inout Gateway) throws { try gateway.start() }
 
-    func answering(_ gateway: Gateway) async throws -> Bool {
-        let url = gateway.url
-        let token = gateway.token
-        return try await gateway.vault.eventually(20) {
-            var request = URLRequest(url: URL(string: url + "/api/v1/gateway/ping")!)
-            request.setValue("Bearer " + token, forHTTPHeaderField: "Authorization")
-            guard let (_, response) = try? await URLSession.shared.data(for: request) else { return false }
-            return (response as? HTTPURLResponse)?.statusCode == 200
-        }
-    }
+    func answering(_ gateway: Gateway) async throws -> Bool { try await gateway.answering() }
 
     /// (Re)starts the gateway Synapse against `gateway`; `false` skips the test (a recorded failure when required).
     func startSynapse(_ gateway: Gateway, failMode: String = "closed") throws -> Bool {
