@@ -1,11 +1,14 @@
 public import ChatVaultCore
 public import Crypto
 
-/// The boundary between the pipeline and storage.
+/// The message store: the boundary between the pipeline and storage.
 ///
 /// Everything above it (importers, the CLI, the server) speaks only these Swift
 /// values; the embedded SQLite store implements it today and a PostgreSQL store can
-/// implement it without changing a caller. Implementations promise:
+/// implement it without changing a caller. It holds messages, their alerts, the audit
+/// trail and the integrity log; review, retention and holds, reports and notices are
+/// the smaller stores next to it, and ``ArchiveBackend`` is all of them. Implementations
+/// promise:
 ///
 /// - ``append(_:context:)`` returns only after the batch is durable, adds nothing for a
 ///   message already stored (same platform, conversation and source id), makes every
@@ -25,7 +28,11 @@ public protocol Archive: Sendable {
     @discardableResult
     func recordAudit(action: String, actor: String, detail: JSONValue) async throws -> AuditEvent
 
+    /// One page of messages matching `request` (see ``SearchRequest``).
     func search(_ request: SearchRequest) async throws -> SearchPage
+
+    /// How many messages match `request`, counting at most `cap` (a result list shows "10,000+").
+    func count(_ request: SearchRequest, cap: Int) async throws -> Int
 
     /// Conversations a person may mean by `reference`: `platform:id`, a platform id, or a name.
     func conversations(matching reference: String) async throws -> [ConversationRecord]
@@ -33,10 +40,25 @@ public protocol Archive: Sendable {
     /// All conversations, most recently active first.
     func conversations(limit: Int) async throws -> [ConversationRecord]
 
+    /// The conversation with archive id `id`, with its participants.
+    func conversation(id: Int64) async throws -> ConversationRecord?
+
+    /// The distinct platforms in the archive, in byte order.
+    func platforms() async throws -> [String]
+
     /// Messages of a conversation in sent order: the first `limit`, or `limit` centred on `around`.
     func transcript(conversationID: Int64, around messageID: Int64?, limit: Int) async throws -> [ArchivedMessage]
 
+    /// The message with archive id `id`.
     func message(id: Int64) async throws -> ArchivedMessage?
+
+    /// The archive ids of messages the platform knows as `sourceID`, optionally only in one
+    /// conversation (its platform id) of one platform: what an investigator has in hand.
+    /// A message stored under a derived id (an id the platform reused) is found too.
+    func messageIDs(platform: String?, conversation: String?, sourceID: String) async throws -> [Int64]
+
+    /// Which of `sourceIDs` the conversation `platform`/`conversation` already holds.
+    func storedSourceIDs(platform: String, conversation: String, among sourceIDs: [String]) async throws -> Set<String>
 
     /// The stored content of an attachment, by its SHA-256; `nil` if the archive has none.
     func attachment(sha256: String) async throws -> [UInt8]?
@@ -44,12 +66,17 @@ public protocol Archive: Sendable {
     /// Audit events, newest first.
     func auditTrail(limit: Int) async throws -> [AuditEvent]
 
+    /// Audit events, newest first, by `actor` and/or an action prefix (`hold.`), older than
+    /// the event `beforeID` (for paging).
+    func auditTrail(actor: String?, actionPrefix: String?, beforeID: Int64?, limit: Int) async throws -> [AuditEvent]
+
     /// Recomputes every leaf and checks every checkpoint against `trust`.
     func verify(_ trust: VerificationTrust) async throws -> VerificationReport
 
     /// An inclusion proof of a message against the latest checkpoint.
     func inclusionProof(messageID: Int64) async throws -> InclusionProof
 
+    /// How many messages, conversations and audit events, and the latest checkpoint.
     func statistics() async throws -> ArchiveStatistics
 }
 
@@ -57,6 +84,11 @@ extension Archive {
     /// Stores a batch atomically and durably, with no alerts.
     public func append(_ batch: [IncomingMessage], context: AppendContext) async throws -> AppendReceipt {
         try await append(batch, alerts: [], context: context)
+    }
+
+    /// How many messages match `request`, counting at most 10,000.
+    public func count(_ request: SearchRequest) async throws -> Int {
+        try await count(request, cap: 10_000)
     }
 
     /// Verifies with the vault's own key and no outside checkpoints.

@@ -23,7 +23,7 @@ public import ServiceLifecycle
 /// cookie — so a route cannot be added without saying who may use it.
 public final class ConsoleServer: Sendable {
     public let vault: Vault
-    public let archive: SQLiteArchive
+    public let archive: any ArchiveBackend
     public let accounts: AccountStore
     public let configuration: ServerConfiguration
     public let ingestor: Ingestor
@@ -46,7 +46,7 @@ public final class ConsoleServer: Sendable {
     /// Gateway tokens' recent calls, for the status page.
     public let gateways = GatewayMonitor()
 
-    public init(vault: Vault, archive: SQLiteArchive, configuration: ServerConfiguration, logger: Logger) throws {
+    public init(vault: Vault, archive: any ArchiveBackend, configuration: ServerConfiguration, logger: Logger) throws {
         self.vault = vault
         self.archive = archive
         self.configuration = configuration

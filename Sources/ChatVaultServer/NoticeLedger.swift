@@ -18,13 +18,13 @@ public actor NoticeLedger {
 
     public let configuration: NoticeConfiguration
     let vault: Vault
-    let archive: SQLiteArchive
+    let archive: any Archive
     private let secret: [UInt8]
     private var stage: (policy: String?, stage: RedactionStage)?
     private var held: Set<String> = []
     private var waiting: [String: [CheckedContinuation<Void, Never>]] = [:]
 
-    public init(vault: Vault, archive: SQLiteArchive, configuration: NoticeConfiguration) throws {
+    public init(vault: Vault, archive: any Archive, configuration: NoticeConfiguration) throws {
         self.vault = vault
         self.archive = archive
         self.configuration = configuration

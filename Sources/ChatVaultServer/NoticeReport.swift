@@ -51,7 +51,8 @@ public struct NoticeReport: Sendable {
     /// The report over `archive`. People never told are looked for in every conversation on
     /// `filter.platform`, or else on `gatewayPlatforms` (the platforms gateway tokens may
     /// write to) and the platforms that have any notice.
-    public static func build(archive: SQLiteArchive, filter: Filter, gatewayPlatforms: Set<String>, directory: Directory) async throws -> NoticeReport
+    public static func build(archive: any NoticeStore, filter: Filter, gatewayPlatforms: Set<String>, directory: Directory) async throws
+        -> NoticeReport
     {
         let platform = filter.platform?.lowercased()
         let personKeys = personHandles(filter.person, directory: directory)

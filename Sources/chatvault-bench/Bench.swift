@@ -60,7 +60,7 @@ struct ArchiveBench: AsyncParsableCommand {
         try? FileManager.default.removeItem(at: vaultURL)
         let vault = try Vault.create(at: vaultURL)
         if let policy { try FileManager.default.copyItem(at: URL(fileURLWithPath: policy), to: vault.policyURL) }
-        let archive = try vault.openArchive()
+        let archive = try vault.openSQLiteArchive()
         let usePolicy = try PolicyStage.forVault(vault)
         let importer = Importer(
             archive: archive, redaction: withoutRedaction ? nil : try RedactionStage.forVault(vault), policy: usePolicy, actor: "bench",

@@ -15,7 +15,7 @@ struct ExportBench: AsyncParsableCommand {
 
     func run() async throws {
         let opened = try Vault.open(at: URL(fileURLWithPath: vault))
-        let archive = try opened.openArchive()
+        let archive = try opened.openSQLiteArchive()
         let total = try await archive.statistics().messages
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("chatvault-export-bench-\(getpid())")
         defer { try? FileManager.default.removeItem(at: scratch) }

@@ -140,4 +140,41 @@ enum ArchiveConformance {
         #expect(trail[1].detail["source"] == .string("file.jsonl:1-1"))
         #expect(try await archive.verify().isIntact)
     }
+
+    static func countsAndReadsByArchiveAndPlatformID(_ archive: any Archive) async throws {
+        _ = try await archive.append(
+            (0..<5).map { incoming("m\($0)", at: 1_000 + Int64($0), text: "budget \($0)") }
+                + [incoming("m0", conversation: "C2", text: "other room"), incoming("t1", platform: "teams", text: "budget teams")],
+            context: testContext)
+        let budget = SearchRequest(query: SearchQuery.parse("budget"))
+        #expect(try await archive.count(budget) == 6)
+        #expect(try await archive.count(budget, cap: 3) == 4, "above the cap it says only: more than 3")
+        #expect(try await archive.count(SearchRequest(query: nil, conversation: "slack:C1"), cap: 100) == 5)
+        #expect(try await archive.platforms() == ["slack", "teams"])
+        let record = try #require(try await archive.conversations(matching: "slack:C1").first)
+        #expect(try await archive.conversation(id: record.id) == record)
+        #expect(try await archive.conversation(id: 424_242) == nil)
+        // The id the platform gave, reused in another conversation and for other content.
+        let reused = try await archive.append([incoming("m0", text: "m0 again, other content")], context: testContext).storedIDs[0]
+        let everywhere = try await archive.messageIDs(platform: nil, conversation: nil, sourceID: "m0")
+        #expect(everywhere.count == 3 && everywhere.contains(reused))
+        #expect(try await archive.messageIDs(platform: "slack", conversation: "C2", sourceID: "m0").count == 1)
+        #expect(try await archive.messageIDs(platform: "teams", conversation: nil, sourceID: "m0").isEmpty)
+        #expect(try await archive.messageIDs(platform: nil, conversation: nil, sourceID: "m").isEmpty, "no prefix match")
+        #expect(try await archive.storedSourceIDs(platform: "slack", conversation: "C1", among: ["m1", "m4", "m9", "t1"]) == ["m1", "m4"])
+        #expect(try await archive.storedSourceIDs(platform: "slack", conversation: "nowhere", among: ["m1"]).isEmpty)
+    }
+
+    static func auditTrailFiltersAndPages(_ archive: any Archive) async throws {
+        for (actor, action) in [("a", "hold.create"), ("b", "hold.release"), ("a", "archive.search"), ("a", "holding.pattern")] {
+            try await archive.recordAudit(action: action, actor: actor, detail: .object([]))
+        }
+        let byA = try await archive.auditTrail(actor: "a", actionPrefix: nil, beforeID: nil, limit: 10)
+        #expect(byA.map(\.action) == ["holding.pattern", "archive.search", "hold.create"])
+        let holds = try await archive.auditTrail(actor: nil, actionPrefix: "hold.", beforeID: nil, limit: 10)
+        #expect(holds.map(\.action) == ["hold.release", "hold.create"], "a prefix, not a pattern")
+        let page = try await archive.auditTrail(actor: nil, actionPrefix: nil, beforeID: byA[1].id, limit: 2)
+        #expect(page.map(\.action) == ["hold.release", "hold.create"])
+        #expect(try await archive.auditTrail(actor: "A", actionPrefix: nil, beforeID: nil, limit: 10).isEmpty, "actors match exactly")
+    }
 }

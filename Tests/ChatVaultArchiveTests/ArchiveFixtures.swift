@@ -15,7 +15,7 @@ struct TemporaryVault {
     }
 
     func archive(clock: @escaping @Sendable () -> Timestamp = { Timestamp.now() }) throws -> SQLiteArchive {
-        try vault.openArchive(clock: clock)
+        try vault.openSQLiteArchive(clock: clock)
     }
 
     func remove() {

@@ -26,6 +26,12 @@ import Testing
         try await withArchive { a, _ in try await ArchiveConformance.externalParticipantsMarkTheConversation(a) }
     }
     @Test func auditTrail() async throws { try await withArchive { a, _ in try await ArchiveConformance.auditTrailRecordsAppendsAndReads(a) } }
+    @Test func countsAndReadsByID() async throws {
+        try await withArchive { a, _ in try await ArchiveConformance.countsAndReadsByArchiveAndPlatformID(a) }
+    }
+    @Test func auditTrailFiltersAndPages() async throws {
+        try await withArchive { a, _ in try await ArchiveConformance.auditTrailFiltersAndPages(a) }
+    }
     @Test func verifiesAndProves() async throws {
         try await withArchive { a, v in try await ArchiveConformance.verifiesAndProvesEveryMessage(a, publicKey: try v.vault.signer().publicKey) }
     }

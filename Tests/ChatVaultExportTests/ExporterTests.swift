@@ -9,7 +9,7 @@ import Testing
     struct Fixture {
         let root: URL
         let vault: Vault
-        let archive: SQLiteArchive
+        let archive: any ArchiveBackend
         let publicKey: Curve25519.Signing.PublicKey
 
         init() async throws {

@@ -9,7 +9,7 @@ import ZIPFoundation
 @Suite struct DocumentTextTests {
     static var hasPDFTool: Bool { FileManager.default.isExecutableFile(atPath: "/usr/bin/pdftotext") }
 
-    func importAttachment(name: String, mediaType: String?, bytes: [UInt8]) async throws -> (SQLiteArchive, Message, URL) {
+    func importAttachment(name: String, mediaType: String?, bytes: [UInt8]) async throws -> (any ArchiveBackend, Message, URL) {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("chatvault-doc-\(UUID().uuidString)")
         let vault = try Vault.create(at: directory)
         let archive = try vault.openArchive()

@@ -8,7 +8,7 @@ import ZIPFoundation
 struct Fixtures {
     let directory: URL
 
-    static func with(_ body: (Fixtures, SQLiteArchive) async throws -> Void) async throws {
+    static func with(_ body: (Fixtures, any ArchiveBackend) async throws -> Void) async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("chatvault-formats-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -52,14 +52,14 @@ struct Fixtures {
     }
 
     /// Imports `path` and returns the report.
-    static func importing(_ path: String, _ format: any ImportFormat, into archive: SQLiteArchive, strict: Bool = false) async throws
+    static func importing(_ path: String, _ format: any ImportFormat, into archive: any ArchiveBackend, strict: Bool = false) async throws
         -> Importer.FileReport
     {
         try await Importer(archive: archive, redaction: nil, actor: "test", batchSize: 3, strict: strict).importFile(path, format: format)
     }
 
     /// Every stored message, oldest first.
-    static func all(_ archive: SQLiteArchive) async throws -> [Message] {
+    static func all(_ archive: any ArchiveBackend) async throws -> [Message] {
         try await archive.search(SearchRequest(query: nil, order: .oldest, limit: 10_000)).hits.map(\.message.message)
     }
 }

@@ -11,7 +11,7 @@ import Testing
         #"{"platform":"slack","conversation":"C1","id":"\#(id)","sender":"alice@bank.example","sent_at":"2024-03-01T09:00:\#(String(format: "%02d", id % 60))Z","text":"\#(text) \#(id)"}"#
     }
 
-    func withVault(_ body: (SQLiteArchive, URL) async throws -> Void) async throws {
+    func withVault(_ body: (any ArchiveBackend, URL) async throws -> Void) async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("chatvault-ingest-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }
         let vault = try Vault.create(at: directory.appendingPathComponent("vault"))

@@ -23,7 +23,7 @@ import Testing
     struct Setup {
         let directory: URL
         let vault: Vault
-        let archive: SQLiteArchive
+        let archive: any ArchiveBackend
 
         func importer(batchSize: Int = 2) throws -> Importer {
             try Importer.forVault(vault, archive: archive, actor: "test", batchSize: batchSize)

@@ -56,7 +56,7 @@ import Testing
         }
     }
 
-    static func checkFields(_ archive: SQLiteArchive) async throws {
+    static func checkFields(_ archive: any ArchiveBackend) async throws {
         let all = try await Fixtures.all(archive)
         let root = try #require(all.first("1709287200.000100"))
         #expect(root.sender == Handle(id: "U1", displayName: "Alice Archer"))

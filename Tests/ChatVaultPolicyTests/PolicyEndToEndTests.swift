@@ -159,7 +159,7 @@ import Testing
         #expect(report.problems.map(\.recordKind) == ["alert"])
     }
 
-    static func texts(_ archive: SQLiteArchive) async throws -> [String: String] {
+    static func texts(_ archive: any Archive) async throws -> [String: String] {
         var result: [String: String] = [:]
         for record in try await archive.conversations(limit: 100) {
             for m in try await archive.transcript(conversationID: record.id, around: nil, limit: 100) { result[m.message.sourceID] = m.message.text }

@@ -17,7 +17,7 @@ struct SQLiteSubject: PolicyStateStoreSubject {
     static func withSubject(_ body: (SQLiteSubject) async throws -> Void) async throws {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("chatvault-conformance-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: root) }
-        try await body(SQLiteSubject(archive: try Vault.create(at: root).openArchive()))
+        try await body(SQLiteSubject(archive: try Vault.create(at: root).openSQLiteArchive()))
     }
 }
 

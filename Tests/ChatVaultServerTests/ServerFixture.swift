@@ -17,7 +17,7 @@ struct ServerFixture {
     static let password = "correct horse battery"
     let directory: URL
     let vault: Vault
-    let archive: SQLiteArchive
+    let archive: any ArchiveBackend
     let server: ConsoleServer
     var tokens: [Role: String] = [:]
 

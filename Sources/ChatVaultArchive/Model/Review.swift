@@ -49,7 +49,7 @@ public struct AlertFilter: Sendable, Hashable {
     public init() {}
 }
 
-/// One review step of a batch (``SQLiteArchive/review(_:actor:)``).
+/// One review step of a batch (``ReviewStore/review(_:actor:)``).
 public struct ReviewStep: Sendable {
     public var alertID: Int64
     public var action: ReviewAction

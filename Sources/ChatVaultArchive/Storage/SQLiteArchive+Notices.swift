@@ -17,7 +17,7 @@ extension SQLiteArchive {
     }
 
     /// Every notice record, on `platform` only when given, oldest first.
-    public func notices(platform: String? = nil) async throws -> [ArchiveNotices.Notice] {
+    public func notices(platform: String?) async throws -> [ArchiveNotices.Notice] {
         try await database.read { db in
             let prefix = ArchiveNotices.sourceIDPrefix
             // The range on source_id lets SQLite read each conversation's notices from its unique index.

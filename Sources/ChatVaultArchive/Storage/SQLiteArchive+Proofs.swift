@@ -1,22 +1,7 @@
 import ChatVaultCore
 import GRDB
 
-/// Inclusion proofs for many messages against one checkpoint: the tree is built once,
-/// then each proof costs O(log n). Exports prove every message they contain.
-public protocol InclusionProofSession: Sendable {
-    /// The checkpoint every proof of the session is against.
-    var checkpoint: Checkpoint { get }
-    /// Proofs of the given messages, in the order given, leaving out any the checkpoint
-    /// does not cover (stored after it).
-    func proofs(messageIDs: [Int64]) async throws -> [InclusionProof]
-}
-
-/// An archive that can prove many messages against one checkpoint cheaply.
-public protocol ProofSessionProviding: Sendable {
-    /// A session at the checkpoint of `treeSize` leaves, or at the latest one.
-    func proofSession(treeSize: Int?) async throws -> any InclusionProofSession
-}
-
+/// An ``InclusionProofSession`` on the embedded store: the tree levels up to its checkpoint, built once.
 public final class ProofSession: InclusionProofSession {
     public let checkpoint: Checkpoint
     let levels: MerkleLevels
@@ -64,8 +49,8 @@ public final class ProofSession: InclusionProofSession {
 }
 
 extension SQLiteArchive: ProofSessionProviding {
-    /// A proof session at the latest checkpoint.
-    public func proofSession(treeSize: Int? = nil) async throws -> any InclusionProofSession {
+    /// A proof session at the checkpoint of `treeSize` leaves, or at the latest one.
+    public func proofSession(treeSize: Int?) async throws -> any InclusionProofSession {
         let (checkpoint, levels) = try await database.read { db -> (Checkpoint, MerkleLevels) in
             let found: Checkpoint?
             if let treeSize {
@@ -91,9 +76,6 @@ extension SQLiteArchive: ProofSessionProviding {
 }
 
 extension SQLiteArchive {
-    /// The archive ids of messages the platform knows as `sourceID`, optionally only in one
-    /// conversation (its platform id) of one platform: what an investigator has in hand.
-    /// A message stored under a derived id (an id the platform reused) is found too.
     public func messageIDs(platform: String?, conversation: String?, sourceID: String) async throws -> [Int64] {
         try await database.read { db in
             var conditions = ["(m.source_id = ? OR substr(m.source_id, 1, ?) = ?)"]

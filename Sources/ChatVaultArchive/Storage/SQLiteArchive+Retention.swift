@@ -55,7 +55,7 @@ extension SQLiteArchive {
     /// one is usually a typo).
     @discardableResult
     public func createHold(
-        name: String, kind: LegalHold.Kind, value: String, from: Timestamp?, to: Timestamp?, actor: String, allowEmpty: Bool = true
+        name: String, kind: LegalHold.Kind, value: String, from: Timestamp?, to: Timestamp?, actor: String, allowEmpty: Bool
     ) async throws -> LegalHold {
         if kind == .query {
             guard let query = SearchQuery.parse(value), FTS5Match.expression(query) != nil else {
@@ -88,13 +88,6 @@ extension SQLiteArchive {
         return try await holds().first { $0.id == id }!
     }
 
-    /// How many messages a hold of `kind` on `value` would cover now.
-    public func coverage(kind: LegalHold.Kind, value: String, from: Timestamp?, to: Timestamp?) async throws -> Int {
-        let hold = LegalHold(
-            id: 0, name: "", kind: kind, value: value, from: from, to: to, createdBy: "", createdAt: Timestamp(microseconds: 0), state: .active)
-        return try await messagesHeld(by: hold).count
-    }
-
     public func holds() async throws -> [LegalHold] {
         try await database.read { db in
             try Row.fetchAll(
@@ -115,21 +108,15 @@ extension SQLiteArchive {
     /// The first call proposes the release; a second officer's call releases the hold.
     /// `evidence` (e.g. the officer's signature of the step) is kept in the audit event.
     @discardableResult
-    public func releaseHold(id: Int64, actor: String, evidence: [(String, JSONValue)] = []) async throws -> LegalHold {
+    public func releaseHold(id: Int64, actor: String, evidence: [(String, JSONValue)]) async throws -> LegalHold {
         guard let hold = try await holds().first(where: { $0.id == id }) else { throw ArchiveError(.notFound, "no hold \(id)") }
-        switch hold.state {
-        case .released:
-            throw ArchiveError.conflict("hold \(id) is already released")
-        case .active:
+        if try hold.state.released(by: actor, proposedBy: hold.releaseProposedBy, hold: id) == .releaseProposed {
             try await database.write { db in
                 try db.execute(
                     sql: "UPDATE legal_holds SET state = 'release_proposed', release_proposed_by = ? WHERE id = ?", arguments: [actor, id])
             }
             try await recordAudit(action: "hold.release.propose", actor: actor, detail: .object([("hold", .number(String(id)))] + evidence))
-        case .releaseProposed:
-            guard !Self.samePerson(hold.releaseProposedBy ?? "", actor) else {
-                throw ArchiveError.conflict("hold \(id): its release was proposed by \(actor); a second officer must confirm it")
-            }
+        } else {
             try await database.write { db in
                 try db.execute(
                     sql: "UPDATE legal_holds SET state = 'released', released_by = ?, released_at = ? WHERE id = ?",
@@ -185,20 +172,6 @@ extension SQLiteArchive {
             })
     }
 
-    /// Whether two actor names name one person: compared as search compares words (case,
-    /// accents, width and invisible characters do not make a second person).
-    public static func samePerson(_ first: String, _ second: String) -> Bool {
-        SearchText.normalize(first) == SearchText.normalize(second)
-    }
-
-    /// Whether `person` (a rule's or hold's handle) is the sender or a recipient of a message.
-    static func involves(_ person: String, sender: Handle, recipients: [Handle]) -> Bool {
-        let folded = SearchText.normalize(person)
-        return ([sender] + recipients).contains { handle in
-            SearchText.normalize(handle.id) == folded || handle.displayName.map(SearchText.normalize) == folded
-        }
-    }
-
     // MARK: Disposition
 
     /// What a disposition at `cutoff` would remove: messages whose period (by the rules as
@@ -211,20 +184,20 @@ extension SQLiteArchive {
 
     static func plan(cutoff: Timestamp, versions: [RetentionRule], db: Database) throws -> DispositionPlan {
         var plan = DispositionPlan(cutoff: cutoff, expired: [], rules: [:], held: 0)
-        guard !versions.isEmpty else { return plan }
-        let byName = Dictionary(grouping: versions, by: \.name)
+        let schedule = RetentionSchedule(versions: versions)
+        guard !schedule.isEmpty else { return plan }
         // When each leaf was stored: the time of the first checkpoint that covers it.
         let checkpoints = try Row.fetchAll(db, sql: "SELECT tree_size, at FROM checkpoints ORDER BY tree_size").map {
             (Int($0[0] as Int64), Int64($0[1] as Int64))
         }
-        func storedAt(_ leaf: Int) -> Int64 {
+        func storedAt(_ leaf: Int) -> Timestamp? {
             var low = 0
             var high = checkpoints.count
             while low < high {
                 let mid = (low + high) / 2
                 if checkpoints[mid].0 > leaf { high = mid } else { low = mid + 1 }
             }
-            return low < checkpoints.count ? checkpoints[low].1 : Int64.max
+            return low < checkpoints.count ? Timestamp(microseconds: checkpoints[low].1) : nil
         }
         var keys: [Int64: (platform: String, sourceID: String)] = [:]
         for row in try Row.fetchAll(db, sql: "SELECT id, platform, source_id FROM conversations") { keys[row[0]] = (row[1], row[2]) }
@@ -244,35 +217,16 @@ extension SQLiteArchive {
         let rows = try Row.fetchCursor(db, sql: "SELECT id, leaf, conversation, sender, recipients, sent_at, sender_name FROM messages ORDER BY id")
         while let row = try rows.next() {
             let id: Int64 = row[0]
-            let stored = storedAt(row[1])
             let conversation = keys[row[2]] ?? ("", "")
-            let sender = Handle(id: row[3], displayName: row[6])
-            let recipients = ColumnJSON.parseHandles(row[4])
-            let sentAt: Int64 = row[5]
-            var best: (days: Int, rule: String)?
-            for (name, history) in byName {
-                let matching = history.filter { version in
-                    (version.platform == nil || version.platform == conversation.platform)
-                        && (version.conversation == nil || version.conversation == conversation.sourceID
-                            || version.conversation == conversation.platform + ":" + conversation.sourceID)
-                        && (version.person == nil || Self.involves(version.person!, sender: sender, recipients: recipients))
-                }
-                guard !matching.isEmpty else { continue }
-                // The version in force when the record was stored (or the first, for records
-                // older than the rule), lengthened by any later version, never shortened.
-                let inForce = matching.last { $0.effectiveFrom.microseconds <= stored } ?? matching[0]
-                let later = matching.filter { $0.effectiveFrom.microseconds > stored }.map(\.periodDays).max() ?? 0
-                let days = max(inForce.periodDays, later)
-                if best == nil || days > best!.days { best = (days, name) }
-            }
-            guard let best else { continue }
-            let expiresAt = sentAt + Int64(best.days) * 86_400_000_000
-            guard expiresAt <= cutoff.microseconds else { continue }
+            let record = RetentionSchedule.Record(
+                platform: conversation.platform, conversation: conversation.sourceID, sender: Handle(id: row[3], displayName: row[6]),
+                recipients: ColumnJSON.parseHandles(row[4]), sentAt: Timestamp(microseconds: row[5]), storedAt: storedAt(row[1]))
+            guard let period = schedule.period(of: record), period.hasEnded(at: cutoff) else { continue }
             if held.contains(id) {
                 plan.held += 1
             } else {
                 plan.expired.append(id)
-                plan.rules[id] = best.rule
+                plan.rules[id] = period.rule
             }
         }
         return plan
@@ -280,7 +234,7 @@ extension SQLiteArchive {
 
     /// Proposes a disposition at the current time; nothing is deleted until another
     /// officer approves it.
-    public func proposeDisposition(actor: String, evidence: [(String, JSONValue)] = []) async throws -> Disposition {
+    public func proposeDisposition(actor: String, evidence: [(String, JSONValue)]) async throws -> Disposition {
         let now = clock()
         let plan = try await dispositionPlan(cutoff: now)
         let id = try await database.write { db -> Int64 in
@@ -300,7 +254,7 @@ extension SQLiteArchive {
 
     /// Carries out a proposed disposition. The approver must not be the proposer. Holds
     /// are checked again now: a hold placed since the proposal still protects.
-    public func approveDisposition(id: Int64, actor: String, evidence: [(String, JSONValue)] = []) async throws -> Disposition {
+    public func approveDisposition(id: Int64, actor: String, evidence: [(String, JSONValue)]) async throws -> Disposition {
         guard
             let row = try database.read({ db in
                 try Row.fetchOne(db, sql: "SELECT proposed_by, proposed_at, state FROM dispositions WHERE id = ?", arguments: [id])
@@ -308,10 +262,7 @@ extension SQLiteArchive {
         else { throw ArchiveError(.notFound, "no disposition \(id)") }
         let proposedBy: String = row[0]
         let cutoff = Timestamp(microseconds: row[1])
-        guard (row[2] as String) == "proposed" else { throw ArchiveError.conflict("disposition \(id) is already completed") }
-        guard !Self.samePerson(proposedBy, actor) else {
-            throw ArchiveError.conflict("disposition \(id) was proposed by \(actor); a second officer must approve it (two-person rule)")
-        }
+        _ = try (Disposition.State(rawValue: row[2]) ?? .completed).approved(by: actor, proposedBy: proposedBy, disposition: id)
         let versions = try await allRuleVersions()
         let now = clock()
         let disposed = try await database.writeWithoutTransaction { db -> Int in

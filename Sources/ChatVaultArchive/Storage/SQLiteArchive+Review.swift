@@ -1,17 +1,7 @@
-public import ChatVaultCore
+import ChatVaultCore
 import GRDB
 
 extension SQLiteArchive {
-    /// Records a review step: updates the alert's state or owner and appends an
-    /// `alert.<action>` audit event, in one transaction with a checkpoint. A step that
-    /// cannot be recorded changes nothing.
-    @discardableResult
-    public func review(alertID: Int64, action: ReviewAction, actor: String, detail: [(String, JSONValue)], assignee: String? = nil) async throws
-        -> AlertReview
-    {
-        try await review([ReviewStep(alertID: alertID, action: action, detail: detail, assignee: assignee)], actor: actor)[0]
-    }
-
     /// Records several review steps all-or-nothing: every step is checked and written in one
     /// transaction with one checkpoint; if any step is refused (an unknown alert, a state it
     /// cannot move to), none is recorded. Steps apply in order, so a later step sees the
@@ -42,16 +32,7 @@ extension SQLiteArchive {
             throw ArchiveError(.notFound, "no alert #\(alertID)")
         }
         let state = Alert.State(rawValue: row[0]) ?? .open
-        var next = state
-        switch action {
-        case .escalate: next = .escalated
-        case .close: next = .closed
-        case .reopen: next = .open
-        case .assign, .comment, .coach: break
-        }
-        if next != state, !state.canMove(to: next) {
-            throw ArchiveError.conflict("alert #\(alertID) is \(state.rawValue) and cannot be moved to \(next.rawValue)")
-        }
+        let next = try action.nextState(from: state, alert: alertID)
         var fields: [(String, JSONValue)] = [("alert_id", .int(alertID))]
         if next != state { fields += [("from", .string(state.rawValue)), ("to", .string(next.rawValue))] }
         if action == .assign { fields.append(("assignee", step.assignee.map(JSONValue.string) ?? .null)) }
@@ -78,7 +59,7 @@ extension SQLiteArchive {
     }
 
     /// Coaching notes, newest first (optionally those addressed to `employee`).
-    public func coachingNotes(employee: String? = nil, limit: Int = 500) async throws -> [AlertReview] {
+    public func coachingNotes(employee: String?, limit: Int) async throws -> [AlertReview] {
         try await database.read { db in
             try Row.fetchAll(
                 db,

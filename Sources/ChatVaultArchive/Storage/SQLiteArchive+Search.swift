@@ -9,7 +9,7 @@ extension SQLiteArchive {
     }
 
     /// How many messages match `request`, counting at most `cap` (a result list shows "10,000+").
-    public func count(_ request: SearchRequest, cap: Int = 10_000) async throws -> Int {
+    public func count(_ request: SearchRequest, cap: Int) async throws -> Int {
         try await database.read { db in
             try Self.within(request.timeLimit, db: db) { try Self.count(request, cap: cap, db: db) }
         }

@@ -6,7 +6,8 @@ import GRDB
 ///
 /// Writes go through one serialized connection with `synchronous=FULL`, so a batch
 /// is on disk when ``append(_:context:)`` returns. Schema changes are named,
-/// append-only migrations, so an old vault upgrades itself on open.
+/// append-only migrations, so an old vault upgrades itself on open. It implements every
+/// store of ``ArchiveBackend``; callers above the archive module see only those.
 public final class SQLiteArchive: Archive {
     let database: DatabaseQueue
     let signer: CheckpointSigner
@@ -268,3 +269,5 @@ public final class SQLiteArchive: Archive {
             signature: Array(row[4] as Data))
     }
 }
+
+extension SQLiteArchive: ArchiveBackend {}

@@ -119,8 +119,15 @@ public struct Vault: Sendable {
         return try String(contentsOf: policyURL, encoding: .utf8)
     }
 
-    /// Opens the archive database.
-    public func openArchive(clock: @escaping @Sendable () -> Timestamp = { Timestamp.now() }) throws -> SQLiteArchive {
+    /// Opens the vault's archive, as the stores every caller uses. `clock` is the time the
+    /// archive stamps on what it records (a test passes its own).
+    public func openArchive(clock: @escaping @Sendable () -> Timestamp = { Timestamp.now() }) throws -> any ArchiveBackend {
+        try openSQLiteArchive(clock: clock)
+    }
+
+    /// Opens the archive database as the embedded store itself, for what must reach below
+    /// the stores (tamper tests, the benchmark's record dump).
+    public func openSQLiteArchive(clock: @escaping @Sendable () -> Timestamp = { Timestamp.now() }) throws -> SQLiteArchive {
         try SQLiteArchive(
             path: databasePath, signer: signer(), internalDomains: Set(configuration.internalDomains),
             blobDirectory: directory.appendingPathComponent("blobs"), clock: clock)

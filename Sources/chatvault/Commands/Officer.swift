@@ -49,7 +49,7 @@ struct Officer: AsyncParsableCommand {
                 }
                 let archive = try options.openArchive()
                 let known = try await OfficerKeys.registrations(archive)
-                if known.contains(where: { SQLiteArchive.samePerson($0.name, name) }) {
+                if known.contains(where: { TwoPersonRule.samePerson($0.name, name) }) {
                     throw CLIError("\(name) already has a registered key")
                 }
                 if known.contains(where: { $0.publicKey.rawRepresentation == key.rawRepresentation }) {

@@ -58,7 +58,7 @@ struct Prove: AsyncParsableCommand {
     }
 
     /// The archive id the arguments name.
-    func resolve(_ archive: SQLiteArchive) async throws -> Int64 {
+    func resolve(_ archive: any Archive) async throws -> Int64 {
         if let sourceID {
             return try await unique(archive.messageIDs(platform: platform, conversation: conversation, sourceID: sourceID), "--source-id \(sourceID)")
         }

@@ -41,7 +41,7 @@ struct OfficerKeys {
     static let privatePrefix = "chatvault-officer-key ed25519:"
 
     /// The registered keys, oldest first.
-    static func registrations(_ archive: SQLiteArchive) async throws -> [Registration] {
+    static func registrations(_ archive: any Archive) async throws -> [Registration] {
         try await archive.auditTrail(actor: nil, actionPrefix: registerAction, beforeID: nil, limit: 1_000_000).reversed().compactMap { event in
             guard event.action == registerAction, let name = event.detail["name"]?.stringValue,
                 let key = event.detail["public_key"]?.stringValue.flatMap(PublicKeyText.parse)
@@ -62,7 +62,7 @@ struct OfficerKeys {
 
     /// The officer whose key is at `path` (or `$CHATVAULT_OFFICER_KEY`); refuses a missing,
     /// unreadable or unregistered key, and an `--actor` that names someone else.
-    static func signer(keyPath: String?, options: VaultOptions, archive: SQLiteArchive, step: String) async throws -> Signer {
+    static func signer(keyPath: String?, options: VaultOptions, archive: any Archive, step: String) async throws -> Signer {
         guard let path = keyPath ?? ProcessInfo.processInfo.environment["CHATVAULT_OFFICER_KEY"], !path.isEmpty else {
             throw CLIError(
                 "\(step) is a two-person step: sign it with your officer key (--key FILE or $CHATVAULT_OFFICER_KEY; see `chatvault officer --help`)")
@@ -72,7 +72,7 @@ struct OfficerKeys {
         guard let registration = try await registrations(archive).last(where: { $0.publicKey.rawRepresentation == publicKey }) else {
             throw CLIError("\(path): this key is not registered in the vault (`chatvault officer register`)")
         }
-        if let actor = options.actor, !actor.isEmpty, !SQLiteArchive.samePerson(actor, registration.name) {
+        if let actor = options.actor, !actor.isEmpty, !TwoPersonRule.samePerson(actor, registration.name) {
             throw CLIError("\(step) acts as the officer whose key signs it (\(registration.name)), not as --actor \(actor)")
         }
         return Signer(registration: registration, privateKey: privateKey)

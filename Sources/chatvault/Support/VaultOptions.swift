@@ -32,7 +32,7 @@ struct VaultOptions: ParsableArguments {
         }
     }
 
-    func openArchive() throws -> SQLiteArchive {
+    func openArchive() throws -> any ArchiveBackend {
         let vault = try openVault()
         return try vault.openArchive()
     }
