@@ -3,27 +3,6 @@ import Crypto
 import Foundation
 import GRDB
 
-/// The kinds of record that are leaves of the integrity log.
-enum LeafKind: UInt8, CaseIterable {
-    case conversation = 1
-    case message = 2
-    case audit = 3
-    case blob = 4
-    case alert = 5
-    case tombstone = 6
-
-    var name: String {
-        switch self {
-        case .conversation: return "conversation"
-        case .message: return "message"
-        case .audit: return "audit"
-        case .blob: return "attachment"
-        case .alert: return "alert"
-        case .tombstone: return "tombstone"
-        }
-    }
-}
-
 /// Appends leaves to the integrity log inside one transaction and signs the result.
 ///
 /// The leaves of a transaction are written as one `log_blocks` row (their hashes, and

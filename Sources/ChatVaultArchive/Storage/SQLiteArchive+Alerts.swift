@@ -54,8 +54,7 @@ extension SQLiteArchive {
     }
 }
 
-/// An alert's columns and the canonical bytes its leaf hashes (version 1): every column
-/// but `state`, which the review workflow changes through audit events.
+/// An alert's columns, and the canonical bytes its leaf hashes (``CanonicalRecord/alert(id:messageID:rule:severity:action:policyVersion:raisedAt:detail:)``).
 struct AlertRow {
     static let columns =
         "a.id, a.leaf, a.message_id, a.rule, a.severity, a.action, a.state, a.policy_version, a.raised_at, a.detail, c.platform, c.source_id, m.source_id"
@@ -103,25 +102,9 @@ struct AlertRow {
     }
 
     func canonical(id: Int64) -> [UInt8] {
-        var w = JSONWriter()
-        w.raw("{\"v\":1,\"type\":\"alert\",\"id\":")
-        w.integer(id)
-        w.raw(",\"message_id\":")
-        w.integer(messageID)
-        w.raw(",\"rule\":")
-        w.writeString(rule)
-        w.raw(",\"severity\":")
-        w.writeString(severity)
-        w.raw(",\"action\":")
-        w.writeString(action)
-        w.raw(",\"policy_version\":")
-        w.writeString(policyVersion)
-        w.raw(",\"raised_at\":")
-        w.timestamp(Timestamp(microseconds: raisedAt))
-        w.raw(",\"detail\":")
-        w.raw(detail)
-        w.raw("}")
-        return w.bytes
+        CanonicalRecord.alert(
+            id: id, messageID: messageID, rule: rule, severity: severity, action: action, policyVersion: policyVersion, raisedAt: raisedAt,
+            detail: detail)
     }
 
     static func stored(from row: Row) -> StoredAlert {
