@@ -90,6 +90,11 @@ struct GatewayBench: AsyncParsableCommand {
         let paced = try await phase("decide, paced at \(rate)/s", token: gateway, pacing: Double(clients) / Double(rate)) { client, c, i in
             counts.add(try Self.expectOK(client.send("POST", "/api/v1/decide", body: Self.message(phase: "p", client: c, index: i))))
         }
+        let disk = try Self.syncFloor(in: workURL)
+        print(
+            String(
+                format: "%@ p50 %.2f ms, p99 %.2f ms", "disk: 8 KB append + fdatasync alone".padding(toLength: 44, withPad: " ", startingAt: 0),
+                disk.p50, disk.p99))
         let stored = try await vault.openArchive().statistics().messages
         let expected = 3 * clients * messages
         guard stored == expected else { throw ValidationError("stored \(stored) messages, expected \(expected)") }
@@ -99,6 +104,33 @@ struct GatewayBench: AsyncParsableCommand {
         print(
             String(
                 format: "paced: %.0f decisions/s achieved, p50 %.2f ms, p99 %.2f ms (aim: p99 ≤ 5 ms at 1,000/s)", paced.rate, paced.p50, paced.p99))
+        print(
+            String(
+                format: "ratio paced decide / one durable disk write: p50 %.2f×, p99 %.2f× (a decision is answered only once it is on disk)",
+                paced.p50 / disk.p50, paced.p99 / disk.p99))
+    }
+
+    /// The floor under any durable answer on this disk, measured in the same run: an
+    /// 8 KB append to a file in the vault's folder followed by `fdatasync`, one at a time.
+    static func syncFloor(in folder: URL, rounds: Int = 400) throws -> (p50: Double, p99: Double) {
+        let path = folder.appendingPathComponent("sync-floor.bin").path
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND, 0o600)
+        guard fd >= 0 else { throw ValidationError("cannot open \(path)") }
+        defer {
+            close(fd)
+            unlink(path)
+        }
+        let block = [UInt8](repeating: 0x5A, count: 8192)
+        var latencies: [Double] = []
+        for _ in 0..<rounds {
+            let t0 = Measure.now()
+            guard block.withUnsafeBytes({ write(fd, $0.baseAddress, $0.count) }) == block.count, fdatasync(fd) == 0 else {
+                throw ValidationError("cannot write \(path)")
+            }
+            latencies.append(Measure.now() - t0)
+        }
+        latencies.sort()
+        return (latencies[rounds / 2] * 1000, latencies[rounds * 99 / 100] * 1000)
     }
 
     struct Phase {

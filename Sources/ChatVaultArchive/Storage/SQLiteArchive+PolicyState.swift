@@ -16,11 +16,11 @@ extension SQLiteArchive: PolicyStateStore {
             for key in days { state.personalCounts[key] = 0 }
             if !days.isEmpty {
                 let rows = try Row.fetchCursor(
-                    db,
-                    sql: """
-                        SELECT p.person, p.day, p.count FROM json_each(?) AS j CROSS JOIN policy_personal_use AS p
-                        ON p.person = json_extract(j.value, '$[0]') AND p.day = json_extract(j.value, '$[1]')
-                        """, arguments: [Self.jsonPairs(days.map { ($0.person, $0.day) })])
+                    db.cachedStatement(
+                        sql: """
+                            SELECT p.person, p.day, p.count FROM json_each(?) AS j CROSS JOIN policy_personal_use AS p
+                            ON p.person = json_extract(j.value, '$[0]') AND p.day = json_extract(j.value, '$[1]')
+                            """), arguments: [Self.jsonPairs(days.map { ($0.person, $0.day) })])
                 while let row = try rows.next() { state.personalCounts[PolicyState.PersonDay(person: row[0], day: row[1])] = row[2] }
             }
             var conversations = keys.conversations
@@ -31,11 +31,11 @@ extension SQLiteArchive: PolicyStateStore {
             let known = asked.compactMap { key in ids[key].map { (key: key, id: $0) } }
             if !known.isEmpty {
                 let rows = try Row.fetchCursor(
-                    db,
-                    sql: """
-                        SELECT j.key, p.handle, p.display_name FROM json_each(?) AS j CROSS JOIN participants AS p
-                        ON p.conversation = j.value ORDER BY j.key, p.handle
-                        """, arguments: ["[" + known.map { String($0.id) }.joined(separator: ",") + "]"])
+                    db.cachedStatement(
+                        sql: """
+                            SELECT j.key, p.handle, p.display_name FROM json_each(?) AS j CROSS JOIN participants AS p
+                            ON p.conversation = j.value ORDER BY j.key, p.handle
+                            """), arguments: ["[" + known.map { String($0.id) }.joined(separator: ",") + "]"])
                 while let row = try rows.next() {
                     let index: Int = row[0]
                     state.conversations[known[index].key]?.participants.append(Handle(id: row[1], displayName: row[2]))
@@ -43,11 +43,11 @@ extension SQLiteArchive: PolicyStateStore {
             }
             if !asked.isEmpty {
                 let rows = try Row.fetchCursor(
-                    db,
-                    sql: """
-                        SELECT j.key, m.kind, m.value FROM json_each(?) AS j CROSS JOIN policy_marks AS m
-                        ON m.platform = json_extract(j.value, '$[0]') AND m.conversation = json_extract(j.value, '$[1]')
-                        """, arguments: [Self.jsonPairs(asked.map { ($0.platform, $0.id) })])
+                    db.cachedStatement(
+                        sql: """
+                            SELECT j.key, m.kind, m.value FROM json_each(?) AS j CROSS JOIN policy_marks AS m
+                            ON m.platform = json_extract(j.value, '$[0]') AND m.conversation = json_extract(j.value, '$[1]')
+                            """), arguments: [Self.jsonPairs(asked.map { ($0.platform, $0.id) })])
                 while let row = try rows.next() {
                     let index: Int = row[0]
                     let value: String = row[2]
@@ -91,12 +91,12 @@ extension SQLiteArchive: PolicyStateStore {
         json.raw("]")
         // `#` sorts just before `$`: [id, id + "$") holds the id and every `id#…`.
         let rows = try Row.fetchCursor(
-            db,
-            sql: """
-                SELECT j.key, m.source_id, m.text, m.sender FROM json_each(?) AS j CROSS JOIN messages AS m
-                ON m.conversation = json_extract(j.value, '$[0]') AND m.source_id >= json_extract(j.value, '$[1]')
-                AND m.source_id < json_extract(j.value, '$[1]') || '$'
-                """, arguments: [json.string])
+            db.cachedStatement(
+                sql: """
+                    SELECT j.key, m.source_id, m.text, m.sender FROM json_each(?) AS j CROSS JOIN messages AS m
+                    ON m.conversation = json_extract(j.value, '$[0]') AND m.source_id >= json_extract(j.value, '$[1]')
+                    AND m.source_id < json_extract(j.value, '$[1]') || '$'
+                    """), arguments: [json.string])
         var found: [Message.DedupKey: [PolicyStateSnapshot.ArchivedCopy]] = [:]
         while let row = try rows.next() {
             let key = wanted[row[0] as Int].key
@@ -111,11 +111,11 @@ extension SQLiteArchive: PolicyStateStore {
     static func conversationIDs(of keys: [PolicyState.ConversationKey], db: Database) throws -> [PolicyState.ConversationKey: Int64] {
         guard !keys.isEmpty else { return [:] }
         let rows = try Row.fetchCursor(
-            db,
-            sql: """
-                SELECT j.key, c.id FROM json_each(?) AS j CROSS JOIN conversations AS c
-                ON c.platform = json_extract(j.value, '$[0]') AND c.source_id = json_extract(j.value, '$[1]')
-                """, arguments: [jsonPairs(keys.map { ($0.platform, $0.id) })])
+            db.cachedStatement(
+                sql: """
+                    SELECT j.key, c.id FROM json_each(?) AS j CROSS JOIN conversations AS c
+                    ON c.platform = json_extract(j.value, '$[0]') AND c.source_id = json_extract(j.value, '$[1]')
+                    """), arguments: [jsonPairs(keys.map { ($0.platform, $0.id) })])
         var ids: [PolicyState.ConversationKey: Int64] = [:]
         while let row = try rows.next() { ids[keys[row[0] as Int]] = row[1] }
         return ids
@@ -137,7 +137,7 @@ extension SQLiteArchive: PolicyStateStore {
     }
 
     static func policyGeneration(_ db: Database) throws -> Int64 {
-        try Int64.fetchOne(db, sql: "SELECT generation FROM policy_generation WHERE id = 1") ?? 0
+        try Int64.fetchOne(db.cachedStatement(sql: "SELECT generation FROM policy_generation WHERE id = 1")) ?? 0
     }
 
     /// Refuses a delta evaluated on another generation; runs first in the batch's transaction.
@@ -151,7 +151,7 @@ extension SQLiteArchive: PolicyStateStore {
     static func storePolicyState(_ delta: PolicyStateDelta?, storedMessages: Bool, db: Database) throws {
         let changes = delta?.changes ?? []
         guard storedMessages || !changes.isEmpty else { return }
-        try db.execute(sql: "UPDATE policy_generation SET generation = generation + 1 WHERE id = 1")
+        try db.cachedStatement(sql: "UPDATE policy_generation SET generation = generation + 1 WHERE id = 1").execute()
         guard let delta, !changes.isEmpty else { return }
         let count = try db.cachedStatement(
             sql: """

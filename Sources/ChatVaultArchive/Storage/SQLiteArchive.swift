@@ -5,11 +5,15 @@ import GRDB
 /// The embedded archive: one SQLite database in WAL mode with an FTS5 index.
 ///
 /// Writes go through one serialized connection with `synchronous=FULL`, so a batch
-/// is on disk when ``append(_:context:)`` returns. Schema changes are named,
-/// append-only migrations, so an old vault upgrades itself on open. It implements every
-/// store of ``ArchiveBackend``; callers above the archive module see only those.
+/// is on disk when ``append(_:context:)`` returns; the log is copied back into the
+/// database by a ``WALCheckpointer`` on a connection of its own, not in the commit.
+/// Schema changes are named, append-only migrations, so an old vault upgrades itself on
+/// open. It implements every store of ``ArchiveBackend``; callers above the archive
+/// module see only those.
 public final class SQLiteArchive: Archive {
     let database: DatabaseQueue
+    /// Checkpoints the write-ahead log off the commit path; `nil` for an in-memory archive.
+    let checkpointer: WALCheckpointer?
     let signer: CheckpointSigner
     /// Company domains; a participant with an address outside them makes a conversation external.
     let internalDomains: Set<String>
@@ -24,8 +28,12 @@ public final class SQLiteArchive: Archive {
     ) throws {
         var configuration = Configuration()
         configuration.busyMode = .timeout(30)
+        let onDisk = !path.isEmpty && !path.hasPrefix(":") && !path.hasPrefix("file:")
+        // Retained by the configuration's closure, so it lives as long as the connection.
+        let checkpointer = onDisk ? WALCheckpointer(path: path) : nil
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA journal_mode = WAL")
+            checkpointer?.install(on: db)
             // FULL: a commit is on disk before it is acknowledged, even across power loss.
             try db.execute(sql: "PRAGMA synchronous = FULL")
             try db.execute(sql: "PRAGMA foreign_keys = ON")
@@ -36,10 +44,9 @@ public final class SQLiteArchive: Archive {
         }
         // SQLite gives its -wal and -shm files the database file's mode, so a database
         // created 0600 here keeps all three private whatever the umask.
-        if !path.isEmpty, !path.hasPrefix(":"), !path.hasPrefix("file:") {
-            try PrivateFile.touch(URL(fileURLWithPath: path))
-        }
+        if onDisk { try PrivateFile.touch(URL(fileURLWithPath: path)) }
         database = try DatabaseQueue(path: path, configuration: configuration)
+        self.checkpointer = checkpointer
         self.signer = signer
         self.internalDomains = Set(internalDomains.map { $0.lowercased() })
         self.clock = clock
