@@ -15,10 +15,14 @@ public struct LexiconMatcher: Sendable {
     let byPattern: [[Int32]]
     /// Disclaimers as pattern sequences; the words they cover are never matched.
     let disclaimers: [[Int32]]
+    /// For each pattern, whether a disclaimer starts with it.
+    let startsDisclaimer: [Bool]
     private var scan = MessageScan()
     private var hits: HitIndex
     private var candidateStamp: [UInt32]
     private var generation: UInt32 = 0
+    /// The queries worth evaluating for the message last loaded, in query order.
+    private(set) var candidates: [Int] = []
 
     /// Compiles `queries`, resolving `@name` through `lexicons` (whose entries may refer
     /// to other lists).
@@ -45,6 +49,9 @@ public struct LexiconMatcher: Sendable {
             }
         }
         self.byPattern = byPattern
+        var startsDisclaimer = [Bool](repeating: false, count: builder.count)
+        for disclaimer in self.disclaimers { startsDisclaimer[Int(disclaimer[0])] = true }
+        self.startsDisclaimer = startsDisclaimer
         self.always = always
         hits = HitIndex(patternCount: builder.count)
         candidateStamp = [UInt32](repeating: 0, count: compiled.count)
@@ -57,7 +64,8 @@ public struct LexiconMatcher: Sendable {
     public mutating func evaluate(_ text: String) -> [(query: Int, matches: [Alert.Match])] {
         var result: [(query: Int, matches: [Alert.Match])] = []
         var scalars: [Unicode.Scalar]?
-        for query in load(text) {
+        load(text)
+        for query in candidates {
             let outcome = holds(query)
             guard outcome.matched else { continue }
             if scalars == nil { scalars = Array(text.unicodeScalars) }
@@ -68,19 +76,22 @@ public struct LexiconMatcher: Sendable {
 
     /// The indices of the queries that hold for `text`, without positions (the fast path).
     public mutating func matchingQueries(_ text: String) -> [Int] {
-        load(text).filter { holds($0).matched }
+        load(text)
+        return candidates.filter { holds($0).matched }
     }
 
-    /// Scans `text` and returns the queries worth evaluating for it, in query order.
-    mutating func load(_ text: String) -> [Int] {
+    /// Scans `text` and lists the queries worth evaluating for it in ``candidates``.
+    mutating func load(_ text: String) {
         scan.scan(text, trie: trie)
-        hits.load(scan, excluding: disclaimers.isEmpty ? [] : excludedRanges())
+        let mayExclude = !disclaimers.isEmpty && scan.hitPattern.contains { startsDisclaimer[Int($0)] }
+        hits.load(scan, excluding: mayExclude ? excludedRanges() : [])
         generation &+= 1
         if generation == 0 {
             for i in candidateStamp.indices { candidateStamp[i] = 0 }
             generation = 1
         }
-        var candidates = always
+        candidates.removeAll(keepingCapacity: true)
+        candidates.append(contentsOf: always)
         for pattern in hits.present {
             for query in byPattern[Int(pattern)] where candidateStamp[Int(query)] != generation {
                 candidateStamp[Int(query)] = generation
@@ -88,7 +99,6 @@ public struct LexiconMatcher: Sendable {
             }
         }
         if candidates.count > 1 { candidates.sort() }
-        return candidates
     }
 
     /// Whether query `index` holds for the message last loaded.

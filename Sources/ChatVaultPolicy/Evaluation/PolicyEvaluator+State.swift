@@ -22,9 +22,17 @@ extension PolicyEvaluator {
             switch change {
             case .personalUse(let key):
                 if let count = personalCounts[key] { personalCounts[key] = Swift.max(0, count - 1) }
-            case .wallBreached(let key, let wall): conversations[key]?.breachedWalls.remove(wall)
-            case .contactAlerted(let key, let handle): conversations[key]?.alertedContacts.remove(handle)
-            case .sampled(let key, _): conversations[key]?.sampled = false
+            case .wallBreached(let key, let wall):
+                guard let slot = conversationSlots[key] else { continue }
+                conversationStates[slot].breachedWalls.remove(wall)
+                conversationStates[slot].wallsSettled = false
+            case .contactAlerted(let key, let handle):
+                guard let slot = conversationSlots[key] else { continue }
+                conversationStates[slot].alertedContacts.remove(handle)
+                conversationStates[slot].contactsSettled = false
+            case .sampled(let key, _):
+                guard let slot = conversationSlots[key] else { continue }
+                conversationStates[slot].sampled = false
             }
         }
     }
@@ -34,10 +42,10 @@ extension PolicyEvaluator {
         var keys = PolicyStateKeys()
         for message in messages {
             let conversation = PolicyState.ConversationKey(platform: message.platform, id: message.conversation)
-            if conversations[conversation] == nil { keys.conversations.insert(conversation) }
+            if conversationSlots[conversation] == nil { keys.conversations.insert(conversation) }
             guard policy.personalUse != nil, message.kind == .message || message.kind == .edit else { continue }
             let day = PolicyState.PersonDay(
-                person: participant(message.sender, platform: message.platform).person, day: policy.hours.local(message.sentAt).day)
+                person: participant(message.sender, platform: message.platform).person, day: clock.local(message.sentAt).day)
             if personalCounts[day] == nil { keys.personDays.insert(day) }
         }
         return keys
@@ -47,12 +55,15 @@ extension PolicyEvaluator {
     public mutating func restore(_ state: PolicyState) {
         for (key, count) in state.personalCounts { personalCounts[key] = count }
         for (key, remembered) in state.conversations {
-            var conversation = ConversationState()
-            for handle in remembered.participants { conversation.add(participant(handle, platform: key.platform)) }
+            var conversation = ConversationState(groupCount: groups.count, wallCount: wallGroups.count)
+            for handle in remembered.participants {
+                let id = participantID(handle, platform: key.platform)
+                conversation.add(id, participants[Int(id)])
+            }
             conversation.breachedWalls = remembered.breachedWalls
             conversation.alertedContacts = remembered.alertedContacts
             conversation.sampled = remembered.sampled != nil
-            conversations[key] = conversation
+            conversationStates[slot(for: key)] = conversation
         }
     }
 
@@ -60,7 +71,8 @@ extension PolicyEvaluator {
     /// made shows as `sampled: true`, since the evaluator keeps only that it was made).
     public var state: PolicyState {
         var state = PolicyState(personalCounts: personalCounts)
-        for (key, conversation) in conversations {
+        for (key, slot) in conversationSlots {
+            let conversation = conversationStates[slot]
             state.conversations[key] = PolicyState.Conversation(
                 participants: conversation.handles.map { Handle(id: $0) }, breachedWalls: conversation.breachedWalls,
                 alertedContacts: conversation.alertedContacts, sampled: conversation.sampled ? true : nil)
@@ -69,12 +81,13 @@ extension PolicyEvaluator {
     }
 
     /// How many conversations and person-days the evaluator holds.
-    public var rememberedCount: Int { conversations.count + personalCounts.count }
+    public var rememberedCount: Int { conversationSlots.count + personalCounts.count }
 
     /// Forgets all conversations and counts (not the directory); what a later batch needs
     /// is restored again.
     public mutating func forget() {
-        conversations = [:]
+        conversationSlots = [:]
+        conversationStates = []
         personalCounts = [:]
     }
 }

@@ -9,6 +9,11 @@ public import ChatVaultCore
 /// What it remembers is a ``PolicyState``: a pipeline restores the part a batch needs
 /// from the archive, and takes the changes each message made (``takeChanges()``) to
 /// store them with the batch (see `PolicyEvaluator+State.swift`).
+///
+/// Speed: the policy is compiled once (all lexicon words in one trie, groups and walls
+/// as indices), handles are resolved once per run, and each conversation keeps what
+/// rules, walls and contacts ask about up to date as people join, so a message costs one
+/// scan of its text and a few table lookups however large the conversation.
 public struct PolicyEvaluator: Sendable {
     public let policy: UsePolicy
     let directory: Directory
@@ -16,10 +21,25 @@ public struct PolicyEvaluator: Sendable {
     var matcher: LexiconMatcher
     /// For each rule, its query's index in ``matcher``.
     let ruleQuery: [Int?]
+    let ruleConditions: [CompiledConditions]
     let personalQuery: Int?
-    var conversations: [PolicyState.ConversationKey: ConversationState] = [:]
+    /// The groups the policy's rules and walls name; conditions and walls refer to them by index.
+    let groups: [String]
+    /// Each wall's two groups as indices into ``groups``.
+    let wallGroups: [(first: Int32, second: Int32)]
+    var conversationSlots: [PolicyState.ConversationKey: Int] = [:]
+    var conversationStates: [ConversationState] = []
     var personalCounts: [PolicyState.PersonDay: Int] = [:]
-    var resolved: [String: Participant] = [:]
+    var participantIDs: [ParticipantKey: Int32] = [:]
+    var participants: [Participant] = []
+    var personIDs: [String: Int32] = [:]
+    var clock: LocalClock
+    /// The last platform seen and its lowercased form (messages come from few platforms).
+    var lastPlatform = ("", "")
+    /// Per query, the generation it last held in and its spans then.
+    var heldStamp: [UInt32]
+    var heldSpans: [[CompiledQuery.Span]]
+    var generation: UInt32 = 0
     /// The state changes made since the last ``takeChanges()``; `nil` when not recorded.
     var journal: [PolicyStateChange]?
 
@@ -49,32 +69,53 @@ public struct PolicyEvaluator: Sendable {
             personalQuery = nil
         }
         self.ruleQuery = ruleQuery
+        var groups: [String] = []
+        var groupIndex: [String: Int32] = [:]
+        func group(_ name: String) -> Int32 {
+            if let index = groupIndex[name] { return index }
+            groupIndex[name] = Int32(groups.count)
+            groups.append(name)
+            return Int32(groups.count - 1)
+        }
+        ruleConditions = policy.rules.map { CompiledConditions($0.conditions, group: group) }
+        wallGroups = policy.walls.map { (group($0.first), group($0.second)) }
+        self.groups = groups
+        clock = LocalClock(hours: policy.hours)
         matcher = try LexiconMatcher(queries: queries, lexicons: policy.lexicons, disclaimers: policy.disclaimers)
+        heldStamp = [UInt32](repeating: 0, count: queries.count)
+        heldSpans = [[CompiledQuery.Span]](repeating: [], count: queries.count)
     }
 
     /// Whether a conversation has been seen (evaluated, remembered or restored) by this evaluator.
     public func knows(platform: String, conversation: String) -> Bool {
-        conversations[PolicyState.ConversationKey(platform: platform, id: conversation)] != nil
+        conversationSlots[PolicyState.ConversationKey(platform: platform, id: conversation)] != nil
     }
 
     /// Seeds a conversation with participants known from earlier imports, so a wall is
     /// breached when someone new joins people archived before.
     public mutating func remember(platform: String, conversation: String, participants handles: [Handle]) {
-        let key = PolicyState.ConversationKey(platform: platform, id: conversation)
-        var state = conversations.removeValue(forKey: key) ?? ConversationState()
-        for handle in handles { state.add(participant(handle, platform: platform)) }
-        conversations[key] = state
+        let slot = slot(for: PolicyState.ConversationKey(platform: platform, id: conversation))
+        for handle in handles {
+            let id = participantID(handle, platform: platform)
+            conversationStates[slot].add(id, participants[Int(id)])
+        }
     }
 
     /// The alerts `message` raises, in rule order, then walls, contacts, personal use and sampling.
     public mutating func evaluate(_ message: Message, conversationKind: Conversation.Kind? = nil) -> [Alert] {
         let conversationKey = PolicyState.ConversationKey(platform: message.platform, id: message.conversation)
-        // Taken out of the dictionary so updating it does not copy its tables.
-        var state = conversations.removeValue(forKey: conversationKey) ?? ConversationState()
-        let sender = participant(message.sender, platform: message.platform)
-        state.add(sender)
-        for recipient in message.recipients { state.add(participant(recipient, platform: message.platform)) }
-        defer { conversations[conversationKey] = state }
+        let slot = slot(for: conversationKey)
+        // Taken out of the table so updating it does not copy its storage.
+        var state = conversationStates[slot]
+        conversationStates[slot] = ConversationState(groupCount: 0, wallCount: 0)
+        defer { conversationStates[slot] = state }
+        let senderID = participantID(message.sender, platform: message.platform)
+        let sender = participants[Int(senderID)]
+        state.add(senderID, sender)
+        for recipient in message.recipients {
+            let id = participantID(recipient, platform: message.platform)
+            state.add(id, participants[Int(id)])
+        }
 
         var alerts: [Alert] = []
         func raise(_ rule: String, _ severity: Alert.Severity, _ action: Alert.Action, _ description: String, _ matches: [Alert.Match] = []) {
@@ -86,94 +127,150 @@ public struct PolicyEvaluator: Sendable {
 
         if message.kind == .message || message.kind == .edit {
             let kind = conversationKind ?? (message.recipients.count == 1 ? .direct : .group)
-            var context = RuleContext(message: message, kind: kind, sender: sender, state: state, hours: policy.hours)
-            var held: [Int: [CompiledQuery.Span]] = [:]
-            for query in matcher.load(message.text) {
-                let outcome = matcher.holds(query)
-                if outcome.matched { held[query] = outcome.spans }
-            }
+            if lastPlatform.0 != message.platform { lastPlatform = (message.platform, message.platform.lowercased()) }
+            var facts = MessageFacts(platform: lastPlatform.1, kind: kind)
+            let held = loadHeldQueries(message.text)
             var scalars: [Unicode.Scalar]?
-            for (index, rule) in policy.rules.enumerated() {
+            for index in ruleQuery.indices {
                 var spans: [CompiledQuery.Span] = []
                 if let query = ruleQuery[index] {
-                    guard let found = held[query] else { continue }
-                    spans = found
+                    guard heldStamp[query] == held else { continue }
+                    spans = heldSpans[query]
                 }
-                guard context.satisfies(rule.conditions) else { continue }
+                guard ruleConditions[index].holds(for: message, &facts, sender: sender, state: state, hours: policy.hours, clock: &clock)
+                else { continue }
                 if !spans.isEmpty, scalars == nil { scalars = Array(message.text.unicodeScalars) }
+                let rule = policy.rules[index]
                 raise(rule.name, rule.severity, rule.action, rule.description, spans.isEmpty ? [] : matcher.matches(spans, in: scalars!))
             }
-            if let personal = policy.personalUse, let query = personalQuery, let spans = held[query] {
-                let key = PolicyState.PersonDay(person: sender.person, day: context.local.day)
+            if let personal = policy.personalUse, let query = personalQuery, heldStamp[query] == held {
+                let day = facts.local(message.sentAt, clock: &clock).day
+                let key = PolicyState.PersonDay(person: sender.person, day: day)
                 let count = personalCounts[key, default: 0] + 1
                 personalCounts[key] = count
                 journal?.append(.personalUse(key))
                 if count == personal.dailyAllowance + 1 {
                     if scalars == nil { scalars = Array(message.text.unicodeScalars) }
                     raise(
-                        UsePolicy.personalUseRule, personal.severity, .flag,
-                        "more than \(personal.dailyAllowance) personal messages on \(context.local.day)", matcher.matches(spans, in: scalars!))
+                        UsePolicy.personalUseRule, personal.severity, .flag, "more than \(personal.dailyAllowance) personal messages on \(day)",
+                        matcher.matches(heldSpans[query], in: scalars!))
                 }
             }
         }
 
-        if !policy.walls.isEmpty {
-            let members = state.handles.compactMap { state.participants[$0] }.map { (person: $0.person, groups: $0.memberships) }
-            for wall in policy.walls where !state.breachedWalls.contains(wall.name) && wall.isBreached(by: members) {
+        if !policy.walls.isEmpty, !state.wallsSettled {
+            for (index, wall) in policy.walls.enumerated()
+            where state.wallSides[index].isBreached && !state.breachedWalls.contains(wall.name) {
                 state.breachedWalls.insert(wall.name)
                 journal?.append(.wallBreached(conversationKey, wall: wall.name))
                 raise(UsePolicy.wallRulePrefix + wall.name, wall.severity, .flag, wall.description)
             }
+            state.wallsSettled = true
         }
 
-        if !policy.approvedContacts.isEmpty {
-            let internalGroups = state.participants.values.filter { !$0.isExternal }.reduce(into: Set<String>()) { $0.formUnion($1.memberships) }
-            let lists = internalGroups.compactMap { policy.approvedContacts[$0] }
+        if !policy.approvedContacts.isEmpty, !state.contactsSettled {
+            let lists = state.internalGroups.compactMap { policy.approvedContacts[$0] }
             if !lists.isEmpty {
-                for handle in state.handles {
-                    guard let p = state.participants[handle], p.isExternal, !state.alertedContacts.contains(handle) else { continue }
-                    if !lists.contains(where: { $0.contains { Self.contact(handle, matches: $0) } }) {
-                        state.alertedContacts.insert(handle)
-                        journal?.append(.contactAlerted(conversationKey, handle: handle))
+                for id in state.externals {
+                    let contact = participants[Int(id)]
+                    guard !state.alertedContacts.contains(contact.handle) else { continue }
+                    if !lists.contains(where: { $0.contains { Self.contact(folded: contact.folded, matches: $0) } }) {
+                        state.alertedContacts.insert(contact.handle)
+                        journal?.append(.contactAlerted(conversationKey, handle: contact.handle))
                         raise(
                             UsePolicy.contactRule, .medium, .flag,
-                            "external contact \(handle) is not approved for \(internalGroups.sorted().joined(separator: ", "))")
+                            "external contact \(contact.handle) is not approved for \(state.internalGroups.sorted().joined(separator: ", "))")
                     }
                 }
             }
+            state.contactsSettled = true
         }
 
         if let sampling = policy.sampling, !state.sampled {
             state.sampled = true
-            let groups = state.participants.values.filter { !$0.isExternal }.reduce(into: Set<String>()) { $0.formUnion($1.memberships) }
-            let drawn = sampling.draws(conversation: conversationKey.description, groups: groups, seed: seed)
+            let drawn = sampling.draws(conversation: conversationKey.description, groups: state.internalGroups, seed: seed)
             journal?.append(.sampled(conversationKey, drawn: drawn))
             if drawn { raise(UsePolicy.samplingRule, .low, .flag, "conversation drawn for random review") }
         }
         return alerts
     }
 
+    /// Scans `text` and marks the queries that hold for it in ``heldStamp`` (with their
+    /// spans in ``heldSpans``); returns the stamp they carry.
+    private mutating func loadHeldQueries(_ text: String) -> UInt32 {
+        generation &+= 1
+        if generation == 0 {
+            for i in heldStamp.indices { heldStamp[i] = 0 }
+            generation = 1
+        }
+        matcher.load(text)
+        for query in matcher.candidates {
+            let outcome = matcher.holds(query)
+            if outcome.matched {
+                heldStamp[query] = generation
+                heldSpans[query] = outcome.spans
+            }
+        }
+        return generation
+    }
+
     /// `bob@client.example` against `bob@client.example` or `*@client.example`.
     static func contact(_ handle: String, matches pattern: String) -> Bool {
-        let handle = handle.lowercased()
+        contact(folded: handle.lowercased(), matches: pattern)
+    }
+
+    /// ``contact(_:matches:)`` for a handle already lowercased.
+    static func contact(folded handle: String, matches pattern: String) -> Bool {
         if pattern.hasPrefix("*") { return handle.hasSuffix(pattern.dropFirst()) }
         return handle == pattern
     }
 
+    /// The conversation's index in ``conversationStates``, added empty when new.
+    mutating func slot(for key: PolicyState.ConversationKey) -> Int {
+        if let slot = conversationSlots[key] { return slot }
+        let slot = conversationStates.count
+        conversationSlots[key] = slot
+        conversationStates.append(ConversationState(groupCount: groups.count, wallCount: wallGroups.count))
+        return slot
+    }
+
+    /// The participant behind `handle` on `platform`, resolved through the directory once.
     mutating func participant(_ handle: Handle, platform: String) -> Participant {
-        let key = platform + "\u{1F}" + handle.id
-        if let known = resolved[key] { return known }
-        let result: Participant
+        participants[Int(participantID(handle, platform: platform))]
+    }
+
+    /// The index in ``participants`` of `handle` on `platform`, resolved once.
+    mutating func participantID(_ handle: Handle, platform: String) -> Int32 {
+        let key = ParticipantKey(platform: platform, handle: handle.id)
+        if let known = participantIDs[key] { return known }
+        var result: Participant
         if let person = directory.person(for: handle, platform: platform) {
-            result = Participant(handle: handle.id, person: person.employeeID, memberships: person.memberships, isExternal: false)
+            result = Participant(
+                handle: handle.id, folded: handle.id.lowercased(), person: person.employeeID, personID: 0, memberships: person.memberships,
+                isExternal: false, groups: [], walls: [])
         } else {
             var external = false
             if !policy.companyDomains.isEmpty, let domain = handle.domain {
                 external = !policy.companyDomains.contains(where: { domain == $0 || domain.hasSuffix("." + $0) })
             }
-            result = Participant(handle: handle.id, person: handle.id, memberships: [], isExternal: external)
+            result = Participant(
+                handle: handle.id, folded: handle.id.lowercased(), person: handle.id, personID: 0, memberships: [], isExternal: external,
+                groups: [], walls: [])
         }
-        resolved[key] = result
-        return result
+        if let known = personIDs[result.person] {
+            result.personID = known
+        } else {
+            result.personID = Int32(personIDs.count)
+            personIDs[result.person] = result.personID
+        }
+        result.groups = groups.indices.filter { result.memberships.contains(groups[$0]) }.map { Int32($0) }
+        for (index, wall) in wallGroups.enumerated() {
+            let sides: UInt8 = (result.isMember(of: wall.first) ? 1 : 0) | (result.isMember(of: wall.second) ? 2 : 0)
+            if sides != 0 { result.walls.append((Int32(index), sides)) }
+        }
+        let id = Int32(participants.count)
+        participants.append(result)
+        participantIDs[key] = id
+        return id
     }
 }
