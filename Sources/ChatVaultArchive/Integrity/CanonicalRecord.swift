@@ -1,7 +1,7 @@
-import ChatVaultCore
+package import ChatVaultCore
 
 /// A message's stored columns, from Swift values or straight from a result row.
-protocol CanonicalMessageFields {
+package protocol CanonicalMessageFields {
     var id: Int64 { get }
     var sentAt: Int64 { get }
     var deleted: Bool { get }
@@ -14,8 +14,8 @@ protocol CanonicalMessageFields {
     func writeDeliveredBy(to writer: inout JSONWriter)
 }
 
-enum MessageTextField { case sourceID, kind, target, sender, senderName, text, replyTo, thread }
-enum MessageJSONField { case recipients, editedFrom, reactions, attachments, redactions }
+package enum MessageTextField { case sourceID, kind, target, sender, senderName, text, replyTo, thread }
+package enum MessageJSONField { case recipients, editedFrom, reactions, attachments, redactions }
 
 /// The canonical bytes of each record kind in the integrity log (version 1), whose
 /// SHA-256 leaf hashes (``MerkleTree/leafHash(_:)``) the log holds. Field order is fixed;
@@ -24,14 +24,14 @@ enum MessageJSONField { case recipients, editedFrom, reactions, attachments, red
 /// Computed from the stored columns, so changing any column of a stored record changes
 /// its leaf hash. Plain Swift with no storage engine in it: every backend writes the same
 /// bytes for the same records, and so the same Merkle root.
-enum CanonicalRecord {
-    static func message(_ m: some CanonicalMessageFields, platform: String, conversationSourceID: String) -> [UInt8] {
+package enum CanonicalRecord {
+    package static func message(_ m: some CanonicalMessageFields, platform: String, conversationSourceID: String) -> [UInt8] {
         message(m, conversationFields: conversationFields(platform: platform, sourceID: conversationSourceID))
     }
 
     /// `"platform":…,"conversation":…`, the part of a message record that depends on its
     /// conversation; `verify` computes it once per conversation.
-    static func conversationFields(platform: String, sourceID: String) -> [UInt8] {
+    package static func conversationFields(platform: String, sourceID: String) -> [UInt8] {
         var w = JSONWriter()
         w.raw("\"platform\":")
         w.writeString(platform)
@@ -40,7 +40,7 @@ enum CanonicalRecord {
         return w.bytes
     }
 
-    static func message(_ m: some CanonicalMessageFields, conversationFields: [UInt8]) -> [UInt8] {
+    package static func message(_ m: some CanonicalMessageFields, conversationFields: [UInt8]) -> [UInt8] {
         var w = JSONWriter(reservingCapacity: 512)
         w.raw("{\"v\":1,\"type\":\"message\",\"id\":")
         w.integer(m.id)
@@ -79,7 +79,7 @@ enum CanonicalRecord {
         return w.bytes
     }
 
-    static func conversation(id: Int64, platform: String, sourceID: String, name: String?, kind: String) -> [UInt8] {
+    package static func conversation(id: Int64, platform: String, sourceID: String, name: String?, kind: String) -> [UInt8] {
         var w = JSONWriter()
         w.raw("{\"v\":1,\"type\":\"conversation\",\"id\":\(id),\"platform\":")
         w.writeString(platform)
@@ -93,7 +93,7 @@ enum CanonicalRecord {
         return w.bytes
     }
 
-    static func blob(id: Int64, sha256: String, size: Int) -> [UInt8] {
+    package static func blob(id: Int64, sha256: String, size: Int) -> [UInt8] {
         var w = JSONWriter()
         w.raw("{\"v\":1,\"type\":\"attachment\",\"id\":")
         w.integer(id)
@@ -105,7 +105,7 @@ enum CanonicalRecord {
         return w.bytes
     }
 
-    static func tombstone(messageID: Int64, messageLeaf: Int, at: Int64, rule: String, disposition: Int64) -> [UInt8] {
+    package static func tombstone(messageID: Int64, messageLeaf: Int, at: Int64, rule: String, disposition: Int64) -> [UInt8] {
         var w = JSONWriter()
         w.raw("{\"v\":1,\"type\":\"tombstone\",\"message\":")
         w.integer(messageID)
@@ -123,7 +123,7 @@ enum CanonicalRecord {
 
     /// An alert: every column but `state`, which the review workflow changes through audit
     /// events. `detail` is the stored JSON text (description, participants, matches).
-    static func alert(
+    package static func alert(
         id: Int64, messageID: Int64, rule: String, severity: String, action: String, policyVersion: String, raisedAt: Int64, detail: String
     ) -> [UInt8] {
         var w = JSONWriter()
@@ -147,7 +147,7 @@ enum CanonicalRecord {
         return w.bytes
     }
 
-    static func audit(id: Int64, at: Int64, actor: String, action: String, detail: String) -> [UInt8] {
+    package static func audit(id: Int64, at: Int64, actor: String, action: String, detail: String) -> [UInt8] {
         var w = JSONWriter()
         w.raw("{\"v\":1,\"type\":\"audit\",\"id\":\(id),\"at\":\"\(Timestamp(microseconds: at).iso8601)\",\"actor\":")
         w.writeString(actor)
@@ -161,7 +161,7 @@ enum CanonicalRecord {
 }
 
 extension JSONWriter {
-    mutating func writeOptional(_ text: String?) {
+    package mutating func writeOptional(_ text: String?) {
         if let text { writeString(text) } else { raw("null") }
     }
 }

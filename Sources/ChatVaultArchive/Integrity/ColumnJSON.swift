@@ -1,8 +1,8 @@
-import ChatVaultCore
+package import ChatVaultCore
 
 /// The JSON text of the list-valued message columns, written deterministically.
-enum ColumnJSON {
-    static func handles(_ handles: [Handle]) -> String {
+package enum ColumnJSON {
+    package static func handles(_ handles: [Handle]) -> String {
         guard !handles.isEmpty else { return "[]" }
         return JSONValue.array(
             handles.map { handle in
@@ -11,12 +11,12 @@ enum ColumnJSON {
         ).compactText
     }
 
-    static func strings(_ strings: [String]) -> String {
+    package static func strings(_ strings: [String]) -> String {
         guard !strings.isEmpty else { return "[]" }
         return JSONValue.array(strings.map(JSONValue.string)).compactText
     }
 
-    static func reactions(_ reactions: [Reaction]) -> String {
+    package static func reactions(_ reactions: [Reaction]) -> String {
         guard !reactions.isEmpty else { return "[]" }
         return JSONValue.array(
             reactions.map { reaction in
@@ -25,7 +25,7 @@ enum ColumnJSON {
         ).compactText
     }
 
-    static func attachments(_ attachments: [Attachment]) -> String {
+    package static func attachments(_ attachments: [Attachment]) -> String {
         guard !attachments.isEmpty else { return "[]" }
         return JSONValue.array(
             attachments.map { a in
@@ -38,7 +38,7 @@ enum ColumnJSON {
         ).compactText
     }
 
-    static func redactions(_ redactions: [Redaction]) -> String {
+    package static func redactions(_ redactions: [Redaction]) -> String {
         guard !redactions.isEmpty else { return "[]" }
         return JSONValue.array(
             redactions.map { r in
@@ -50,7 +50,7 @@ enum ColumnJSON {
         ).compactText
     }
 
-    static func parseRedactions(_ text: String) -> [Redaction] {
+    package static func parseRedactions(_ text: String) -> [Redaction] {
         parse(text).compactMap { item in
             guard let rule = item["rule"]?.stringValue, let type = item["type"]?.stringValue,
                 let start = item["start"]?.scalarText.flatMap({ Int($0) }), let end = item["end"]?.scalarText.flatMap({ Int($0) }),
@@ -65,23 +65,23 @@ enum ColumnJSON {
         return value.arrayValue ?? []
     }
 
-    static func parseHandles(_ text: String) -> [Handle] {
+    package static func parseHandles(_ text: String) -> [Handle] {
         parse(text).compactMap { item in
             item["id"]?.stringValue.map { Handle(id: $0, displayName: item["name"]?.stringValue) }
         }
     }
 
-    static func parseStrings(_ text: String) -> [String] {
+    package static func parseStrings(_ text: String) -> [String] {
         parse(text).compactMap(\.stringValue)
     }
 
-    static func parseReactions(_ text: String) -> [Reaction] {
+    package static func parseReactions(_ text: String) -> [Reaction] {
         parse(text).compactMap { item in
             item["emoji"]?.stringValue.map { Reaction(emoji: $0, by: item["by"]?.arrayValue?.compactMap(\.stringValue) ?? []) }
         }
     }
 
-    static func parseAttachments(_ text: String) -> [Attachment] {
+    package static func parseAttachments(_ text: String) -> [Attachment] {
         parse(text).compactMap { item in
             item["name"]?.stringValue.map {
                 Attachment(

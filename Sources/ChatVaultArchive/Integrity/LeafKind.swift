@@ -1,5 +1,5 @@
 /// The kinds of record that are leaves of the integrity log.
-enum LeafKind: UInt8, CaseIterable {
+package enum LeafKind: UInt8, CaseIterable {
     case conversation = 1
     case message = 2
     case audit = 3
@@ -7,7 +7,7 @@ enum LeafKind: UInt8, CaseIterable {
     case alert = 5
     case tombstone = 6
 
-    var name: String {
+    package var name: String {
         switch self {
         case .conversation: return "conversation"
         case .message: return "message"

@@ -1,0 +1,1 @@
+../ChatVaultArchiveTests/ArchiveConformance.swift
