@@ -54,7 +54,7 @@ enum CJKNames {
     /// Where a given name of one to three characters ends in `token`: the whole token, or the
     /// part before an honorific (`大輔さん`). A known given name may be longer.
     private static func givenName(in token: ScannedText.Token, text: ScannedText, words: NameWords) -> Int? {
-        if words.gazetteer.kind(of: token.folded).contains(.given) { return token.end }
+        if text.withFoldedBytes(token, { words.gazetteer.kind(hash: token.hash, bytes: $0) }).contains(.given) { return token.end }
         for length in 1...3 where token.start + length <= token.end {
             let end = token.start + length
             if end == token.end || has(honorifics, at: end, in: text, end: token.end) { return end }

@@ -61,7 +61,7 @@ public struct KnownPeople: Sendable, Hashable {
 
     /// Whether the name at `start..<end` of the scanned text is one of the known people.
     func contains(_ text: ScannedText, _ start: Int, _ end: Int) -> Bool {
-        let words = text.tokens[text.tokenIndex(atOrAfter: start)...].prefix { $0.start < end }.map(\.folded)
+        let words = text.tokens[text.tokenIndex(atOrAfter: start)...].prefix { $0.start < end }.map { text.folded($0) }
             .filter { !NameWords.particles.contains($0) }
         guard let first = words.first else { return false }
         if whole.contains(words.joined(separator: " ")) { return true }
@@ -74,6 +74,7 @@ public struct KnownPeople: Sendable, Hashable {
 
     /// A name's words, folded like a message's tokens.
     static func words(_ text: String) -> [String] {
-        ScannedText(text).tokens.filter(\.hasLetter).map(\.folded).filter { !NameWords.particles.contains($0) }
+        let scanned = ScannedText(text)
+        return scanned.tokens.filter(\.hasLetter).map { scanned.folded($0) }.filter { !NameWords.particles.contains($0) }
     }
 }

@@ -29,42 +29,63 @@ struct NameGazetteer: Sendable {
     /// Surnames ranked above this count as frequent.
     static let frequentSurnameRank = 20000
 
-    private let kinds: [String: Kind]
+    /// Folded word to kind, looked up with a token's bytes (no string built or hashed).
+    private let kinds: FoldedWordTable
 
     init(data: String) {
-        var kinds: [String: Kind] = [:]
-        kinds.reserveCapacity(120_000)
-        var section = Kind()
-        var rank = 0
-        for line in data.utf8.split(separator: UInt8(ascii: "\n")) {
-            if line.first == UInt8(ascii: "#") {
-                switch String(decoding: line, as: UTF8.self) {
-                case "#given": section = .given
-                case "#surname": section = .surname
-                case "#place": section = .place
-                default: section = .common
+        var data = data
+        // Read straight from the text's bytes: building a string per line and hashing it
+        // cost more than a hundred thousand messages' worth of lookups. The lines are folded
+        // like tokens, so already in canonical decomposition (``FoldedWordTable/key(_:)``).
+        kinds = data.withUTF8 { bytes in
+            var kinds = FoldedWordTable(capacity: 120_000)
+            var section = Kind()
+            var rank = 0
+            var lineStart = 0
+            let newline = UInt8(ascii: "\n")
+            while lineStart < bytes.count {
+                var lineEnd = lineStart
+                while lineEnd < bytes.count, bytes[lineEnd] != newline { lineEnd += 1 }
+                let line = UnsafeBufferPointer(rebasing: bytes[lineStart..<lineEnd])
+                lineStart = lineEnd + 1
+                guard !line.isEmpty else { continue }
+                if line[0] == UInt8(ascii: "#") {
+                    switch String(decoding: line, as: UTF8.self) {
+                    case "#given": section = .given
+                    case "#surname": section = .surname
+                    case "#place": section = .place
+                    default: section = .common
+                    }
+                    rank = 0
+                    continue
                 }
-                rank = 0
-                continue
+                var kind = section
+                if section == .given, rank < Self.frequentGivenRank { kind.insert(.frequentGiven) }
+                if section == .surname, rank < Self.frequentSurnameRank { kind.insert(.frequentSurname) }
+                kinds.insert(line, value: Int32(kind.rawValue)) { $0 | $1 }
+                rank += 1
             }
-            var kind = section
-            if section == .given, rank < Self.frequentGivenRank { kind.insert(.frequentGiven) }
-            if section == .surname, rank < Self.frequentSurnameRank { kind.insert(.frequentSurname) }
-            kinds[String(decoding: line, as: UTF8.self), default: []].formUnion(kind)
-            rank += 1
+            return kinds
         }
-        self.kinds = kinds
     }
 
     /// What the folded word may be; empty when the gazetteer does not know it.
     func kind(of folded: String) -> Kind {
-        kinds[folded] ?? []
+        kinds.value(of: folded).map { Kind(rawValue: UInt8($0)) } ?? []
+    }
+
+    /// What the folded word with these bytes and hash (``FoldedWordTable/hash(_:)``) may be.
+    func kind(hash: UInt64, bytes: UnsafeBufferPointer<UInt8>) -> Kind {
+        kinds.value(hash: hash, bytes: bytes).map { Kind(rawValue: UInt8($0)) } ?? []
     }
 
     var count: Int { kinds.count }
 
     /// Every folded word of exactly these kinds among `kinds` (for tests and generators).
     func words(matching include: Kind, excluding exclude: Kind) -> [String] {
-        kinds.compactMap { $0.value.isSuperset(of: include) && $0.value.isDisjoint(with: exclude) ? $0.key : nil }.sorted()
+        kinds.entries.compactMap { entry in
+            let kind = Kind(rawValue: UInt8(entry.value))
+            return kind.isSuperset(of: include) && kind.isDisjoint(with: exclude) ? entry.word : nil
+        }.sorted()
     }
 }

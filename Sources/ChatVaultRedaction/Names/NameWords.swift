@@ -113,7 +113,8 @@ struct NameWords {
     func kind(_ index: Int) -> NameGazetteer.Kind {
         let known = answers.kind(index)
         if known != Answers.unknown { return NameGazetteer.Kind(rawValue: known) }
-        let kind = gazetteer.kind(of: text.tokens[index].folded)
+        let token = text.tokens[index]
+        let kind = text.withFoldedBytes(token) { gazetteer.kind(hash: token.hash, bytes: $0) }
         answers.setKind(index, kind.rawValue)
         return kind
     }
@@ -131,8 +132,12 @@ struct NameWords {
 
     private func computedWeight(_ index: Int) -> Int {
         let token = text.tokens[index]
-        if FirmNames.products.contains(token), isGivenNameBeforeASurname(index) { return 1 }
-        if FirmNames.notNames.contains(token) || FirmNames.products.contains(token) || FirmNames.companySuffixes.contains(token) { return -3 }
+        if FirmNames.products.contains(token, in: text), isGivenNameBeforeASurname(index) { return 1 }
+        if FirmNames.notNames.contains(token, in: text) || FirmNames.products.contains(token, in: text)
+            || FirmNames.companySuffixes.contains(token, in: text)
+        {
+            return -3
+        }
         let kind = self.kind(index)
         if kind.isName {
             return kind.isDisjoint(with: [.common, .place]) ? 2 : 1
@@ -151,12 +156,13 @@ struct NameWords {
             gap(index, next) == " "
         else { return false }
         let following = kind(next)
-        return following.contains(.surname) && following.isDisjoint(with: [.common, .place]) && !FirmNames.products.contains(text.tokens[next])
-            && !FirmNames.notNames.contains(text.tokens[next])
+        return following.contains(.surname) && following.isDisjoint(with: [.common, .place])
+            && !FirmNames.products.contains(text.tokens[next], in: text)
+            && !FirmNames.notNames.contains(text.tokens[next], in: text)
     }
 
     func isParticle(_ index: Int) -> Bool {
-        NameWords.particles.contains(text.tokens[index])
+        NameWords.particles.contains(text.tokens[index], in: text)
     }
 
     /// The characters between two neighbouring tokens, compared without building a string

@@ -19,7 +19,7 @@ extension PersonRecognizer {
         guard shape == .capitalised || shape == .allCapitals || shape == .uncased || isApostropheName(index, words) else { return nil }
         if shape == .uncased { return uncasedName(at: index, words).map { .person($0) } }
         // A cue word (`Kunde`, `Client`) starts a sentence, not a name.
-        if introductions.endsAt(index, in: text) || addressing.endsAt(index, in: text) || titles.contains(text.tokens[index]) { return nil }
+        if introductions.endsAt(index, in: text) || addressing.endsAt(index, in: text) || titles.contains(text.tokens[index], in: text) { return nil }
         if let end = firmList(at: index, words) { return .other(end: end) }
         var parts: [Int] = []
         var cursor = index
@@ -40,10 +40,10 @@ extension PersonRecognizer {
         }
         let runEnd = cursor + 1
         // `North Susan`, `San Francisco`: a place, whatever follows.
-        if NameWords.placeStarts.contains(text.tokens[index]) { return .other(end: runEnd) }
+        if NameWords.placeStarts.contains(text.tokens[index], in: text) { return .other(end: runEnd) }
         // `The Campbell, Tyler and Parker deal`.
         if let named = parts.first(where: { words.weight($0) >= 0 }), named != index, let end = firmList(at: named, words) { return .other(end: end) }
-        if let suffix = parts.firstIndex(where: { FirmNames.companySuffixes.contains(text.tokens[$0]) }), suffix > 0 {
+        if let suffix = parts.firstIndex(where: { FirmNames.companySuffixes.contains(text.tokens[$0], in: text) }), suffix > 0 {
             return .other(end: max(runEnd, parts[suffix] + 1))
         }
         guard let range = person(in: parts, words) else { return .other(end: runEnd) }
@@ -74,22 +74,23 @@ extension PersonRecognizer {
         let text = words.text
         let kind = words.kind(index)
         // `عبد اللطيف`: "servant of" and a name of God is one given name.
-        let compound = text.tokens[index].folded == "عبد" && index + 1 < text.tokens.count && words.shape(index + 1) == .uncased
+        let compound = text.folded(text.tokens[index]) == "عبد" && index + 1 < text.tokens.count && words.shape(index + 1) == .uncased
         guard compound || kind.contains(.given) && kind.isDisjoint(with: [.common, .place]) else { return nil }
         var end = compound ? index + 2 : index + 1
         var named = false
         while end < text.tokens.count, end - index < 5, words.joined(end - 1, end), words.shape(end) == .uncased {
             let token = text.tokens[end]
-            if arabicLinks.contains(token.folded) {
+            if arabicLinks.contains(text.folded(token)) {
                 end += 1
                 continue
             }
-            let family = !named && token.folded.hasPrefix("ال") && token.end - token.start >= 4 && !arabicWords.contains(token.folded)
+            let folded = text.folded(token)
+            let family = !named && folded.hasPrefix("ال") && token.end - token.start >= 4 && !arabicWords.contains(folded)
             guard words.kind(end).isName || family || !named && compound else { break }
             named = true
             end += 1
         }
-        while end > index, arabicLinks.contains(text.tokens[end - 1].folded) { end -= 1 }
+        while end > index, arabicLinks.contains(text.folded(text.tokens[end - 1])) { end -= 1 }
         return named ? index..<end : nil
     }
 
@@ -110,23 +111,23 @@ extension PersonRecognizer {
         guard let first = parts.first, let last = parts.last else { return nil }
         let start = first > 0 && isApostropheName(first - 1, words) ? first - 1 : first
         let end = last + 1
-        if FirmNames.contains(text.tokens[start..<end]) { return nil }
-        if end < text.tokens.count, FirmNames.companySuffixes.contains(text.tokens[end]) { return nil }
-        if end < text.tokens.count, NameWords.placeEnds.contains(text.tokens[end]), words.gap(last, end) == " " { return nil }
-        if parts.count >= 2, NameWords.placeEnds.contains(text.tokens[last]) { return nil }
+        if FirmNames.contains(text.tokens[start..<end], in: text) { return nil }
+        if end < text.tokens.count, FirmNames.companySuffixes.contains(text.tokens[end], in: text) { return nil }
+        if end < text.tokens.count, NameWords.placeEnds.contains(text.tokens[end], in: text), words.gap(last, end) == " " { return nil }
+        if parts.count >= 2, NameWords.placeEnds.contains(text.tokens[last], in: text) { return nil }
         if inList(first, words) { return nil }
         if parts.count == 1, let cell = tableCell(after: first, words) { return start..<cell }
         if parts.count == 1, start != first, words.weight(first) >= 1 { return start..<end }
         // `Merritt-Manning wants a quote`: joined surnames with no given name are a firm.
         if hyphenated, parts.count == 2, parts.allSatisfy({ words.kind($0).contains(.frequentSurname) }) { return nil }
         // `Peterson and Sons`, `Scott & Partners`.
-        if end + 1 < text.tokens.count, firmJoiners.contains(text.tokens[end]) || words.gap(last, end).contains("&"),
-            FirmNames.companySuffixes.contains(text.tokens[end].folded == "and" ? text.tokens[end + 1] : text.tokens[end])
+        if end + 1 < text.tokens.count, firmJoiners.contains(text.tokens[end], in: text) || words.gap(last, end).contains("&"),
+            FirmNames.companySuffixes.contains(text.isFolded(text.tokens[end], "and") ? text.tokens[end + 1] : text.tokens[end], in: text)
         {
             return nil
         }
         if parts.count == 1, first > 0,
-            placeWords.contains(text.tokens[first - 1])
+            placeWords.contains(text.tokens[first - 1], in: text)
         {
             return nil
         }
@@ -141,7 +142,7 @@ extension PersonRecognizer {
         for (shape, weight) in zip(shapes, weights) where shape == .allCapitals && weight < 2 { return false }
         if shapes.contains(.allCapitals), !shapes.contains(.capitalised), parts.count < 2 { return false }
         if weights.contains(where: { $0 < 0 }) { return false }
-        if NameWords.placeStarts.contains(words.text.tokens[parts[0]]) { return false }
+        if NameWords.placeStarts.contains(words.text.tokens[parts[0]], in: words.text) { return false }
         if parts.count >= 2 {
             let kinds = parts.map { words.kind($0) }
             // An uncased script (no capitals to go by) needs every word known as a name.
@@ -153,7 +154,8 @@ extension PersonRecognizer {
             guard let lastKind = kinds.last, kinds[0].contains(.frequentGiven), lastKind.contains(.frequentSurname) else { return false }
             guard kinds[0].contains(.common), words.startsSentence(parts[0]) else { return true }
             let next = (parts.last ?? 0) + 1
-            return supportsPerson(after: next - 1, words) || (next < words.text.tokens.count && pairVerbs.contains(words.text.tokens[next]))
+            return supportsPerson(after: next - 1, words)
+                || (next < words.text.tokens.count && pairVerbs.contains(words.text.tokens[next], in: words.text))
         }
         let part = parts[0]
         guard shapes[0] == .capitalised else {
@@ -177,10 +179,10 @@ extension PersonRecognizer {
         let next = index + 1
         guard next < text.tokens.count else { return false }
         let gap = words.gap(index, next)
-        if text.tokens[next].folded == "s", gap == "'" || gap == "’" { return true }
+        if text.isFolded(text.tokens[next], "s"), gap == "'" || gap == "’" { return true }
         guard gap == " " else { return false }
-        if personVerbs.contains(text.tokens[next]) { return true }
-        if affiliations.contains(text.tokens[next]), next + 1 < text.tokens.count, words.gap(next, next + 1) == " " {
+        if personVerbs.contains(text.tokens[next], in: text) { return true }
+        if affiliations.contains(text.tokens[next], in: text), next + 1 < text.tokens.count, words.gap(next, next + 1) == " " {
             let after = words.shape(next + 1)
             return after == .capitalised || after == .allCapitals
         }
@@ -201,7 +203,7 @@ extension PersonRecognizer {
                 let gap = words.gap(cursor, cursor + 1)
                 if gap == ", " || gap == " & " || gap == ", & " {
                     cursor += 1
-                } else if gap == " " || gap == ", ", listJoiners.contains(text.tokens[cursor + 1]), cursor + 2 < text.tokens.count,
+                } else if gap == " " || gap == ", ", listJoiners.contains(text.tokens[cursor + 1], in: text), cursor + 2 < text.tokens.count,
                     words.gap(cursor + 1, cursor + 2) == " "
                 {
                     cursor += 2
@@ -222,7 +224,7 @@ extension PersonRecognizer {
     private static func inList(_ index: Int, _ words: NameWords) -> Bool {
         let text = words.text
         guard words.kind(index).contains(.surname), !words.kind(index).contains(.frequentGiven) else { return false }
-        if index >= 2, listJoinersAmpersand.contains(text.tokens[index - 1]) || words.gap(index - 1, index).contains("&") {
+        if index >= 2, listJoinersAmpersand.contains(text.tokens[index - 1], in: text) || words.gap(index - 1, index).contains("&") {
             let before = words.shape(index - 2)
             return before == .capitalised && words.kind(index - 2).contains(.surname)
         }
@@ -239,7 +241,7 @@ extension PersonRecognizer {
         // `Allen, Reyes and Chase`, `Morton, Medina, Webb`: a list of surnames, not a row.
         if next + 1 < words.text.tokens.count {
             let after = words.gap(next, next + 1)
-            if after == ", " || listJoinersAmpersand.contains(words.text.tokens[next + 1]) { return nil }
+            if after == ", " || listJoinersAmpersand.contains(words.text.tokens[next + 1], in: words.text) { return nil }
         }
         return next + 1
     }
@@ -248,7 +250,7 @@ extension PersonRecognizer {
     static func isApostropheName(_ index: Int, _ words: NameWords) -> Bool {
         let text = words.text
         let token = text.tokens[index]
-        guard token.end - token.start == 1, apostropheInitials.contains(token), ScannedText.isUppercase(text.scalars[token.start]),
+        guard token.end - token.start == 1, apostropheInitials.contains(token, in: text), ScannedText.isUppercase(text.scalars[token.start]),
             index + 1 < text.tokens.count, text.tokens[index + 1].start == token.end + 1,
             text.isScalar(token.end, in: "'’"), words.shape(index + 1) == .capitalised
         else { return false }

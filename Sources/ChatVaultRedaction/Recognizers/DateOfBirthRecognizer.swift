@@ -24,7 +24,7 @@ enum DateOfBirthRecognizer {
         guard cued || text.scalars.count(where: isRecordSeparator) >= 2 else { return }
         // Dates that open with a month name (`March 9, 1990`) only with a cue; a record row's
         // field may be numeric, compact (`17APR1958`) or written (`19 enero 1962`).
-        for token in text.tokens where token.hasDigit || cued && token.folded.count >= 3 {
+        for token in text.tokens where token.hasDigit || cued && text.folded(token).count >= 3 {
             guard let end = DateScanner.match(at: token.start, in: text) else { continue }
             let strength: Int
             if cued, let distance = cues.distance(before: token.start, in: text, window: cueWindow), firstDate(token.start, distance, in: text) {
@@ -94,7 +94,7 @@ enum DateOfBirthRecognizer {
             if digits == 0 {
                 let words = text.tokens[text.tokenIndex(atOrAfter: field.lowerBound)...].prefix { $0.end <= field.upperBound }
                 if words.count >= 2, words.count <= 4,
-                    words.allSatisfy({ $0.hasLetter && ScannedText.isUppercase(text.scalars[$0.start]) || $0.folded.count <= 3 })
+                    words.allSatisfy({ $0.hasLetter && ScannedText.isUppercase(text.scalars[$0.start]) || text.folded($0).count <= 3 })
                 {
                     hasName = true
                 }

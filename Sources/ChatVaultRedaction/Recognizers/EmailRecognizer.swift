@@ -4,7 +4,7 @@
 enum EmailRecognizer {
     static func scan(_ text: ScannedText, into detections: inout [Detection]) {
         if text.hasAt { scanPlain(text, into: &detections) }
-        if text.tokens.contains(where: { atWord.contains($0) }) { scanSpelled(text, into: &detections) }
+        if text.tokens.contains(where: { atWord.contains($0, in: text) }) { scanSpelled(text, into: &detections) }
     }
 
     private static let atWord: WordSet = ["at"]
@@ -13,7 +13,7 @@ enum EmailRecognizer {
     /// `local [at] domain [dot] tld`: `at` in brackets, or between spaces when a dot is
     /// spelled out too.
     private static func scanSpelled(_ text: ScannedText, into detections: inout [Detection]) {
-        for (index, token) in text.tokens.enumerated() where atWord.contains(token) && index > 0 && index + 1 < text.tokens.count {
+        for (index, token) in text.tokens.enumerated() where atWord.contains(token, in: text) && index > 0 && index + 1 < text.tokens.count {
             guard let (atStart, atEnd, bracketed) = spelledSeparator(around: token, in: text) else { continue }
             // The local part: letters, digits and `._%+-` right before.
             var start = atStart
@@ -75,7 +75,7 @@ enum EmailRecognizer {
         if text.isScalar(cursor, in: " ") { cursor += 1 }
         let bracket = text.isScalar(cursor, in: "[({<")
         if bracket { cursor += 1 }
-        guard let index = text.token(startingAt: cursor), text.tokens[index].folded == "dot" else { return nil }
+        guard let index = text.token(startingAt: cursor), text.isFolded(text.tokens[index], "dot") else { return nil }
         cursor = text.tokens[index].end
         if bracket {
             guard text.isScalar(cursor, in: ")]}>") else { return nil }

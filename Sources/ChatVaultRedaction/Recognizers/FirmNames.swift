@@ -70,9 +70,9 @@ enum FirmNames {
     static func covered(in text: ScannedText) -> [Bool]? {
         var covered: [Bool]?
         let tokens = text.tokens
-        for index in tokens.indices where firstWords.contains(tokens[index]) {
+        for index in tokens.indices where firstWords.contains(tokens[index], in: text) {
             for length in stride(from: min(5, tokens.count - index), through: 1, by: -1)
-            where firms.contains(tokens[index..<index + length].map(\.folded)) {
+            where firms.contains(tokens[index..<index + length].map { text.folded($0) }) {
                 if covered == nil { covered = Array(repeating: false, count: tokens.count) }
                 for k in index..<index + length { covered![k] = true }
                 break
@@ -82,10 +82,10 @@ enum FirmNames {
     }
 
     /// Whether the words of `tokens` hold a firm's name.
-    static func contains(_ tokens: ArraySlice<ScannedText.Token>) -> Bool {
+    static func contains(_ tokens: ArraySlice<ScannedText.Token>, in text: ScannedText) -> Bool {
         // Every firm's name starts with one of `firstWords`: most runs of words hold none.
-        guard tokens.contains(where: { firstWords.contains($0) }) else { return false }
-        return contains(tokens.map(\.folded))
+        guard tokens.contains(where: { firstWords.contains($0, in: text) }) else { return false }
+        return contains(tokens.map { text.folded($0) })
     }
 
     static func contains(_ words: [String]) -> Bool {

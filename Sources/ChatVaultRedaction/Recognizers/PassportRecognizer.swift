@@ -60,14 +60,15 @@ enum PassportRecognizer {
     static func valueEnd(from first: Int, in text: ScannedText) -> Int? {
         let token = text.tokens[first]
         guard text.isNumberStart(token.start) || text.isScalar(token.start - 1, in: "#") else { return nil }
-        guard token.folded.utf8.allSatisfy({ $0 < 0x80 }) else { return nil }
+        guard text.withFoldedBytes(token, { $0.allSatisfy { $0 < 0x80 } }) else { return nil }
         // Short groups (`AB 12 34 56 C`, `1234 5678 9012`): join while a single separator leads to another short group.
         var last = first
         var length = token.end - token.start
         while last + 1 < text.tokens.count, token.end - token.start <= 6 {
             let next = text.tokens[last + 1]
             guard next.start - text.tokens[last].end == 1, text.isScalar(text.tokens[last].end, in: " -."), next.end - next.start <= 6,
-                next.hasDigit || next.end - next.start == 1, length + next.end - next.start <= 14, next.folded.utf8.allSatisfy({ $0 < 0x80 })
+                next.hasDigit || next.end - next.start == 1, length + next.end - next.start <= 14,
+                text.withFoldedBytes(next, { $0.allSatisfy { $0 < 0x80 } })
             else { break }
             last += 1
             length += next.end - next.start

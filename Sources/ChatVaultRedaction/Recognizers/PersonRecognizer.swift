@@ -92,7 +92,7 @@ enum PersonRecognizer {
         var start: Int?
         var strength = 2  // 2: any name-shaped word; 1: the words must be names
         var lowercase = false
-        if titles.contains(tokens[index]), index + 1 < tokens.count {
+        if titles.contains(tokens[index], in: text), index + 1 < tokens.count {
             let gap = words.gap(index, index + 1)
             if gap == " " || gap == ". " { start = index + 1 }
             lowercase = true
@@ -118,8 +118,8 @@ enum PersonRecognizer {
         guard let first = start, var end = run(from: first, words, lowercase: lowercase, strength: strength) else { return nil }
         detections.append(detection(first, end, in: text))
         // `ask Dana and Li Wei`: a name joined to a found one is a name too.
-        while end + 1 < tokens.count, joiners.contains(tokens[end]) || words.gap(end - 1, end) == " & " {
-            let next = tokens[end].folded == "&" || !tokens[end].hasLetter ? end : end + 1
+        while end + 1 < tokens.count, joiners.contains(tokens[end], in: text) || words.gap(end - 1, end) == " & " {
+            let next = text.isFolded(tokens[end], "&") || !tokens[end].hasLetter ? end : end + 1
             guard let after = run(from: next, words, lowercase: lowercase, strength: strength) else { break }
             detections.append(detection(next, after, in: text))
             end = after
@@ -163,8 +163,8 @@ enum PersonRecognizer {
         }
         guard let firstPart = parts.first else { return nil }
         let weights = parts.map { words.weight($0) }
-        if strength < 3, weights[0] <= -2 || NameWords.placeStarts.contains(text.tokens[firstPart]) { return nil }
-        if let suffix = parts.firstIndex(where: { FirmNames.companySuffixes.contains(text.tokens[$0]) }), suffix > 0 { return nil }
+        if strength < 3, weights[0] <= -2 || NameWords.placeStarts.contains(text.tokens[firstPart], in: text) { return nil }
+        if let suffix = parts.firstIndex(where: { FirmNames.companySuffixes.contains(text.tokens[$0], in: text) }), suffix > 0 { return nil }
         if strength == 1 {
             let total = weights.reduce(0, +)
             guard weights[0] == 2 || (parts.count >= 2 && total >= 3 && weights.contains(2)) else { return nil }
@@ -183,8 +183,8 @@ enum PersonRecognizer {
         var last = parts.count - 1
         while last > 0, weights[last] < 0 { last -= 1 }
         end = parts[last] + 1
-        if FirmNames.contains(text.tokens[start..<end]) { return nil }
-        if end < text.tokens.count, FirmNames.companySuffixes.contains(text.tokens[end]) { return nil }
+        if FirmNames.contains(text.tokens[start..<end], in: text) { return nil }
+        if end < text.tokens.count, FirmNames.companySuffixes.contains(text.tokens[end], in: text) { return nil }
         return end
     }
 
@@ -198,7 +198,7 @@ enum PersonRecognizer {
     /// Whether a lower-case word that is a name and an everyday word continues a name (`john smith`).
     private static func continues(_ index: Int, _ words: NameWords) -> Bool {
         let token = words.text.tokens[index]
-        return token.end - token.start >= 4 && !functionWords.contains(token) && words.kind(index).contains(.frequentSurname)
+        return token.end - token.start >= 4 && !functionWords.contains(token, in: words.text) && words.kind(index).contains(.frequentSurname)
     }
 
     private static func detection(_ first: Int, _ end: Int, in text: ScannedText) -> Detection {

@@ -248,9 +248,10 @@ enum PhoneRecognizer {
         guard tokenIndex < text.tokens.count, text.tokens[tokenIndex].start == index else { return end }
         let token = text.tokens[tokenIndex]
         var digitsStart: Int
-        if token.folded.hasPrefix("x"), token.folded.count > 1, token.folded.dropFirst().allSatisfy(\.isNumber) {
+        let folded = text.folded(token)
+        if folded.hasPrefix("x"), folded.count > 1, folded.dropFirst().allSatisfy(\.isNumber) {
             return token.end
-        } else if extensionWords.contains(token) {
+        } else if extensionWords.contains(token, in: text) {
             digitsStart = token.end
         } else {
             return end

@@ -2,51 +2,71 @@
 /// and case-insensitively on the tokens of a message. A cue is a sequence of tokens, so
 /// `date of birth` and `d.o.b.` both work; punctuation between the words is ignored.
 struct CueLexicon: Sendable {
-    private var byLastWord: [String: [[String]]] = [:]
-    private var byFirstWord: [String: [[String]]] = [:]
-    private var lastWords = WordSketch.Filter()
-    private var firstWords = WordSketch.Filter()
+    /// Every word of every cue, numbered.
+    private var words = FoldedWordTable()
+    /// Each cue as the numbers of its words.
+    private var phrases: [[Int32]] = []
+    /// The cues ending, and starting, with each word (by word number).
+    private var byLastWord: [[Int]] = []
+    private var byFirstWord: [[Int]] = []
 
     init(_ phrases: [String]) {
         for phrase in phrases {
-            let words = ScannedText(phrase).tokens.map(\.folded)
-            guard let last = words.last else { continue }
-            byLastWord[last, default: []].append(words)
-            byFirstWord[words[0], default: []].append(words)
-            lastWords.insert(last)
-            firstWords.insert(words[0])
+            let scanned = ScannedText(phrase)
+            guard !scanned.tokens.isEmpty else { continue }
+            let ids = scanned.tokens.map { token in
+                let word = scanned.folded(token)
+                if let id = words.value(of: word) { return id }
+                let id = Int32(byLastWord.count)
+                words.insert(word, value: id)
+                byLastWord.append([])
+                byFirstWord.append([])
+                return id
+            }
+            byLastWord[Int(ids[ids.count - 1])].append(self.phrases.count)
+            byFirstWord[Int(ids[0])].append(self.phrases.count)
+            self.phrases.append(ids)
         }
+    }
+
+    /// The number of the cue word token `index` is, if it is one.
+    @inline(__always)
+    private func word(_ index: Int, in text: ScannedText) -> Int32? {
+        let token = text.tokens[index]
+        return text.withFoldedBytes(token) { words.value(hash: token.hash, bytes: $0) }
     }
 
     /// Whether a cue ends at token `index`.
     func endsAt(_ index: Int, in text: ScannedText) -> Bool {
-        guard index >= 0, index < text.tokens.count, lastWords.mayContain(text.tokens[index].sketch),
-            let candidates = byLastWord[text.tokens[index].folded]
-        else { return false }
-        for words in candidates where words.count <= index + 1 {
+        guard index >= 0, index < text.tokens.count, let last = word(index, in: text) else { return false }
+        for phrase in byLastWord[Int(last)] {
+            let ids = phrases[phrase]
+            guard ids.count <= index + 1 else { continue }
             var matches = true
-            for (k, word) in words.reversed().enumerated() where text.tokens[index - k].folded != word {
-                matches = false
-                break
+            var k = 1
+            while k < ids.count {
+                if word(index - k, in: text) != ids[ids.count - 1 - k] {
+                    matches = false
+                    break
+                }
+                k += 1
             }
             if matches { return true }
         }
         return false
     }
 
-    /// Whether any cue occurs in `text`. Recognizers that need a cue ask this first: the
-    /// sketch filter answers it for most messages without hashing a word.
+    /// Whether any cue occurs in `text`. Recognizers that need a cue ask this first.
     func occurs(in text: ScannedText) -> Bool {
         text.tokens.indices.contains { endsAt($0, in: text) }
     }
 
     /// Whether a cue starts at token `index`.
     func startsAt(_ index: Int, in text: ScannedText) -> Bool {
-        guard index >= 0, index < text.tokens.count, firstWords.mayContain(text.tokens[index].sketch),
-            let candidates = byFirstWord[text.tokens[index].folded]
-        else { return false }
-        return candidates.contains { words in
-            index + words.count <= text.tokens.count && words.indices.allSatisfy { text.tokens[index + $0].folded == words[$0] }
+        guard index >= 0, index < text.tokens.count, let first = word(index, in: text) else { return false }
+        return byFirstWord[Int(first)].contains { phrase in
+            let ids = phrases[phrase]
+            return index + ids.count <= text.tokens.count && (1..<ids.count).allSatisfy { word(index + $0, in: text) == ids[$0] }
         }
     }
 
@@ -99,7 +119,7 @@ struct CueLexicon: Sendable {
                 return false
             }
             if startsAt(index, in: text) { return true }
-            guard fillers.contains(text.tokens[index]) else { return false }
+            guard fillers.contains(text.tokens[index], in: text) else { return false }
             previousEnd = text.tokens[index].end
             gap += 1
             index += 1

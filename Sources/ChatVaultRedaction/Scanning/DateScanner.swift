@@ -40,7 +40,7 @@ enum DateScanner {
         guard dayDigits >= 1, dayDigits <= 2, isDay(number(token.start..<cursor)) else { return nil }
         let monthStart = cursor
         while cursor < token.end, text.isLetter(at: cursor) { cursor += 1 }
-        guard cursor - monthStart >= 3, months[String(token.folded.dropFirst(dayDigits).prefix(cursor - monthStart))] != nil else { return nil }
+        guard cursor - monthStart >= 3, months[String(text.folded(token).dropFirst(dayDigits).prefix(cursor - monthStart))] != nil else { return nil }
         let yearDigits = token.end - cursor
         guard yearDigits == 4 || yearDigits == 2, (cursor..<token.end).allSatisfy({ text.isDigit(at: $0) }) else { return nil }
         if yearDigits == 4, !isYear(number(cursor..<token.end)) { return nil }
@@ -79,34 +79,33 @@ enum DateScanner {
     private static func dayFirst(at start: Int, in text: ScannedText) -> Int? {
         guard let first = text.token(startingAt: start) else { return nil }
         var tokenIndex = first
-        let dayToken = text.tokens[tokenIndex].folded
-        guard let day = dayValue(dayToken), isDay(day) else { return nil }
+        guard let day = dayValue(text.foldedSlice(text.tokens[tokenIndex])), isDay(day) else { return nil }
         tokenIndex += 1
         // `9th of March`, `5 de marzo de 1980`, `3 di maggio`.
-        if tokenIndex < text.tokens.count, fillers.contains(text.tokens[tokenIndex].folded) { tokenIndex += 1 }
-        guard tokenIndex + 1 < text.tokens.count, month(text.tokens[tokenIndex]) != nil else { return nil }
+        if tokenIndex < text.tokens.count, fillers.contains(text.tokens[tokenIndex], in: text) { tokenIndex += 1 }
+        guard tokenIndex + 1 < text.tokens.count, month(text.tokens[tokenIndex], in: text) != nil else { return nil }
         var yearIndex = tokenIndex + 1
-        if fillers.contains(text.tokens[yearIndex].folded), yearIndex + 1 < text.tokens.count { yearIndex += 1 }
+        if fillers.contains(text.tokens[yearIndex], in: text), yearIndex + 1 < text.tokens.count { yearIndex += 1 }
         let yearToken = text.tokens[yearIndex]
-        guard let year = Int(yearToken.folded), yearToken.folded.count == 4, isYear(year) else { return nil }
+        guard yearToken.foldedCount == 4, let year = Int(text.folded(yearToken)), isYear(year) else { return nil }
         guard text.tokens[yearIndex].start - text.tokens[tokenIndex].end <= 5 else { return nil }
         return yearToken.end
     }
 
     /// `March 9, 1990`, `Mar 9th 1990`, `Jan. 25 1956`.
     private static func monthFirst(at start: Int, in text: ScannedText) -> Int? {
-        guard let first = text.token(startingAt: start), month(text.tokens[first]) != nil, first + 2 < text.tokens.count else { return nil }
-        guard let day = dayValue(text.tokens[first + 1].folded), isDay(day) else { return nil }
+        guard let first = text.token(startingAt: start), month(text.tokens[first], in: text) != nil, first + 2 < text.tokens.count else { return nil }
+        guard let day = dayValue(text.foldedSlice(text.tokens[first + 1])), isDay(day) else { return nil }
         let yearToken = text.tokens[first + 2]
-        guard let year = Int(yearToken.folded), yearToken.folded.count == 4, isYear(year) else { return nil }
+        guard yearToken.foldedCount == 4, let year = Int(text.folded(yearToken)), isYear(year) else { return nil }
         guard yearToken.start - text.tokens[first + 1].end <= 3, text.tokens[first + 1].start - text.tokens[first].end <= 3 else { return nil }
         return yearToken.end
     }
 
     /// `9`, `21st`, `9th`, `1er`, `9o` as a number. Read from the UTF-8 bytes without
     /// building substrings, as it is tried on every number of a message.
-    private static func dayValue(_ token: String) -> Int? {
-        var bytes = token.utf8[...]
+    private static func dayValue(_ folded: ArraySlice<UInt8>) -> Int? {
+        var bytes = folded
         guard bytes.count <= 4, let first = bytes.first, first >= 0x30 && first <= 0x39 else { return nil }
         for suffix in ordinalSuffixes where bytes.suffix(suffix.count).elementsEqual(suffix) {
             bytes = bytes.dropLast(suffix.count)
@@ -124,16 +123,17 @@ enum DateScanner {
     private static let ordinalSuffixes: [[UInt8]] = ["st", "nd", "rd", "th", "er", "o", "e"].map { Array($0.utf8) }
 
     /// Words between day, month and year: `of`, `de`, `di`, `del`.
-    private static let fillers: Set<String> = ["of", "de", "di", "del", "do", "da"]
+    private static let fillers: WordSet = ["of", "de", "di", "del", "do", "da"]
 
-    static func month(_ token: ScannedText.Token) -> Int? {
-        monthSketches.mayContain(token.sketch) ? months[token.folded] : nil
+    static func month(_ token: ScannedText.Token, in text: ScannedText) -> Int? {
+        text.withFoldedBytes(token) { monthTable.value(hash: token.hash, bytes: $0) }.map(Int.init)
     }
 
-    private static let monthSketches: WordSketch.Filter = {
-        var filter = WordSketch.Filter()
-        for word in months.keys { filter.insert(word) }
-        return filter
+    /// ``months`` looked up by a token's folded bytes.
+    private static let monthTable: FoldedWordTable = {
+        var table = FoldedWordTable(capacity: months.count)
+        for (word, month) in months { table.insert(word, value: Int32(month)) }
+        return table
     }()
 
     private static func isDay(_ value: Int) -> Bool { value >= 1 && value <= 31 }

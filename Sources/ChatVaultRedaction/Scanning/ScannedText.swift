@@ -10,15 +10,22 @@ import Foundation
 /// ``originalRange(_:_:)`` maps a find back to the scalars as written, invisible
 /// characters inside the value included.
 struct ScannedText {
-    /// A run of letters and digits. `folded` is lowercased with diacritics removed.
+    /// A run of letters and digits. Its folded form (lowercased, diacritics removed) is
+    /// kept as UTF-8 bytes in the message's ``foldedBytes``, with their hash: word sets,
+    /// cue lexicons and the gazetteer look a token up without building a string
+    /// (``FoldedWordTable``), and a token is plain data, copied without reference counting.
     struct Token {
         var start: Int
         var end: Int
-        var folded: String
+        /// Where the folded form's bytes are in ``ScannedText/foldedBytes``.
+        var foldedStart: Int32
+        var foldedEnd: Int32
+        /// ``FoldedWordTable/hash(_:)`` of the folded bytes.
+        var hash: UInt64
         var hasDigit: Bool
         var hasLetter: Bool
-        /// `WordSketch.of(folded.utf8)`, for quick rejection by word sets and cue lexicons.
-        var sketch: Int
+
+        var foldedCount: Int { Int(foldedEnd - foldedStart) }
     }
 
     /// The scalars the recognizers read (the visible view); offsets of finds are in these.
@@ -28,6 +35,9 @@ struct ScannedText {
     /// Where each scalar of `scalars` came from, when the view differs from the original.
     let folding: TextFolding.Folded?
     let tokens: [Token]
+    /// The folded forms of all tokens, one after another, in canonical decomposition
+    /// (``FoldedWordTable/key(_:)``); ``Token/foldedStart`` says where each is.
+    let foldedBytes: [UInt8]
     /// Which characters occur, so recognizers whose values need them can be skipped.
     let hasDigit: Bool
     let hasAt: Bool
@@ -53,13 +63,14 @@ struct ScannedText {
     }
 
     private init(
-        original: [Unicode.Scalar], folding: TextFolding.Folded?, tokens: [Token], hasAt: Bool, hasColon: Bool, hasUppercase: Bool,
-        digitCount: Int, dotCount: Int, colonCount: Int
+        original: [Unicode.Scalar], folding: TextFolding.Folded?, tokens: [Token], foldedBytes: [UInt8], hasAt: Bool, hasColon: Bool,
+        hasUppercase: Bool, digitCount: Int, dotCount: Int, colonCount: Int
     ) {
         self.original = original
         self.folding = folding
         self.scalars = folding?.scalars ?? original
         self.tokens = tokens
+        self.foldedBytes = foldedBytes
         self.hasDigit = digitCount > 0
         self.hasAt = hasAt
         self.hasColon = hasColon
@@ -93,8 +104,11 @@ struct ScannedText {
         var dotCount = 0
         var colonCount = 0
         let classes = asciiClasses
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(count, 1)) { lowered in
+        // A token's folded form is its bytes in lower case; bytes that are no part of a word
+        // are left out, so the folded bytes are at most as many as the message's.
+        let folded = [UInt8](unsafeUninitializedCapacity: max(count, 1)) { lowered, initialized in
             var index = 0
+            var out = 0
             while index < count {
                 let byte = bytes[index]
                 let kind = classes[Int(byte)]
@@ -110,36 +124,42 @@ struct ScannedText {
                     continue
                 }
                 let start = index
+                let foldedStart = out
                 var tokenHasDigit = false
                 var tokenHasLetter = false
+                var hash = FoldedWordTable.seed
                 while index < count {
                     let byte = bytes[index]
                     let kind = classes[Int(byte)]
                     if kind == 0 { break }
+                    let lower: UInt8
                     if kind == 1 {
                         tokenHasDigit = true
                         digitCount += 1
-                        lowered[index] = byte
+                        lower = byte
                     } else if kind == 2 {
                         tokenHasLetter = true
                         hasUppercase = true
-                        lowered[index] = byte | 0x20
+                        lower = byte | 0x20
                     } else {
                         tokenHasLetter = true
-                        lowered[index] = byte
+                        lower = byte
                     }
+                    lowered[out] = lower
+                    hash = FoldedWordTable.step(hash, lower)
+                    out += 1
                     index += 1
                 }
-                let folded = UnsafeBufferPointer(rebasing: lowered[start..<index])
                 tokens.append(
                     Token(
-                        start: start, end: index, folded: String(decoding: folded, as: UTF8.self), hasDigit: tokenHasDigit,
-                        hasLetter: tokenHasLetter, sketch: WordSketch.of(folded)))
+                        start: start, end: index, foldedStart: Int32(foldedStart), foldedEnd: Int32(out), hash: hash, hasDigit: tokenHasDigit,
+                        hasLetter: tokenHasLetter))
             }
+            initialized = out
         }
         return ScannedText(
-            original: scalars, folding: nil, tokens: tokens, hasAt: hasAt, hasColon: colonCount > 0, hasUppercase: hasUppercase,
-            digitCount: digitCount, dotCount: dotCount, colonCount: colonCount)
+            original: scalars, folding: nil, tokens: tokens, foldedBytes: folded, hasAt: hasAt, hasColon: colonCount > 0,
+            hasUppercase: hasUppercase, digitCount: digitCount, dotCount: dotCount, colonCount: colonCount)
     }
 
     /// Per ASCII byte: 0 not part of a word, 1 a digit, 2 a capital, 3 a small letter.
@@ -155,6 +175,7 @@ struct ScannedText {
     init(scalars original: [Unicode.Scalar]) {
         let folding = TextFolding.visibleView(of: original)
         let scalars = folding?.scalars ?? original
+        let count = scalars.count
         var tokens: [Token] = []
         var hasAt = false
         var hasColon = false
@@ -162,11 +183,10 @@ struct ScannedText {
         var digitCount = 0
         var dotCount = 0
         var colonCount = 0
-        // One buffer for every ASCII token's folded bytes: no allocation per word.
-        var ascii: [UInt8] = []
-        ascii.reserveCapacity(32)
+        // One buffer for every token's folded bytes: no allocation per word.
+        var foldedBytes: [UInt8] = []
+        foldedBytes.reserveCapacity(count)
         var index = 0
-        let count = scalars.count
         while index < count {
             let scalar = scalars[index]
             guard Self.isAlnum(scalar) else {
@@ -186,7 +206,7 @@ struct ScannedText {
             let start = index
             var tokenHasDigit = false
             var tokenHasLetter = false
-            ascii.removeAll(keepingCapacity: true)
+            let foldedStart = foldedBytes.count
             var folded: String.UnicodeScalarView?
             while index < count, Self.isAlnum(scalars[index]) {
                 let scalar = scalars[index]
@@ -201,25 +221,60 @@ struct ScannedText {
                     let isUpper = v >= 0x41 && v <= 0x5A
                     if isUpper { hasUppercase = true }
                     let lower = UInt8(isUpper ? v + 32 : v)
-                    if folded == nil { ascii.append(lower) } else { folded!.append(Unicode.Scalar(lower)) }
+                    if folded == nil { foldedBytes.append(lower) } else { folded!.append(Unicode.Scalar(lower)) }
                 } else {
                     tokenHasLetter = true
                     if scalar.properties.isUppercase { hasUppercase = true }
-                    if folded == nil { folded = String.UnicodeScalarView(String(decoding: ascii, as: UTF8.self).unicodeScalars) }
+                    if folded == nil {
+                        folded = String.UnicodeScalarView(String(decoding: foldedBytes[foldedStart...], as: UTF8.self).unicodeScalars)
+                    }
                     folded!.append(contentsOf: Self.fold(scalar))
                 }
                 index += 1
             }
-            let text = folded.map(String.init) ?? String(decoding: ascii, as: UTF8.self)
-            let sketch = folded == nil ? WordSketch.of(ascii) : WordSketch.of(text.utf8)
-            tokens.append(Token(start: start, end: index, folded: text, hasDigit: tokenHasDigit, hasLetter: tokenHasLetter, sketch: sketch))
+            if let folded {
+                // Not ASCII: the bytes in the form the tables hold (canonical decomposition).
+                foldedBytes.removeSubrange(foldedStart...)
+                foldedBytes.append(contentsOf: FoldedWordTable.key(String(folded)).utf8)
+            }
+            tokens.append(
+                Token(
+                    start: start, end: index, foldedStart: Int32(foldedStart), foldedEnd: Int32(foldedBytes.count),
+                    hash: FoldedWordTable.hash(foldedBytes[foldedStart...]), hasDigit: tokenHasDigit, hasLetter: tokenHasLetter))
         }
         self.init(
-            original: original, folding: folding, tokens: tokens, hasAt: hasAt, hasColon: hasColon, hasUppercase: hasUppercase,
-            digitCount: digitCount, dotCount: dotCount, colonCount: colonCount)
+            original: original, folding: folding, tokens: tokens, foldedBytes: foldedBytes, hasAt: hasAt, hasColon: hasColon,
+            hasUppercase: hasUppercase, digitCount: digitCount, dotCount: dotCount, colonCount: colonCount)
     }
 
     var count: Int { scalars.count }
+
+    /// The folded form of a token as a string (for the rare checks no table answers).
+    func folded(_ token: Token) -> String {
+        String(decoding: foldedBytes[Int(token.foldedStart)..<Int(token.foldedEnd)], as: UTF8.self)
+    }
+
+    /// Whether a token's folded form is `word` (ASCII).
+    func isFolded(_ token: Token, _ word: StaticString) -> Bool {
+        guard token.foldedCount == word.utf8CodeUnitCount else { return false }
+        let bytes = UnsafeBufferPointer(start: word.utf8Start, count: word.utf8CodeUnitCount)
+        var offset = Int(token.foldedStart)
+        for byte in bytes {
+            guard foldedBytes[offset] == byte else { return false }
+            offset += 1
+        }
+        return true
+    }
+
+    /// A token's folded bytes.
+    func foldedSlice(_ token: Token) -> ArraySlice<UInt8> {
+        foldedBytes[Int(token.foldedStart)..<Int(token.foldedEnd)]
+    }
+
+    /// Calls `body` with a token's folded bytes.
+    func withFoldedBytes<Result>(_ token: Token, _ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result {
+        foldedBytes.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[Int(token.foldedStart)..<Int(token.foldedEnd)])) }
+    }
 
     subscript(_ offset: Int) -> Unicode.Scalar? {
         offset >= 0 && offset < scalars.count ? scalars[offset] : nil

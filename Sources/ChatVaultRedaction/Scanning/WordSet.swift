@@ -1,25 +1,24 @@
 /// A set of folded words asked about the tokens of a message (`mr`, `llc`, `monday`),
-/// with a sketch filter in front of the hash set.
+/// looked up by the token's folded bytes and hash (``FoldedWordTable``).
 struct WordSet: Sendable, ExpressibleByArrayLiteral {
-    private let words: Set<String>
-    private let filter: WordSketch.Filter
+    private let table: FoldedWordTable
 
     init(_ words: some Sequence<String>) {
-        self.words = Set(words)
-        var filter = WordSketch.Filter()
-        for word in self.words { filter.insert(word) }
-        self.filter = filter
+        var table = FoldedWordTable()
+        for word in words { table.insert(word, value: 0) }
+        self.table = table
     }
 
     init(arrayLiteral elements: String...) {
         self.init(elements)
     }
 
-    func contains(_ token: ScannedText.Token) -> Bool {
-        filter.mayContain(token.sketch) && words.contains(token.folded)
+    /// Whether the folded form of token is in the set.
+    func contains(_ token: ScannedText.Token, in text: ScannedText) -> Bool {
+        text.withFoldedBytes(token) { table.value(hash: token.hash, bytes: $0) != nil }
     }
 
     func contains(_ word: String) -> Bool {
-        words.contains(word)
+        table.contains(word)
     }
 }
