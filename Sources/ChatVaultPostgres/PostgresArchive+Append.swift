@@ -5,9 +5,23 @@ import PostgresNIO
 
 extension PostgresArchive {
     public func append(_ batch: [IncomingMessage], alerts: [Alert], context: AppendContext) async throws -> AppendReceipt {
+        try await append(batch, alerts: alerts, context: context, policyState: nil)
+    }
+
+    /// Stores a batch; with `policyState`, its policy state changes too, in the same transaction
+    /// (refused with ``PolicyStateConflict`` when the state moved on since the batch was evaluated).
+    /// Locks in one order, the log's advisory lock and then the generation row, so writers
+    /// never deadlock; a batch that stores messages raises the generation, as on SQLite.
+    func append(_ batch: [IncomingMessage], alerts: [Alert], context: AppendContext, policyState: PolicyStateDelta?) async throws
+        -> AppendReceipt
+    {
         try await backend.transaction { connection in
             var log = try await PostgresIntegrityLog.open(connection, signer: self.signer, logger: self.logger)
-            return try await self.append(batch, alerts: alerts, context: context, log: &log)
+            let current = try await PostgresPolicyStateStore.generation(connection, lock: true, logger: self.logger)
+            if let policyState, policyState.basis != current { throw PolicyStateConflict(expected: policyState.basis, found: current) }
+            let receipt = try await self.append(batch, alerts: alerts, context: context, log: &log)
+            try await PostgresPolicyStateStore.store(policyState, storedMessages: receipt.stored > 0, connection, logger: self.logger)
+            return receipt
         }
     }
 

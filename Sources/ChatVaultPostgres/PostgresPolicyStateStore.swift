@@ -92,35 +92,42 @@ public struct PostgresPolicyStateStore: PolicyStateStore {
             if let delta, delta.basis != current { throw PolicyStateConflict(expected: delta.basis, found: current) }
             var stored = 0
             for incoming in batch where try await Self.insert(incoming.message, connection, logger: logger) { stored += 1 }
-            let changes = delta?.changes ?? []
-            guard stored > 0 || !changes.isEmpty else { return stored }
-            try await connection.query("UPDATE policy_generation SET generation = generation + 1 WHERE id = 1", logger: logger)
-            for (key, increment) in (delta?.personalIncrements ?? [:]).sorted(by: { $0.key < $1.key }) {
-                try await connection.query(
-                    """
-                    INSERT INTO policy_personal_use (person, day, count) VALUES (\(key.person), \(key.day), \(Int64(increment)))
-                    ON CONFLICT (person, day) DO UPDATE SET count = policy_personal_use.count + excluded.count
-                    """, logger: logger)
-            }
-            for change in changes {
-                let (key, kind, value): (PolicyState.ConversationKey, String, String)
-                switch change {
-                case .personalUse: continue
-                case .wallBreached(let conversation, let wall): (key, kind, value) = (conversation, Mark.wall, wall)
-                case .contactAlerted(let conversation, let handle): (key, kind, value) = (conversation, Mark.contact, handle)
-                case .sampled(let conversation, let drawn): (key, kind, value) = (conversation, Mark.sampled, drawn ? Mark.drawn : Mark.notDrawn)
-                }
-                // The first draw stands; a wall or contact is remembered once.
-                try await connection.query(
-                    """
-                    INSERT INTO policy_marks (platform, conversation, kind, value)
-                    SELECT \(key.platform), \(key.id), \(kind), \(value)
-                    WHERE \(kind) <> 'sampled' OR NOT EXISTS (
-                        SELECT 1 FROM policy_marks WHERE platform = \(key.platform) AND conversation = \(key.id) AND kind = 'sampled')
-                    ON CONFLICT DO NOTHING
-                    """, logger: logger)
-            }
+            try await Self.store(delta, storedMessages: stored > 0, connection, logger: logger)
             return stored
+        }
+    }
+
+    /// Stores `delta`'s changes and raises the generation when the batch stored messages or
+    /// changes (participants and duplicates are part of what a batch decides on), in the
+    /// caller's transaction, which holds the generation row.
+    static func store(_ delta: PolicyStateDelta?, storedMessages: Bool, _ connection: PostgresConnection, logger: Logger) async throws {
+        let changes = delta?.changes ?? []
+        guard storedMessages || !changes.isEmpty else { return }
+        try await connection.query("UPDATE policy_generation SET generation = generation + 1 WHERE id = 1", logger: logger)
+        for (key, increment) in (delta?.personalIncrements ?? [:]).sorted(by: { $0.key < $1.key }) {
+            try await connection.query(
+                """
+                INSERT INTO policy_personal_use (person, day, count) VALUES (\(key.person), \(key.day), \(Int64(increment)))
+                ON CONFLICT (person, day) DO UPDATE SET count = policy_personal_use.count + excluded.count
+                """, logger: logger)
+        }
+        for change in changes {
+            let (key, kind, value): (PolicyState.ConversationKey, String, String)
+            switch change {
+            case .personalUse: continue
+            case .wallBreached(let conversation, let wall): (key, kind, value) = (conversation, Mark.wall, wall)
+            case .contactAlerted(let conversation, let handle): (key, kind, value) = (conversation, Mark.contact, handle)
+            case .sampled(let conversation, let drawn): (key, kind, value) = (conversation, Mark.sampled, drawn ? Mark.drawn : Mark.notDrawn)
+            }
+            // The first draw stands; a wall or contact is remembered once.
+            try await connection.query(
+                """
+                INSERT INTO policy_marks (platform, conversation, kind, value)
+                SELECT \(key.platform), \(key.id), \(kind), \(value)
+                WHERE \(kind) <> 'sampled' OR NOT EXISTS (
+                    SELECT 1 FROM policy_marks WHERE platform = \(key.platform) AND conversation = \(key.id) AND kind = 'sampled')
+                ON CONFLICT DO NOTHING
+                """, logger: logger)
         }
     }
 
