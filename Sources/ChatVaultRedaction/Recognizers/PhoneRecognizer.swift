@@ -97,7 +97,17 @@ enum PhoneRecognizer {
     /// a phone cue (before it with no other number between, or just after it).
     private static func strength(of shape: Shape, in text: ScannedText, cueWindow: Int) -> Int? {
         // With a `00` prefix a formatted number is less sure: account numbers start with zeros too.
-        let digits = text.scalars[shape.start..<shape.end].filter(ScannedText.isDigit).dropFirst(shape.leadingZeros).map { Int($0.value) - 0x30 }
+        // The digits after the leading zeros, in one array (asked of every number-shaped run).
+        var digits: [Int] = []
+        digits.reserveCapacity(shape.end - shape.start)
+        var skipped = 0
+        for scalar in text.scalars[shape.start..<shape.end] where ScannedText.isDigit(scalar) {
+            if skipped < shape.leadingZeros {
+                skipped += 1
+            } else {
+                digits.append(Int(scalar.value) - 0x30)
+            }
+        }
         if isFormatted(shape, digits: digits), shape.leadingZeros == 0 || shape.groups.count >= 2 {
             return shape.leadingZeros > 0 ? Detection.cue : Detection.format
         }
@@ -133,6 +143,8 @@ enum PhoneRecognizer {
             && !text.isScalar(zeros + 2, in: "0")
         var groups: [Int] = []
         var ends: [Int] = []
+        groups.reserveCapacity(8)
+        ends.reserveCapacity(8)
         var dotted = false
         var slashed = false
         var end = index

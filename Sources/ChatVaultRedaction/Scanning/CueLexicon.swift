@@ -33,6 +33,7 @@ struct CueLexicon: Sendable {
     @inline(__always)
     private func word(_ index: Int, in text: ScannedText) -> Int32? {
         let token = text.tokens[index]
+        guard words.mayContain(hash: token.hash) else { return nil }
         return text.withFoldedBytes(token) { words.value(hash: token.hash, bytes: $0) }
     }
 

@@ -126,7 +126,8 @@ enum DateScanner {
     private static let fillers: WordSet = ["of", "de", "di", "del", "do", "da"]
 
     static func month(_ token: ScannedText.Token, in text: ScannedText) -> Int? {
-        text.withFoldedBytes(token) { monthTable.value(hash: token.hash, bytes: $0) }.map(Int.init)
+        guard monthTable.mayContain(hash: token.hash) else { return nil }
+        return text.withFoldedBytes(token) { monthTable.value(hash: token.hash, bytes: $0) }.map(Int.init)
     }
 
     /// ``months`` looked up by a token's folded bytes.

@@ -64,6 +64,8 @@ struct DigitRun {
         // Reused for every run; copied only into the runs kept.
         var groups: [Group] = []
         var gaps: [Gap] = []
+        groups.reserveCapacity(8)
+        gaps.reserveCapacity(8)
         while index < count {
             guard text.isDigit(at: index), !text.isDigit(at: index - 1) else {
                 index += 1

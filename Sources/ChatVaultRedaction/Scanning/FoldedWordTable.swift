@@ -37,6 +37,9 @@ struct FoldedWordTable: Sendable {
 
     private var slots: [Slot]
     private var bytes: [UInt8] = []
+    /// One bit per 12-bit slice of the words' hashes: most words of a message are in no
+    /// small table, and this answers them with one bit test.
+    private var filter = [UInt64](repeating: 0, count: 64)
     private var mask: Int
     private(set) var count = 0
 
@@ -46,6 +49,13 @@ struct FoldedWordTable: Sendable {
         while size < capacity * 2 { size <<= 1 }
         slots = Array(repeating: Slot(hash: 0, start: -1, count: 0, value: 0), count: size)
         mask = size - 1
+    }
+
+    /// Whether a word with this hash may be in the table (false: it is not).
+    @inline(__always)
+    func mayContain(hash: UInt64) -> Bool {
+        let bit = Int(truncatingIfNeeded: hash >> 52)
+        return filter[bit >> 6] & (1 << UInt64(bit & 63)) != 0
     }
 
     /// The value stored for the word, or nil.
@@ -99,6 +109,8 @@ struct FoldedWordTable: Sendable {
             index = (index + 1) & mask
         }
         slots[index] = Slot(hash: hash, start: Int32(bytes.count), count: Int32(word.count), value: value)
+        let bit = Int(truncatingIfNeeded: hash >> 52)
+        filter[bit >> 6] |= 1 << UInt64(bit & 63)
         bytes.append(contentsOf: word)
         count += 1
         if count * 2 > slots.count { grow() }

@@ -15,7 +15,7 @@ struct WordSet: Sendable, ExpressibleByArrayLiteral {
 
     /// Whether the folded form of token is in the set.
     func contains(_ token: ScannedText.Token, in text: ScannedText) -> Bool {
-        text.withFoldedBytes(token) { table.value(hash: token.hash, bytes: $0) != nil }
+        table.mayContain(hash: token.hash) && text.withFoldedBytes(token) { table.value(hash: token.hash, bytes: $0) != nil }
     }
 
     func contains(_ word: String) -> Bool {
