@@ -47,6 +47,14 @@ struct ArchiveBench: AsyncParsableCommand {
     @Option(help: "A policy file (docs/POLICY.md) installed in the vault before the import; its IM-use rules are evaluated on every message.")
     var policy: String?
 
+    @Option(help: "ChatVault's search order for the reference queries: newest or relevance (the baseline always orders by bm25).")
+    var order: BenchOrder = .newest
+
+    @Option(
+        name: .customLong("growth-steps"),
+        help: "Import the corpus in this many equal parts into one vault and report each part's CPU per message (cost growth with size).")
+    var growthSteps = 1
+
     func run() async throws {
         let workURL = URL(fileURLWithPath: work)
         try FileManager.default.createDirectory(at: workURL, withIntermediateDirectories: true)
@@ -68,21 +76,37 @@ struct ArchiveBench: AsyncParsableCommand {
         print(
             "import pipeline: JSONL parse, \(withoutRedaction ? "no redaction" : "redaction"), \(usePolicy == nil ? "no IM-use policy" : "IM-use policy \(policy ?? "")"), archive"
         )
-        let importCost = try await Measure.run { _ = try await importer.importFile(corpus.native.path) }
+        let parts = try BenchCorpus.split(corpus.native, into: max(1, growthSteps), work: workURL)
+        var growth: [BenchReport.Part] = []
+        let written0 = Measure.bytesWritten()
+        let importCost = try await Measure.run {
+            for part in parts {
+                let cost = try await Measure.run { _ = try await importer.importFile(part.url.path) }
+                growth.append(BenchReport.Part(messages: part.messages, cost: cost))
+            }
+        }
+        let importWritten = written0.flatMap { start in Measure.bytesWritten().map { $0 - start } }
+        if parts.count > 1 { for part in parts { try? FileManager.default.removeItem(at: part.url) } }
         let stats = try await archive.statistics()
         let vaultBytes = Measure.directorySize(vaultURL)
 
         var baselineCost: Measure.Cost?
+        var baselineWritten: Int?
+        var baselineBytes: Int?
         var baselineSearch: [String: [Double]] = [:]
         if !skipBaseline {
-            let baseline = PlainSQLiteBaseline(path: workURL.appendingPathComponent("baseline-\(messages).sqlite").path)
+            let path = workURL.appendingPathComponent("baseline-\(messages).sqlite").path
+            let baseline = PlainSQLiteBaseline(path: path)
+            let before = Measure.bytesWritten()
             baselineCost = try await Measure.run { try baseline.load(corpus: corpus.reference.path) }
+            baselineWritten = before.flatMap { start in Measure.bytesWritten().map { $0 - start } }
+            baselineBytes = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? nil
             baselineSearch = try baseline.query(queries, reps: reps)
         }
 
         var search: [String: [Double]] = [:]
         for query in queries {
-            let request = query.request
+            let request = query.request(order: order.request)
             _ = try await archive.search(request)
             var samples: [Double] = []
             for _ in 0..<reps {
@@ -102,8 +126,16 @@ struct ArchiveBench: AsyncParsableCommand {
 
         BenchReport(
             messages: stats.messages, corpusBytes: corpusBytes, vaultBytes: vaultBytes, importCost: importCost, baselineCost: baselineCost,
+            importWritten: importWritten, baselineWritten: baselineWritten, baselineBytes: baselineBytes, growth: growth, order: order.request,
             queries: queries, search: search, baselineSearch: baselineSearch, verifyCost: verifyCost, verifyBytes: report.bytesHashed,
             shaCost: shaCost, shaBytes: records.reduce(0) { $0 + $1.count }, verifyIntact: report.isIntact
         ).print()
     }
+}
+
+/// `--order`: the search order of ChatVault's side of the reference queries.
+enum BenchOrder: String, ExpressibleByArgument {
+    case newest, relevance
+
+    var request: SearchRequest.Order { self == .newest ? .newest : .relevance }
 }

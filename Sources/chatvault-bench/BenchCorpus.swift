@@ -59,6 +59,39 @@ struct BenchCorpus {
     }
 }
 
+extension BenchCorpus {
+    /// A consecutive part of a corpus file, as a file of its own.
+    struct Part {
+        var url: URL
+        var messages: Int
+    }
+
+    /// `file` cut at line boundaries into `count` parts of nearly equal message counts
+    /// (the file itself when `count` is 1).
+    static func split(_ file: URL, into count: Int, work: URL) throws -> [Part] {
+        let data = try Data(contentsOf: file)
+        var lineEnds: [Int] = []
+        data.withUnsafeBytes { raw in
+            for (offset, byte) in raw.enumerated() where byte == 0x0A { lineEnds.append(offset + 1) }
+        }
+        if let last = data.last, last != 0x0A { lineEnds.append(data.count) }
+        guard count > 1 else { return [Part(url: file, messages: lineEnds.count)] }
+        var parts: [Part] = []
+        var start = 0
+        for index in 0..<count {
+            let lastLine = (index + 1) * lineEnds.count / count
+            let firstLine = index * lineEnds.count / count
+            guard lastLine > firstLine else { continue }
+            let end = lineEnds[lastLine - 1]
+            let url = work.appendingPathComponent("\(file.deletingPathExtension().lastPathComponent).part\(index + 1)of\(count).jsonl")
+            try data.subdata(in: start..<end).write(to: url)
+            parts.append(Part(url: url, messages: lastLine - firstLine))
+            start = end
+        }
+        return parts
+    }
+}
+
 struct BenchError: Error, CustomStringConvertible {
     var description: String
     init(_ description: String) { self.description = description }

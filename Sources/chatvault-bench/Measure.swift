@@ -64,4 +64,20 @@ enum Measure {
         let c = min(f + 1, sorted.count - 1)
         return sorted[f] + (sorted[c] - sorted[f]) * (k - Double(f))
     }
+
+    /// Bytes this process has caused to be written to storage so far (`write_bytes` of
+    /// /proc/self/io, the page cache's writeback included); `nil` where the kernel keeps no count.
+    static func bytesWritten() -> Int? {
+        guard let text = try? String(contentsOfFile: "/proc/self/io", encoding: .utf8) else { return nil }
+        for line in text.split(separator: "\n") where line.hasPrefix("write_bytes:") {
+            return Int(line.dropFirst("write_bytes:".count).trimmingCharacters(in: .whitespaces))
+        }
+        return nil
+    }
+
+    /// `ours` against `theirs` where larger is better: "2.0× faster" or "4.0× slower".
+    static func speedLabel(_ ratio: Double) -> String {
+        guard ratio.isFinite, ratio > 0 else { return "n/a" }
+        return ratio >= 1 ? String(format: "%.1f× faster", ratio) : String(format: "%.1f× slower", 1 / ratio)
+    }
 }

@@ -37,12 +37,12 @@ struct ReferenceQuery {
         }
     }
 
-    /// The same query in ChatVault's language, newest first, 50 hits with snippets.
-    var request: SearchRequest {
+    /// The same query in ChatVault's language, 50 hits with snippets, in `order`.
+    func request(order: SearchRequest.Order = .newest) -> SearchRequest {
         let text = phrase ? "\"" + terms.joined(separator: " ") + "\"" : terms.joined(separator: " AND ")
         return SearchRequest(
             query: SearchQuery.parse(text), sender: sender, after: from.flatMap(Timestamp.init(iso8601:)),
-            before: to.flatMap(Timestamp.init(iso8601:)), limit: 50)
+            before: to.flatMap(Timestamp.init(iso8601:)), order: order, limit: 50)
     }
 
     /// The FTS5 MATCH string the Python baseline uses.
