@@ -38,19 +38,26 @@ extension PostgresArchive {
     /// The batch in the open transaction of `log`, with the same rules and in the same order
     /// of leaves as the embedded store: a conversation's record before its first message, an
     /// attachment's before the message naming it, alerts after the messages, then the audit
-    /// event of the append and a checkpoint.
+    /// event of the append and a checkpoint. What the batch needs from the database is read
+    /// in a few statements first (under the log's lock nothing else adds messages), decided in
+    /// memory, and written in multi-row statements.
     private func append(_ batch: [IncomingMessage], alerts: [Alert], context: AppendContext, log: inout PostgresIntegrityLog) async throws
         -> AppendReceipt
     {
         let connection = log.connection
         let logger = logger
-        var conversations: [ConversationKey: (id: Int64, external: Bool)] = [:]
+        var conversations = try await Self.storedConversations(batch.map(\.message), connection, logger: logger)
+        // Content stored under each key (the batch's keys and their derived ids), updated as the batch stores.
+        var stored = try await Self.storedContent(
+            of: batch.flatMap { [$0.message.dedupKey, $0.message.renamedForReusedID().dedupKey] }, connection, logger: logger)
+        var slots = try await Self.usedSlots(batch.map { MessageID(slotOf: $0.message.sentAt).rawValue }, connection, logger: logger)
         var seen: [Message.DedupKey: Message] = [:]
         var renamedAlerts: [Message.DedupKey: Message.DedupKey] = [:]
         var seenParticipants = Set<ParticipantKey>()
+        var participants: [(platform: String, conversation: String, handle: Handle)] = []
         var stats: [Int64: (count: Int64, first: Int64, last: Int64)] = [:]
         var externalConversations = Set<Int64>()
-        var slots: [Int64: Int64] = [:]
+        var rows: [MessageInsert] = []
         var storedIDs: [Int64] = []
         var duplicatePositions: [Int] = []
         let alerted = Set(alerts.map(\.message))
@@ -76,9 +83,6 @@ extension PostgresArchive {
             let conversation: (id: Int64, external: Bool)
             if let known = conversations[key] {
                 conversation = known
-            } else if let found = try await Self.conversation(platform: key.platform, sourceID: key.sourceID, connection, logger: logger) {
-                conversation = found
-                conversations[key] = found
             } else {
                 let id = try await log.appendConversation(
                     platform: message.platform, sourceID: message.conversation, name: incoming.conversationName,
@@ -91,18 +95,11 @@ extension PostgresArchive {
             for (sha256, bytes) in incoming.contents.sorted(by: { $0.key < $1.key }) {
                 try await log.appendBlob(sha256: sha256, content: bytes)
             }
-            let external =
-                conversation.external || externalConversations.contains(conversation.id) || isExternal(message.sender)
-                || message.recipients.contains(where: isExternal)
-            let hasAlert = alerted.contains(incoming.message.dedupKey)
-            var stored = try await insert(
-                message, incoming: incoming, conversation: conversation.id, external: external, hasAlert: hasAlert, context: context,
-                slots: &slots, log: log)
-            if stored == nil {
-                // The unique (platform, conversation, source_id) key is the deduplication: no row,
-                // no leaf. An id stored with other content is stored under a derived id.
-                let existing = try await Self.storedContent(of: message.dedupKey, connection, logger: logger)
-                if existing.map({ $0.sender == message.sender.id && $0.text == message.text }) ?? true {
+            let id = try await Self.allocateID(sentAt: message.sentAt, slots: &slots, connection, logger: logger)
+            // The (platform, conversation, source_id) key is the deduplication: no row, no leaf.
+            // An id stored with other content is stored under a derived id instead of being dropped.
+            if let existing = stored[message.dedupKey] {
+                guard existing.sender != message.sender.id || existing.text != message.text else {
                     duplicatePositions.append(position)
                     continue
                 }
@@ -110,26 +107,28 @@ extension PostgresArchive {
                 renamedAlerts[incoming.message.dedupKey] = renamed.dedupKey
                 message = renamed
                 seen[message.dedupKey] = message
-                stored = try await insert(
-                    message, incoming: incoming, conversation: conversation.id, external: external, hasAlert: hasAlert, context: context,
-                    slots: &slots, log: log)
-                guard stored != nil else {
+                guard stored[message.dedupKey] == nil else {
                     duplicatePositions.append(position)
                     continue
                 }
             }
-            guard let stored else { continue }
-            log.appendLeaf(kind: .message, ref: stored.id, record: stored.canonicalBytes)
-            storedIDs.append(stored.id)
+            stored[message.dedupKey] = (message.sender.id, message.text)
+            slots[MessageID(millisecond: MessageID(rawValue: id).millisecond).rawValue] = id
+            let external =
+                conversation.external || externalConversations.contains(conversation.id) || isExternal(message.sender)
+                || message.recipients.contains(where: isExternal)
+            let row = PostgresMessageRow(id: id, leaf: log.size, conversation: conversation.id, message: message, deliveredBy: context.deliveredBy)
+            rows.append(
+                MessageInsert(
+                    row: row, external: external, hasAttachments: !message.attachments.isEmpty,
+                    hasAlert: alerted.contains(incoming.message.dedupKey), vector: PostgresTextSearch.vector(PostgresTextSearch.indexedText(incoming))
+                ))
+            log.appendLeaf(kind: .message, ref: id, record: row.canonicalBytes)
+            storedIDs.append(id)
 
             for handle in CollectionOfOne(message.sender) + message.recipients
             where seenParticipants.insert(ParticipantKey(conversation: conversation.id, handle: handle.id)).inserted {
-                try await connection.query(
-                    """
-                    INSERT INTO participants (platform, conversation, handle, display_name)
-                    VALUES (\(message.platform), \(message.conversation), \(handle.id), \(handle.displayName))
-                    ON CONFLICT DO NOTHING
-                    """, logger: logger)
+                participants.append((message.platform, message.conversation, handle))
                 if isExternal(handle) { externalConversations.insert(conversation.id) }
             }
             let sentAt = message.sentAt.microseconds
@@ -140,6 +139,8 @@ extension PostgresArchive {
             }
         }
 
+        try await Self.insert(rows, connection, logger: logger)
+        try await Self.insert(participants, connection, logger: logger)
         for (id, s) in stats.sorted(by: { $0.key < $1.key }) {
             try await connection.query(
                 """
@@ -166,80 +167,140 @@ extension PostgresArchive {
             duplicatePositions: duplicatePositions)
     }
 
-    /// Inserts `message` under a new ``MessageID`` at the log's next leaf; `nil` when its key is already stored.
-    private func insert(
-        _ message: Message, incoming: IncomingMessage, conversation: Int64, external: Bool, hasAlert: Bool, context: AppendContext,
-        slots: inout [Int64: Int64], log: PostgresIntegrityLog
-    ) async throws -> PostgresMessageRow? {
-        let id = try await Self.allocateID(sentAt: message.sentAt, slots: &slots, log.connection, logger: logger)
-        let row = PostgresMessageRow(
-            id: id, leaf: log.size, conversation: conversation, message: message, deliveredBy: context.deliveredBy)
-        let senderName = message.sender.displayName.flatMap { $0.isEmpty ? nil : SearchText.normalize($0) }
-        let vector = PostgresTextSearch.vector(PostgresTextSearch.indexedText(incoming))
-        let rows = try await log.connection.query(
-            """
-            INSERT INTO messages (
-                id, platform, conversation, source_id, sender, text, leaf, conversation_id, kind, target, sender_name, recipients,
-                sent_at, reply_to, thread, edited_from, deleted, reactions, attachments, redactions, delivered_by,
-                sender_key, sender_name_key, platform_key, is_external, has_attachments, has_alert, search)
-            VALUES (
-                \(id), \(message.platform), \(message.conversation), \(row.sourceID), \(row.sender), \(row.text), \(Int64(row.leaf)),
-                \(conversation), \(row.kind), \(row.target), \(row.senderName), \(row.recipients), \(row.sentAt), \(row.replyTo),
-                \(row.thread), \(row.editedFrom), \(row.deleted), \(row.reactions), \(row.attachments), \(row.redactions),
-                \(row.deliveredBy), \(SearchText.normalize(message.sender.id)), \(senderName), \(SearchText.normalize(message.platform)),
-                \(external), \(!message.attachments.isEmpty), \(hasAlert), \(vector)::tsvector)
-            ON CONFLICT (platform, conversation, source_id) DO NOTHING
-            RETURNING id
-            """, logger: logger)
-        var inserted = false
-        for try await _ in rows { inserted = true }
-        guard inserted else { return nil }
-        slots[MessageID(millisecond: MessageID(rawValue: id).millisecond).rawValue] = id
-        return row
+    /// A message row to insert, with its search columns.
+    struct MessageInsert {
+        var row: PostgresMessageRow
+        var external: Bool
+        var hasAttachments: Bool
+        var hasAlert: Bool
+        var vector: String
+    }
+
+    /// Rows per multi-row statement: 29 values a message stay under PostgreSQL's 65,535 parameters.
+    static let rowsPerStatement = 1000
+
+    /// Inserts the batch's messages in multi-row statements. Every key was checked under the
+    /// log's lock, so a conflict means another writer bypassed the lock: the batch is refused.
+    static func insert(_ rows: [MessageInsert], _ connection: PostgresConnection, logger: Logger) async throws {
+        for start in stride(from: 0, to: rows.count, by: rowsPerStatement) {
+            let chunk = rows[start..<min(start + rowsPerStatement, rows.count)]
+            var query = SearchSQL()
+            let values = chunk.map { insert -> String in
+                let row = insert.row
+                let senderName = row.senderName.flatMap { $0.isEmpty ? nil : SearchText.normalize($0) }
+                let placeholders = [
+                    query.bind(row.id), query.bind(row.platform), query.bind(row.conversationSourceID), query.bind(row.sourceID),
+                    query.bind(row.sender), query.bind(row.text), query.bind(Int64(row.leaf)), query.bind(row.conversation),
+                    query.bind(row.kind), query.bind(optional: row.target), query.bind(optional: row.senderName), query.bind(row.recipients),
+                    query.bind(row.sentAt), query.bind(optional: row.replyTo), query.bind(optional: row.thread), query.bind(row.editedFrom),
+                    query.bind(row.deleted), query.bind(row.reactions), query.bind(row.attachments), query.bind(row.redactions),
+                    query.bind(optional: row.deliveredBy), query.bind(SearchText.normalize(row.sender)), query.bind(optional: senderName),
+                    query.bind(SearchText.normalize(row.platform)), query.bind(insert.external), query.bind(insert.hasAttachments),
+                    query.bind(insert.hasAlert), query.bind(insert.vector) + "::tsvector",
+                ]
+                return "(" + placeholders.joined(separator: ", ") + ")"
+            }
+            query.sql = """
+                INSERT INTO messages (
+                    id, platform, conversation, source_id, sender, text, leaf, conversation_id, kind, target, sender_name, recipients,
+                    sent_at, reply_to, thread, edited_from, deleted, reactions, attachments, redactions, delivered_by,
+                    sender_key, sender_name_key, platform_key, is_external, has_attachments, has_alert, search)
+                VALUES \(values.joined(separator: ", "))
+                ON CONFLICT (platform, conversation, source_id) DO NOTHING
+                RETURNING id
+                """
+            var inserted = 0
+            for try await _ in try await connection.query(query.postgresQuery, logger: logger) { inserted += 1 }
+            guard inserted == chunk.count else {
+                throw ArchiveError.conflict("messages were stored by a writer outside the integrity log's lock; the batch was not stored")
+            }
+        }
+    }
+
+    /// Inserts the participants the batch met, once each.
+    static func insert(_ participants: [(platform: String, conversation: String, handle: Handle)], _ connection: PostgresConnection, logger: Logger)
+        async throws
+    {
+        for start in stride(from: 0, to: participants.count, by: rowsPerStatement) {
+            var query = SearchSQL()
+            let values = participants[start..<min(start + rowsPerStatement, participants.count)].map { p in
+                "(\(query.bind(p.platform)), \(query.bind(p.conversation)), \(query.bind(p.handle.id)), \(query.bind(optional: p.handle.displayName)))"
+            }
+            query.sql =
+                "INSERT INTO participants (platform, conversation, handle, display_name) VALUES \(values.joined(separator: ", ")) ON CONFLICT DO NOTHING"
+            try await connection.query(query.postgresQuery, logger: logger)
+        }
     }
 
     /// Ids are ``MessageID``s, so id order is sent order: the next free sequence of the
-    /// message's millisecond, or of the next millisecond with one when it is full.
-    static func allocateID(sentAt: Timestamp, slots: inout [Int64: Int64], _ connection: PostgresConnection, logger: Logger) async throws
+    /// message's millisecond, or of the next millisecond with one when it is full. `slots`
+    /// holds the largest id used in each slot read so far (`nil`: none).
+    static func allocateID(sentAt: Timestamp, slots: inout [Int64: Int64?], _ connection: PostgresConnection, logger: Logger) async throws
         -> Int64
     {
         var slot = MessageID(slotOf: sentAt).rawValue
         while true {
             let top = MessageID(rawValue: slot).lastInSlot.rawValue
-            var used: Int64? = slots[slot]
-            if used == nil {
-                let rows = try await connection.query("SELECT max(id) FROM messages WHERE id BETWEEN \(slot) AND \(top)", logger: logger)
-                for try await value in rows.decode(Int64?.self) { used = value }
-            }
-            guard let used else { return slot }
+            if slots[slot] == nil { slots.merge(try await usedSlots([slot], connection, logger: logger)) { $1 } }
+            guard let used = slots[slot] ?? nil else { return slot }
             if used < top { return used + 1 }
             slot = top + 1
         }
     }
 
-    static func conversation(platform: String, sourceID: String, _ connection: PostgresConnection, logger: Logger) async throws
-        -> (id: Int64, external: Bool)?
-    {
-        let rows = try await connection.query(
-            "SELECT id, is_external FROM conversations WHERE platform = \(platform) AND source_id = \(sourceID)", logger: logger)
-        for try await row in rows.decode((Int64, Bool).self) { return row }
-        return nil
-    }
-
-    static func storedContent(of key: Message.DedupKey, _ connection: PostgresConnection, logger: Logger) async throws
-        -> (sender: String, text: String)?
-    {
+    /// The largest id stored in each of `slots` (`nil` for an empty slot).
+    static func usedSlots(_ slots: [Int64], _ connection: PostgresConnection, logger: Logger) async throws -> [Int64: Int64?] {
+        let distinct = Array(Set(slots))
+        guard !distinct.isEmpty else { return [:] }
+        var used: [Int64: Int64?] = [:]
         let rows = try await connection.query(
             """
-            SELECT sender, text FROM messages
-            WHERE platform = \(key.platform) AND conversation = \(key.conversation) AND source_id = \(key.sourceID)
+            SELECT slot, (SELECT max(id) FROM messages WHERE id BETWEEN slot AND slot + \(MessageID.maxSequence))
+            FROM unnest(\(distinct)::bigint[]) AS slot
             """, logger: logger)
-        for try await row in rows.decode((String, String).self) { return row }
-        return nil
+        for try await (slot, largest) in rows.decode((Int64, Int64?).self) { used[slot] = .some(largest) }
+        return used
+    }
+
+    /// The stored conversations of `messages`, by platform and id.
+    static func storedConversations(_ messages: [Message], _ connection: PostgresConnection, logger: Logger) async throws
+        -> [ConversationKey: (id: Int64, external: Bool)]
+    {
+        let keys = Array(Set(messages.map { ConversationKey(platform: $0.platform, sourceID: $0.conversation) }))
+        var found: [ConversationKey: (id: Int64, external: Bool)] = [:]
+        let rows = try await connection.query(
+            """
+            SELECT c.platform, c.source_id, c.id, c.is_external FROM conversations c
+            JOIN unnest(\(keys.map(\.platform))::text[], \(keys.map(\.sourceID))::text[]) AS k (platform, source_id)
+                ON c.platform = k.platform AND c.source_id = k.source_id
+            """, logger: logger)
+        for try await (platform, sourceID, id, external) in rows.decode((String, String, Int64, Bool).self) {
+            found[ConversationKey(platform: platform, sourceID: sourceID)] = (id, external)
+        }
+        return found
+    }
+
+    /// The sender and text stored under each of `keys` that is stored.
+    static func storedContent(of keys: [Message.DedupKey], _ connection: PostgresConnection, logger: Logger) async throws
+        -> [Message.DedupKey: (sender: String, text: String)]
+    {
+        let distinct = Array(Set(keys))
+        var found: [Message.DedupKey: (sender: String, text: String)] = [:]
+        let rows = try await connection.query(
+            """
+            SELECT m.platform, m.conversation, m.source_id, m.sender, m.text FROM messages m
+            JOIN unnest(\(distinct.map(\.platform))::text[], \(distinct.map(\.conversation))::text[], \(distinct.map(\.sourceID))::text[])
+                AS k (platform, conversation, source_id)
+                ON m.platform = k.platform AND m.conversation = k.conversation AND m.source_id = k.source_id
+            """, logger: logger)
+        for try await (platform, conversation, sourceID, sender, text) in rows.decode((String, String, String, String, String).self) {
+            found[Message.DedupKey(platform: platform, conversation: conversation, sourceID: sourceID)] = (sender, text)
+        }
+        return found
     }
 }
 
-private struct ConversationKey: Hashable {
+struct ConversationKey: Hashable {
     var platform: String
     var sourceID: String
 }

@@ -144,5 +144,11 @@ struct SearchSQL {
         return "$\(bindings.count)"
     }
 
+    /// Binds `value`, or NULL, and returns its placeholder.
+    mutating func bind(optional value: String?) -> String {
+        bindings.append(value)
+        return "$\(bindings.count)"
+    }
+
     var postgresQuery: PostgresQuery { PostgresQuery(unsafeSQL: sql, binds: bindings) }
 }
