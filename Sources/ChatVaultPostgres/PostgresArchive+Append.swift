@@ -15,18 +15,38 @@ extension PostgresArchive {
     func append(_ batch: [IncomingMessage], alerts: [Alert], context: AppendContext, policyState: PolicyStateDelta?) async throws
         -> AppendReceipt
     {
-        try await backend.transaction { connection in
-            var log = try await PostgresIntegrityLog.open(connection, signer: self.signer, logger: self.logger)
-            let current = try await PostgresPolicyStateStore.generation(connection, lock: true, logger: self.logger)
-            if let policyState, policyState.basis != current { throw PolicyStateConflict(expected: policyState.basis, found: current) }
-            let receipt = try await self.append(batch, alerts: alerts, context: context, log: &log)
-            try await PostgresPolicyStateStore.store(policyState, storedMessages: receipt.stored > 0, connection, logger: self.logger)
-            return receipt
+        try await Self.refusingNUL {
+            try await self.backend.transaction { connection in
+                var log = try await PostgresIntegrityLog.open(connection, signer: self.signer, logger: self.logger)
+                let current = try await PostgresPolicyStateStore.generation(connection, lock: true, logger: self.logger)
+                if let policyState, policyState.basis != current { throw PolicyStateConflict(expected: policyState.basis, found: current) }
+                let receipt = try await self.append(batch, alerts: alerts, context: context, log: &log)
+                try await PostgresPolicyStateStore.store(policyState, storedMessages: receipt.stored > 0, connection, logger: self.logger)
+                return receipt
+            }
+        }
+    }
+
+    /// Runs a write, reporting text PostgreSQL cannot hold (U+0000, which `text` refuses) as
+    /// an ``ArchiveError`` with code `invalid`; the transaction has rolled back by then.
+    static func refusingNUL<Result>(_ body: () async throws -> Result) async throws -> Result {
+        do {
+            return try await body()
+        } catch let error as PSQLError where error.serverInfo?[.sqlState] == PostgresError.Code.characterNotInRepertoire.raw {
+            throw ArchiveError(
+                .invalid,
+                "the PostgreSQL store cannot hold text containing U+0000 (\(error.serverInfo?[.message] ?? "invalid text")); nothing was stored")
         }
     }
 
     @discardableResult
     public func recordAudit(action: String, actor: String, detail: JSONValue) async throws -> AuditEvent {
+        try await Self.refusingNUL {
+            try await self.recordAuditInTransaction(action: action, actor: actor, detail: detail)
+        }
+    }
+
+    private func recordAuditInTransaction(action: String, actor: String, detail: JSONValue) async throws -> AuditEvent {
         try await backend.transaction { connection in
             var log = try await PostgresIntegrityLog.open(connection, signer: self.signer, logger: self.logger)
             let event = try await log.appendAudit(action: action, actor: actor, detail: detail, at: self.clock())

@@ -207,3 +207,17 @@ import Testing
         }
     }
 }
+
+extension PostgresArchiveTests {
+    @Test func textWithNULIsRefusedWithNothingStored() async throws {
+        try await PostgresServer.withArchive { (archive: PostgresArchive, _: KeyVault) async throws in
+            let error = await #expect(throws: ArchiveError.self) {
+                try await archive.append([incoming("m1", text: "ok"), incoming("m2", text: "a\u{0}b")], context: testContext)
+            }
+            #expect(error?.code == .invalid && error?.message.contains("U+0000") == true)
+            #expect(try await archive.statistics().messages == 0)
+            #expect(try await archive.verify().isIntact)
+            #expect(try await archive.append([incoming("m1", text: "ok")], context: testContext).stored == 1)
+        }
+    }
+}
