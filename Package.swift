@@ -190,7 +190,7 @@ let package = Package(
             name: "ChatVaultArchiveTests",
             dependencies: [
                 "ChatVaultCore", "ChatVaultArchive", .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ],
             swiftSettings: upcoming
         ),

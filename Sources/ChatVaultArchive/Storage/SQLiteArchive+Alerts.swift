@@ -31,7 +31,7 @@ extension SQLiteArchive {
     }
 
     public func alerts(state: Alert.State?, rule: String?, limit: Int) async throws -> [StoredAlert] {
-        try await database.read { db in
+        try await reading { db in
             var conditions: [String] = []
             var arguments: [(any DatabaseValueConvertible)?] = []
             if let state {

@@ -6,7 +6,7 @@ extension SQLiteArchive {
     /// Which of `sourceIDs` the conversation `platform`/`conversation` already holds.
     public func storedSourceIDs(platform: String, conversation: String, among sourceIDs: [String]) async throws -> Set<String> {
         guard !sourceIDs.isEmpty else { return [] }
-        return try await database.read { db in
+        return try await reading { db in
             guard
                 let id = try Int64.fetchOne(
                     db, sql: "SELECT id FROM conversations WHERE platform = ? AND source_id = ?", arguments: [platform, conversation])
@@ -18,7 +18,7 @@ extension SQLiteArchive {
 
     /// Every notice record, on `platform` only when given, oldest first.
     public func notices(platform: String?) async throws -> [ArchiveNotices.Notice] {
-        try await database.read { db in
+        try await reading { db in
             let prefix = ArchiveNotices.sourceIDPrefix
             // The range on source_id lets SQLite read each conversation's notices from its unique index.
             let upper = String(prefix.dropLast()) + String(UnicodeScalar(prefix.unicodeScalars.last!.value + 1)!)
@@ -46,7 +46,7 @@ extension SQLiteArchive {
     /// The participants of every conversation on `platforms`, by conversation.
     public func participants(platforms: Set<String>) async throws -> [ArchiveNotices.Participants] {
         guard !platforms.isEmpty else { return [] }
-        return try await database.read { db in
+        return try await reading { db in
             let conversations = try Row.fetchAll(
                 db,
                 sql:

@@ -6,7 +6,7 @@ import GRDB
 /// batch storing messages or state raises (the check for concurrent writers).
 extension SQLiteArchive: PolicyStateStore {
     public func policyState(for keys: PolicyStateKeys, messages: [Message.DedupKey]) async throws -> PolicyStateSnapshot {
-        try await database.read { db in
+        try await reading { db in
             // One read transaction: the generation, the state and the duplicates agree. Each
             // kind of state is read in one statement for the whole batch (the keys passed as a
             // JSON array), not one statement per key.

@@ -18,7 +18,7 @@ public final class ProofSession: InclusionProofSession {
     public func proofs(messageIDs: [Int64]) async throws -> [InclusionProof] {
         let latest = checkpoint
         let levels = levels
-        return try await archive.database.read { db in
+        return try await archive.reading { db in
             var proofs: [InclusionProof] = []
             proofs.reserveCapacity(messageIDs.count)
             for chunk in stride(from: 0, to: messageIDs.count, by: 500).map({ Array(messageIDs[$0..<min($0 + 500, messageIDs.count)]) }) {
@@ -51,7 +51,7 @@ public final class ProofSession: InclusionProofSession {
 extension SQLiteArchive: ProofSessionProviding {
     /// A proof session at the checkpoint of `treeSize` leaves, or at the latest one.
     public func proofSession(treeSize: Int?) async throws -> any InclusionProofSession {
-        let (checkpoint, levels) = try await database.read { db -> (Checkpoint, MerkleLevels) in
+        let (checkpoint, levels) = try await reading { db -> (Checkpoint, MerkleLevels) in
             let found: Checkpoint?
             if let treeSize {
                 found = try Row.fetchOne(
@@ -77,7 +77,7 @@ extension SQLiteArchive: ProofSessionProviding {
 
 extension SQLiteArchive {
     public func messageIDs(platform: String?, conversation: String?, sourceID: String) async throws -> [Int64] {
-        try await database.read { db in
+        try await reading { db in
             var conditions = ["(m.source_id = ? OR substr(m.source_id, 1, ?) = ?)"]
             var arguments: [any DatabaseValueConvertible] = [sourceID, sourceID.count + 1, sourceID + "#"]
             if let platform {

@@ -6,11 +6,11 @@ extension SQLiteArchive {
     static let conversationColumns = "id, platform, source_id, name, kind, is_external, message_count, first_at, last_at"
 
     public func conversations(matching reference: String) async throws -> [ConversationRecord] {
-        try await database.read { db in try Self.conversations(matching: reference, db: db) }
+        try await reading { db in try Self.conversations(matching: reference, db: db) }
     }
 
     public func conversations(limit: Int) async throws -> [ConversationRecord] {
-        try await database.read { db in
+        try await reading { db in
             let records = try Row.fetchAll(
                 db, sql: "SELECT \(Self.conversationColumns) FROM conversations ORDER BY last_at DESC LIMIT ?", arguments: [limit]
             ).map(Self.conversationRecord)
@@ -60,7 +60,7 @@ extension SQLiteArchive {
     }
 
     public func transcript(conversationID: Int64, around messageID: Int64?, limit: Int) async throws -> [ArchivedMessage] {
-        try await database.read { db in
+        try await reading { db in
             guard
                 let conversation = try Row.fetchOne(
                     db, sql: "SELECT platform, source_id FROM conversations WHERE id = ?", arguments: [conversationID])
@@ -83,11 +83,11 @@ extension SQLiteArchive {
     }
 
     public func message(id: Int64) async throws -> ArchivedMessage? {
-        try await database.read { db in try Self.loadMessages(ids: [id], db: db)[id]?.0 }
+        try await reading { db in try Self.loadMessages(ids: [id], db: db)[id]?.0 }
     }
 
     public func attachment(sha256: String) async throws -> [UInt8]? {
-        let known = try await database.read { db in
+        let known = try await reading { db in
             try Bool.fetchOne(db, sql: "SELECT 1 FROM blobs WHERE sha256 = ?", arguments: [sha256.lowercased()]) ?? false
         }
         guard known, let blobs else { return nil }
@@ -95,7 +95,7 @@ extension SQLiteArchive {
     }
 
     public func auditTrail(limit: Int) async throws -> [AuditEvent] {
-        try await database.read { db in
+        try await reading { db in
             try Row.fetchAll(db, sql: "SELECT id, leaf, at, actor, action, detail FROM audit_events ORDER BY id DESC LIMIT ?", arguments: [limit]).map
             {
                 row in

@@ -5,7 +5,7 @@ extension SQLiteArchive {
     /// Messages per UTC day and platform, sent in `[from, to)`.
     public func volumeByDay(from: Timestamp, to: Timestamp) async throws -> [ArchiveReports.DayCount] {
         let ids = MessageID.range(from: from, before: to)
-        return try await database.read { db in
+        return try await reading { db in
             try Row.fetchAll(
                 db,
                 sql: """
@@ -20,7 +20,7 @@ extension SQLiteArchive {
     /// The most active senders in `[from, to)`.
     public func topSenders(from: Timestamp, to: Timestamp, limit: Int) async throws -> [ArchiveReports.Count] {
         let ids = MessageID.range(from: from, before: to)
-        return try await database.read { db in
+        return try await reading { db in
             try Row.fetchAll(
                 db, sql: "SELECT sender, count(*) AS n FROM messages WHERE id BETWEEN ? AND ? GROUP BY sender ORDER BY n DESC, sender LIMIT ?",
                 arguments: [ids.low, ids.high, limit]
@@ -31,7 +31,7 @@ extension SQLiteArchive {
     /// Per conversation active in `[from, to)`: its participants and messages in the range.
     public func conversationTraffic(from: Timestamp, to: Timestamp) async throws -> [ArchiveReports.ConversationTraffic] {
         let ids = MessageID.range(from: from, before: to)
-        return try await database.read { db in
+        return try await reading { db in
             let rows = try Row.fetchAll(
                 db,
                 sql: """
@@ -50,7 +50,7 @@ extension SQLiteArchive {
 
     /// Alerts raised in `[from, to)` by ISO week and rule, with the participants of each alert.
     public func alertsByWeek(from: Timestamp, to: Timestamp) async throws -> [ArchiveReports.AlertWeek] {
-        try await database.read { db in
+        try await reading { db in
             try Row.fetchAll(
                 db,
                 sql: """
@@ -68,7 +68,7 @@ extension SQLiteArchive {
 
     /// Alerts by state now, and how long the alerts closed in `[from, to)` took.
     public func reviewBacklog(from: Timestamp, to: Timestamp) async throws -> ArchiveReports.Backlog {
-        try await database.read { db in
+        try await reading { db in
             var counts: [String: Int] = [:]
             for row in try Row.fetchAll(db, sql: "SELECT state, count(*) FROM alerts GROUP BY state") { counts[row[0]] = row[1] }
             let times = try Row.fetchAll(

@@ -32,7 +32,7 @@ extension SQLiteArchive {
     }
 
     func allRuleVersions() async throws -> [RetentionRule] {
-        try await database.read { db in
+        try await reading { db in
             try Row.fetchAll(
                 db,
                 sql:
@@ -89,7 +89,7 @@ extension SQLiteArchive {
     }
 
     public func holds() async throws -> [LegalHold] {
-        try await database.read { db in
+        try await reading { db in
             try Row.fetchAll(
                 db,
                 sql:
@@ -129,7 +129,7 @@ extension SQLiteArchive {
 
     /// Ids of the messages a hold covers now.
     public func messagesHeld(by hold: LegalHold) async throws -> Set<Int64> {
-        try await database.read { db in try Self.held(by: hold, db: db) }
+        try await reading { db in try Self.held(by: hold, db: db) }
     }
 
     static func held(by hold: LegalHold, db: Database) throws -> Set<Int64> {
@@ -179,7 +179,7 @@ extension SQLiteArchive {
     /// that no active hold covers.
     public func dispositionPlan(cutoff: Timestamp) async throws -> DispositionPlan {
         let versions = try await allRuleVersions()
-        return try await database.read { db in try Self.plan(cutoff: cutoff, versions: versions, db: db) }
+        return try await reading { db in try Self.plan(cutoff: cutoff, versions: versions, db: db) }
     }
 
     static func plan(cutoff: Timestamp, versions: [RetentionRule], db: Database) throws -> DispositionPlan {
@@ -256,7 +256,7 @@ extension SQLiteArchive {
     /// are checked again now: a hold placed since the proposal still protects.
     public func approveDisposition(id: Int64, actor: String, evidence: [(String, JSONValue)]) async throws -> Disposition {
         guard
-            let row = try database.read({ db in
+            let row = try readingNow({ db in
                 try Row.fetchOne(db, sql: "SELECT proposed_by, proposed_at, state FROM dispositions WHERE id = ?", arguments: [id])
             })
         else { throw ArchiveError(.notFound, "no disposition \(id)") }

@@ -50,7 +50,7 @@ extension SQLiteArchive {
 
     /// The review steps of an alert, oldest first.
     public func reviews(alertID: Int64) async throws -> [AlertReview] {
-        try await database.read { db in
+        try await reading { db in
             try Row.fetchAll(
                 db, sql: "SELECT id, alert_id, audit_id, at, actor, action, detail FROM alert_reviews WHERE alert_id = ? ORDER BY id",
                 arguments: [alertID]
@@ -60,7 +60,7 @@ extension SQLiteArchive {
 
     /// Coaching notes, newest first (optionally those addressed to `employee`).
     public func coachingNotes(employee: String?, limit: Int) async throws -> [AlertReview] {
-        try await database.read { db in
+        try await reading { db in
             try Row.fetchAll(
                 db,
                 sql: "SELECT id, alert_id, audit_id, at, actor, action, detail FROM alert_reviews WHERE action = 'coach' ORDER BY id DESC LIMIT ?",
@@ -70,7 +70,7 @@ extension SQLiteArchive {
     }
 
     public func alert(id: Int64) async throws -> QueuedAlert? {
-        try await database.read { db in
+        try await reading { db in
             try Row.fetchOne(
                 db,
                 sql:
@@ -82,7 +82,7 @@ extension SQLiteArchive {
 
     /// The review queue: alerts passing `filter`, newest first, and how many pass in all.
     public func alertQueue(_ filter: AlertFilter) async throws -> (alerts: [QueuedAlert], total: Int) {
-        try await database.read { db in
+        try await reading { db in
             var conditions: [String] = []
             var arguments: [(any DatabaseValueConvertible)?] = []
             if !filter.states.isEmpty {
@@ -131,7 +131,7 @@ extension SQLiteArchive {
     /// The alerts raised on each of `messageIDs`.
     public func alerts(forMessages messageIDs: [Int64]) async throws -> [Int64: [QueuedAlert]] {
         guard !messageIDs.isEmpty else { return [:] }
-        return try await database.read { db in
+        return try await reading { db in
             var result: [Int64: [QueuedAlert]] = [:]
             for chunk in stride(from: 0, to: messageIDs.count, by: 500).map({ Array(messageIDs[$0..<min($0 + 500, messageIDs.count)]) }) {
                 let rows = try Row.fetchAll(
@@ -150,12 +150,12 @@ extension SQLiteArchive {
 
     /// The distinct platforms in the archive.
     public func platforms() async throws -> [String] {
-        try await database.read { db in try String.fetchAll(db, sql: "SELECT DISTINCT platform FROM conversations ORDER BY platform") }
+        try await reading { db in try String.fetchAll(db, sql: "SELECT DISTINCT platform FROM conversations ORDER BY platform") }
     }
 
     /// The conversation record by archive id.
     public func conversation(id: Int64) async throws -> ConversationRecord? {
-        try await database.read { db in
+        try await reading { db in
             guard let row = try Row.fetchOne(db, sql: "SELECT \(Self.conversationColumns) FROM conversations WHERE id = ?", arguments: [id]) else {
                 return nil
             }
@@ -167,7 +167,7 @@ extension SQLiteArchive {
 extension SQLiteArchive {
     /// Audit events, newest first, by user and/or action prefix, older than `beforeID`.
     public func auditTrail(actor: String?, actionPrefix: String?, beforeID: Int64?, limit: Int) async throws -> [AuditEvent] {
-        try await database.read { db in
+        try await reading { db in
             var conditions: [String] = []
             var arguments: [(any DatabaseValueConvertible)?] = []
             if let actor {

@@ -5,12 +5,12 @@ import GRDBSQLite
 
 extension SQLiteArchive {
     public func search(_ request: SearchRequest) async throws -> SearchPage {
-        try await database.read { db in try Self.within(request.timeLimit, db: db) { try self.search(request, db: db) } }
+        try await reading { db in try Self.within(request.timeLimit, db: db) { try self.search(request, db: db) } }
     }
 
     /// How many messages match `request`, counting at most `cap` (a result list shows "10,000+").
     public func count(_ request: SearchRequest, cap: Int) async throws -> Int {
-        try await database.read { db in
+        try await reading { db in
             try Self.within(request.timeLimit, db: db) { try Self.count(request, cap: cap, db: db) }
         }
     }

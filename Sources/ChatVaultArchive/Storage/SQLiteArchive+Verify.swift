@@ -10,7 +10,7 @@ extension SQLiteArchive {
         let publicKey = try trust.publicKey.map { try Curve25519.Signing.PublicKey(rawRepresentation: $0) } ?? signer.publicKey
         let keyBytes = Array(publicKey.rawRepresentation)
         let origin = signer.origin
-        return try await database.read { db in
+        return try await reading { db in
             try Self.verify(
                 db: db, publicKey: try Curve25519.Signing.PublicKey(rawRepresentation: keyBytes), origin: origin, witnesses: trust.witnesses,
                 blobs: self.blobs)
@@ -187,7 +187,7 @@ extension SQLiteArchive {
     }
 
     public func inclusionProof(messageID: Int64) async throws -> InclusionProof {
-        try await database.read { db in
+        try await reading { db in
             guard
                 let row = try Row.fetchOne(
                     db,
@@ -216,7 +216,7 @@ extension SQLiteArchive {
 extension SQLiteArchive {
     /// The canonical bytes of every stored message, for the benchmark's raw SHA-256 baseline.
     package func canonicalRecordsForBenchmark() throws -> [[UInt8]] {
-        try database.read { db in
+        try readingNow { db in
             var conversations: [Int64: (String, String)] = [:]
             for row in try Row.fetchAll(db, sql: "SELECT id, platform, source_id FROM conversations") {
                 conversations[row[0]] = (row[1], row[2])

@@ -246,7 +246,7 @@ public final class SQLiteArchive: Archive {
     }
 
     public func statistics() async throws -> ArchiveStatistics {
-        try await database.read { db in
+        try await reading { db in
             ArchiveStatistics(
                 messages: try Int.fetchOne(db, sql: "SELECT count(*) FROM messages") ?? 0,
                 conversations: try Int.fetchOne(db, sql: "SELECT count(*) FROM conversations") ?? 0,
