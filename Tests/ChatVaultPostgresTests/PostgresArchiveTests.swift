@@ -221,3 +221,24 @@ extension PostgresArchiveTests {
         }
     }
 }
+
+extension PostgresArchiveTests {
+    @Test func aProofSessionProvesMessagesAtACheckpoint() async throws {
+        try await PostgresServer.withArchive { archive, keys in
+            let first = try await archive.append((0..<5).map { incoming("a\($0)", at: Int64($0), text: "first \($0)") }, context: testContext)
+            let second = try await archive.append((0..<5).map { incoming("b\($0)", at: Int64(10 + $0), text: "second \($0)") }, context: testContext)
+            let publicKey = try keys.vault.signer().publicKey
+            let latest = try await archive.proofSession()
+            let proofs = try await latest.proofs(messageIDs: second.storedIDs.reversed() + first.storedIDs)
+            #expect(proofs.map(\.recordID) == second.storedIDs.reversed() + first.storedIDs, "in the order asked")
+            for proof in proofs {
+                #expect(throws: Never.self) { try proof.verify(publicKey: publicKey) }
+                #expect(proof == (try await archive.inclusionProof(messageID: proof.recordID)))
+            }
+            // At the first batch's checkpoint the second batch cannot be proven.
+            let earlier = try await archive.proofSession(treeSize: try #require(first.checkpoint).treeSize)
+            #expect(try await earlier.proofs(messageIDs: first.storedIDs + second.storedIDs).map(\.recordID) == first.storedIDs)
+            await #expect(throws: ArchiveError.self) { try await archive.proofSession(treeSize: 3) }
+        }
+    }
+}
