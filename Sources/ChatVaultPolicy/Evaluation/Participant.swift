@@ -78,9 +78,10 @@ struct ConversationState: Sendable {
         wallSides = [WallSides](repeating: WallSides(), count: wallCount)
     }
 
-    /// Adds participant `id` unless already present.
-    mutating func add(_ id: Int32, _ participant: Participant) {
+    /// Adds participant `id` unless already present; `participant` is read only for a newcomer.
+    mutating func add(_ id: Int32, _ participant: @autoclosure () -> Participant) {
         guard memberSet.insert(id).inserted else { return }
+        let participant = participant()
         handles.append(participant.handle)
         members.append(id)
         for group in participant.groups { groupCounts[Int(group)] += 1 }

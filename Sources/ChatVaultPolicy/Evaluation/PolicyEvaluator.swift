@@ -97,7 +97,8 @@ public struct PolicyEvaluator: Sendable {
         let slot = slot(for: PolicyState.ConversationKey(platform: platform, id: conversation))
         for handle in handles {
             let id = participantID(handle, platform: platform)
-            conversationStates[slot].add(id, participants[Int(id)])
+            let participant = participants[Int(id)]
+            conversationStates[slot].add(id, participant)
         }
     }
 
@@ -105,10 +106,10 @@ public struct PolicyEvaluator: Sendable {
     public mutating func evaluate(_ message: Message, conversationKind: Conversation.Kind? = nil) -> [Alert] {
         let conversationKey = PolicyState.ConversationKey(platform: message.platform, id: message.conversation)
         let slot = slot(for: conversationKey)
-        // Taken out of the table so updating it does not copy its storage.
-        var state = conversationStates[slot]
-        conversationStates[slot] = ConversationState(groupCount: 0, wallCount: 0)
-        defer { conversationStates[slot] = state }
+        // Swapped out of the table so updating it neither copies nor retains its storage.
+        var state = ConversationState(groupCount: 0, wallCount: 0)
+        swap(&state, &conversationStates[slot])
+        defer { swap(&state, &conversationStates[slot]) }
         let senderID = participantID(message.sender, platform: message.platform)
         let sender = participants[Int(senderID)]
         state.add(senderID, sender)
