@@ -124,6 +124,9 @@ extension PostgresArchive {
                     problem(name, Int64(witness.treeSize), nil, "the log no longer produces the witnessed root: it was rewritten")
                 }
             }
+            for derived in try await Self.derivedDataProblems(connection, logger: logger) {
+                problem(derived.recordKind, derived.recordID, nil, derived.reason)
+            }
             if lastSize < log.count {
                 problem("log", nil, lastSize, "\(log.count - lastSize) leaves are not covered by any signed checkpoint")
             }
@@ -155,6 +158,46 @@ extension PostgresArchive {
                 leafIndex: message.leaf, leafHash: hashes[message.leaf],
                 auditPath: MerkleTree.inclusionPath(index: message.leaf, leafHashes: hashes[...]), checkpoint: latest)
         }
+    }
+}
+
+extension PostgresArchive {
+    /// What is derived from messages and not hashed itself, checked as the embedded store
+    /// checks it: every message has its search vector, each conversation's counters match its
+    /// messages, and every sender is a participant of its conversation.
+    static func derivedDataProblems(_ connection: PostgresConnection, logger: Logger) async throws -> [VerificationReport.Problem] {
+        var problems: [VerificationReport.Problem] = []
+        let unindexed = try await connection.query(
+            "SELECT id FROM messages WHERE leaf IS NOT NULL AND search IS NULL ORDER BY id LIMIT 300", logger: logger)
+        for try await id in unindexed.decode(Int64.self) {
+            problems.append(
+                .init(recordKind: "message", recordID: id, leafIndex: nil, reason: "missing from the search index (it would not be found)"))
+        }
+        let counters = try await connection.query(
+            """
+            SELECT c.id FROM conversations c LEFT JOIN (
+                SELECT conversation_id, count(*) AS n, min(sent_at) AS first, max(sent_at) AS last
+                FROM messages WHERE leaf IS NOT NULL GROUP BY conversation_id) m ON m.conversation_id = c.id
+            WHERE c.message_count <> coalesce(m.n, 0) OR c.first_at IS DISTINCT FROM m.first OR c.last_at IS DISTINCT FROM m.last
+            ORDER BY c.id LIMIT 300
+            """, logger: logger)
+        for try await id in counters.decode(Int64.self) {
+            problems.append(
+                .init(recordKind: "conversation", recordID: id, leafIndex: nil, reason: "its message count or dates do not match its messages"))
+        }
+        let senders = try await connection.query(
+            """
+            SELECT count(DISTINCT (m.platform, m.conversation, m.sender)) FROM messages m
+            WHERE m.leaf IS NOT NULL AND NOT EXISTS (
+                SELECT 1 FROM participants p WHERE p.platform = m.platform AND p.conversation = m.conversation AND p.handle = m.sender)
+            """, logger: logger)
+        for try await missing in senders.decode(Int64.self) where missing > 0 {
+            problems.append(
+                .init(
+                    recordKind: "conversation", recordID: nil, leafIndex: nil,
+                    reason: "\(missing) senders are missing from their conversations' participant lists"))
+        }
+        return problems
     }
 }
 

@@ -242,3 +242,19 @@ extension PostgresArchiveTests {
         }
     }
 }
+
+extension PostgresArchiveTests {
+    @Test func verifyChecksTheIndexCountersAndParticipants() async throws {
+        try await PostgresServer.withArchive { archive, _ in
+            let receipt = try await archive.append((0..<3).map { incoming("m\($0)", at: Int64($0), text: "item \($0)") }, context: testContext)
+            #expect(try await archive.verify().isIntact)
+            try await PostgresServer.tamper(archive.backend, "UPDATE messages SET search = NULL WHERE id = \(receipt.storedIDs[1])")
+            try await PostgresServer.tamper(archive.backend, "UPDATE conversations SET message_count = 7")
+            try await PostgresServer.tamper(archive.backend, "DELETE FROM participants")
+            let problems = try await archive.verify().problems
+            #expect(problems.contains { $0.recordID == receipt.storedIDs[1] && $0.reason.contains("search index") })
+            #expect(problems.contains { $0.recordKind == "conversation" && $0.reason.contains("message count") })
+            #expect(problems.contains { $0.reason.contains("1 senders are missing") })
+        }
+    }
+}
