@@ -9,10 +9,7 @@ import Foundation
 /// dashes as `-`), so `4111\u{200B}1111…` is one number. Their offsets are in that view;
 /// ``originalRange(_:_:)`` maps a find back to the scalars as written, invisible
 /// characters inside the value included.
-///
-/// A class: the recognizers pass it around and keep it in their helpers, and a reference
-/// is one count to keep instead of one for each of its arrays.
-final class ScannedText {
+struct ScannedText {
     /// A run of letters and digits. Its folded form (lowercased, diacritics removed) is
     /// kept as UTF-8 bytes in the message's ``foldedBytes``, with their hash: word sets,
     /// cue lexicons and the gazetteer look a token up without building a string
@@ -53,31 +50,16 @@ final class ScannedText {
     let dotCount: Int
     let colonCount: Int
 
-    convenience init(_ text: String) {
+    init(_ text: String) {
         var text = text
         // Most messages are ASCII: one byte is one scalar, the view is the text as written
         // and a word's folded form is its bytes in lower case, so one pass over the bytes
         // does it all.
         if let ascii = text.withUTF8({ Self.ascii($0) }) {
-            self.init(
-                original: ascii.scalars, folding: nil, tokens: ascii.tokens, foldedBytes: ascii.foldedBytes, hasAt: ascii.hasAt,
-                hasColon: ascii.colonCount > 0, hasUppercase: ascii.hasUppercase, digitCount: ascii.digitCount, dotCount: ascii.dotCount,
-                colonCount: ascii.colonCount)
+            self = ascii
         } else {
             self.init(scalars: Array(text.unicodeScalars))
         }
-    }
-
-    /// What one pass over an all-ASCII message finds.
-    private struct ASCIIScan {
-        var scalars: [Unicode.Scalar]
-        var tokens: [Token]
-        var foldedBytes: [UInt8]
-        var hasAt: Bool
-        var hasUppercase: Bool
-        var digitCount: Int
-        var dotCount: Int
-        var colonCount: Int
     }
 
     private init(
@@ -99,7 +81,7 @@ final class ScannedText {
     }
 
     /// The scanned form of an all-ASCII message, or nil when a byte is not ASCII.
-    private static func ascii(_ bytes: UnsafeBufferPointer<UInt8>) -> ASCIIScan? {
+    private static func ascii(_ bytes: UnsafeBufferPointer<UInt8>) -> ScannedText? {
         let count = bytes.count
         var isASCII = true
         let scalars = [Unicode.Scalar](unsafeUninitializedCapacity: count) { buffer, initialized in
@@ -175,9 +157,9 @@ final class ScannedText {
             }
             initialized = out
         }
-        return ASCIIScan(
-            scalars: scalars, tokens: tokens, foldedBytes: folded, hasAt: hasAt, hasUppercase: hasUppercase, digitCount: digitCount,
-            dotCount: dotCount, colonCount: colonCount)
+        return ScannedText(
+            original: scalars, folding: nil, tokens: tokens, foldedBytes: folded, hasAt: hasAt, hasColon: colonCount > 0,
+            hasUppercase: hasUppercase, digitCount: digitCount, dotCount: dotCount, colonCount: colonCount)
     }
 
     /// Per ASCII byte: 0 not part of a word, 1 a digit, 2 a capital, 3 a small letter.
@@ -190,7 +172,7 @@ final class ScannedText {
         }
     }
 
-    convenience init(scalars original: [Unicode.Scalar]) {
+    init(scalars original: [Unicode.Scalar]) {
         let folding = TextFolding.visibleView(of: original)
         let scalars = folding?.scalars ?? original
         let count = scalars.count
