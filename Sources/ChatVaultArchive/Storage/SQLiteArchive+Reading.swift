@@ -18,7 +18,9 @@ extension SQLiteArchive {
         try database.unsafeRead { db in try Self.inReadTransaction(db, body) }
     }
 
+    /// `body` in a deferred transaction, or in the one already open (as GRDB's `read` does).
     private static func inReadTransaction<T>(_ db: Database, _ body: (Database) throws -> T) throws -> T {
+        if db.isInsideTransaction { return try body(db) }
         var result: T?
         try db.inTransaction(.deferred) {
             result = try body(db)
