@@ -3,7 +3,8 @@ public import ChatVaultCore
 import Logging
 import PostgresNIO
 
-/// The policy's durable state in PostgreSQL, with the same rules as the SQLite store:
+/// The policy's durable state in PostgreSQL, read and written for ``PostgresArchive`` (the
+/// ``PolicyStateStore`` on PostgreSQL), with the same rules as the SQLite store:
 /// personal-use counts per person and day, one mark per conversation and wall, contact or
 /// sampling draw, and a generation that every batch storing messages or state raises.
 ///
@@ -11,7 +12,7 @@ import PostgresNIO
 /// not the generation found under that lock is refused with ``PolicyStateConflict`` before
 /// anything is written. Reads take one repeatable-read snapshot, so the generation, the
 /// state and the duplicates agree.
-public struct PostgresPolicyStateStore: PolicyStateStore {
+public struct PostgresPolicyStateStore: Sendable {
     public let backend: PostgresBackend
 
     public init(backend: PostgresBackend) {
@@ -70,33 +71,6 @@ public struct PostgresPolicyStateStore: PolicyStateStore {
         }
     }
 
-    /// Not yet: PostgreSQL has no message store with an integrity log (issue 14, step 2).
-    /// ``store(_:messages:)`` stores the state part and the messages' dedup keys.
-    public func append(_ batch: [IncomingMessage], alerts: [Alert], policyState: PolicyStateDelta, context: AppendContext) async throws
-        -> AppendReceipt
-    {
-        throw PostgresStoreError(
-            .notYetImplemented,
-            "append on PostgreSQL is not implemented yet: the message store and integrity log of issue 14 come next")
-    }
-
-    /// Stores `delta` and `batch` in one transaction: refuses a stale basis with
-    /// ``PolicyStateConflict`` before writing, skips duplicates (same key and content), stores
-    /// a reused id with other content under its derived id, and raises the generation when
-    /// a message or a change was stored. Returns how many messages were stored.
-    @discardableResult
-    package func store(_ delta: PolicyStateDelta?, messages batch: [IncomingMessage] = []) async throws -> Int {
-        let logger = backend.logger
-        return try await backend.transaction { connection in
-            let current = try await Self.generation(connection, lock: true, logger: logger)
-            if let delta, delta.basis != current { throw PolicyStateConflict(expected: delta.basis, found: current) }
-            var stored = 0
-            for incoming in batch where try await Self.insert(incoming.message, connection, logger: logger) { stored += 1 }
-            try await Self.store(delta, storedMessages: stored > 0, connection, logger: logger)
-            return stored
-        }
-    }
-
     /// Stores `delta`'s changes and raises the generation when the batch stored messages or
     /// changes (participants and duplicates are part of what a batch decides on), in the
     /// caller's transaction, which holds the generation row.
@@ -138,41 +112,6 @@ public struct PostgresPolicyStateStore: PolicyStateStore {
                 : "SELECT generation FROM policy_generation WHERE id = 1", logger: logger)
         for try await generation in rows.decode(Int64.self) { return generation }
         return 0
-    }
-
-    /// Inserts one message unless it is a duplicate; `true` when stored.
-    static func insert(_ original: Message, _ connection: PostgresConnection, logger: Logger) async throws -> Bool {
-        var message = original
-        if let existing = try await content(of: message.dedupKey, connection, logger: logger) {
-            guard !(existing.sender == message.sender.id && existing.text == message.text) else { return false }
-            // The same id with other content is another message, not a duplicate.
-            message = message.renamedForReusedID()
-            guard try await content(of: message.dedupKey, connection, logger: logger) == nil else { return false }
-        }
-        try await connection.query(
-            """
-            INSERT INTO messages (platform, conversation, source_id, sender, text)
-            VALUES (\(message.platform), \(message.conversation), \(message.sourceID), \(message.sender.id), \(message.text))
-            """, logger: logger)
-        for handle in [message.sender] + message.recipients {
-            try await connection.query(
-                """
-                INSERT INTO participants (platform, conversation, handle, display_name)
-                VALUES (\(message.platform), \(message.conversation), \(handle.id), \(handle.displayName))
-                ON CONFLICT DO NOTHING
-                """, logger: logger)
-        }
-        return true
-    }
-
-    static func content(of key: Message.DedupKey, _ connection: PostgresConnection, logger: Logger) async throws -> (sender: String, text: String)? {
-        let rows = try await connection.query(
-            """
-            SELECT sender, text FROM messages
-            WHERE platform = \(key.platform) AND conversation = \(key.conversation) AND source_id = \(key.sourceID)
-            """, logger: logger)
-        for try await (sender, text) in rows.decode((String, String).self) { return (sender, text) }
-        return nil
     }
 
     private enum Mark {

@@ -7,8 +7,6 @@ public struct PostgresStoreError: Error, Sendable, Hashable, CustomStringConvert
         case unknownMigration
         /// A migration's statement failed; nothing of that migration was applied.
         case migrationFailed
-        /// A part of issue 14 that this backend does not implement yet.
-        case notYetImplemented
     }
 
     public var code: Code

@@ -21,22 +21,6 @@ struct SQLiteSubject: PolicyStateStoreSubject {
     }
 }
 
-/// PostgreSQL: batches go through the store's own `store(_:messages:)`.
-struct PostgresSubject: PolicyStateStoreSubject {
-    let postgres: PostgresPolicyStateStore
-    var store: any PolicyStateStore { postgres }
-
-    func write(_ batch: [IncomingMessage], _ delta: PolicyStateDelta) async throws {
-        try await postgres.store(delta, messages: batch)
-    }
-
-    static func withSubject(_ body: (PostgresSubject) async throws -> Void) async throws {
-        try await PostgresServer.withBackend { backend in
-            try await body(PostgresSubject(postgres: PostgresPolicyStateStore(backend: backend)))
-        }
-    }
-}
-
 @Suite struct SQLitePolicyStateStoreConformanceTests {
     @Test func emptyState() async throws { try await SQLiteSubject.withSubject(PolicyStateStoreConformance.emptyState) }
     @Test func deltaStoredThenRead() async throws { try await SQLiteSubject.withSubject(PolicyStateStoreConformance.deltaStoredThenRead) }
@@ -47,28 +31,6 @@ struct PostgresSubject: PolicyStateStoreSubject {
         try await SQLiteSubject.withSubject(PolicyStateStoreConformance.concurrentWritersOneWinsPerGeneration)
     }
     @Test func duplicatesAreDetected() async throws { try await SQLiteSubject.withSubject(PolicyStateStoreConformance.duplicatesAreDetected) }
-}
-
-@Suite(.enabled(if: PostgresServer.runnable)) struct PostgresPolicyStateStoreConformanceTests {
-    @Test func emptyState() async throws { try await PostgresSubject.withSubject(PolicyStateStoreConformance.emptyState) }
-    @Test func deltaStoredThenRead() async throws { try await PostgresSubject.withSubject(PolicyStateStoreConformance.deltaStoredThenRead) }
-    @Test func staleGenerationWritesNothing() async throws {
-        try await PostgresSubject.withSubject(PolicyStateStoreConformance.staleGenerationWritesNothing)
-    }
-    @Test func concurrentWritersOneWinsPerGeneration() async throws {
-        try await PostgresSubject.withSubject(PolicyStateStoreConformance.concurrentWritersOneWinsPerGeneration)
-    }
-    @Test func duplicatesAreDetected() async throws { try await PostgresSubject.withSubject(PolicyStateStoreConformance.duplicatesAreDetected) }
-
-    @Test func appendSaysItIsNotImplementedYet() async throws {
-        try await PostgresSubject.withSubject { subject in
-            let error = await #expect(throws: PostgresStoreError.self) {
-                try await subject.postgres.append(
-                    [], alerts: [], policyState: PolicyStateDelta(basis: 0), context: AppendContext(actor: "test", source: "test"))
-            }
-            #expect(error?.code == .notYetImplemented)
-        }
-    }
 }
 
 /// The message store on PostgreSQL: batches go through ``PostgresArchive``'s append, with
