@@ -65,10 +65,11 @@ struct SynapseGatewayClient: Sendable {
         try #require(answer.status == 200, "join \(room) as \(user): \(answer.status) \(answer.text)")
     }
 
-    /// Sends an m.room.message; the server's answer (200 with event_id, or the refusal).
-    func send(_ room: String, _ content: [String: Any]) async throws -> Answer {
+    /// Sends an event (an m.room.message unless `type` says otherwise); the server's answer
+    /// (200 with event_id, or the refusal).
+    func send(_ room: String, _ content: [String: Any], type: String = "m.room.message") async throws -> Answer {
         let txn = UUID().uuidString
-        return try await call("PUT", "/_matrix/client/v3/rooms/\(Self.escape(room))/send/m.room.message/\(txn)", content)
+        return try await call("PUT", "/_matrix/client/v3/rooms/\(Self.escape(room))/send/\(type)/\(txn)", content)
     }
 
     func send(_ room: String, text: String) async throws -> Answer {

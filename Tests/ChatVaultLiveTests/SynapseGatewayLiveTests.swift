@@ -188,6 +188,16 @@ struct SynapseGatewayLiveTests {
         let before = try await alice.send(room, text: "before \(t)")
         #expect(before.status == 200, "\(before.text)")
 
+        // An encrypted event would pass unread: the module refuses it (encrypted: refuse, the
+        // default), and bob's client never sees it.
+        let encrypted = try await alice.send(
+            room, ["algorithm": "m.megolm.v1.aes-sha2", "ciphertext": "AwgAEnAc\(t)", "sender_key": "k", "session_id": "s", "device_id": "D"],
+            type: "m.room.encrypted")
+        #expect(encrypted.status == 403, "\(encrypted.status) \(encrypted.text)")
+        #expect(encrypted.json?["errcode"]?.stringValue == "M_FORBIDDEN", "\(encrypted.text)")
+        #expect(encrypted.json?["error"]?.stringValue?.hasPrefix("Encrypted messages cannot be archived") == true, "\(encrypted.text)")
+        #expect(try await bob.messages(room).allSatisfy { $0["type"]?.stringValue != "m.room.encrypted" })
+
         // ChatVault stopped: closed refuses with the explanation; nothing reaches bob.
         if let serve = gateway.serve { #expect(vault.stop(serve) == 0) }
         gateway.serve = nil
