@@ -18,7 +18,7 @@ extension PostgresArchive {
             for try await id in rows.decode(Int64.self) { messageID = id }
             guard let messageID, storedIDs.contains(messageID) else { continue }
             let id = try await log.nextID(.alerts)
-            let detail = Self.alertDetail(alert)
+            let detail = CanonicalRecord.alertDetail(alert)
             try await log.connection.query(
                 """
                 INSERT INTO alerts (id, leaf, message_id, rule, severity, action, state, policy_version, raised_at, detail)
@@ -33,22 +33,6 @@ extension PostgresArchive {
             ids.append(id)
         }
         return ids
-    }
-
-    /// The stored `detail` of an alert (description, participants, matches), written as the
-    /// embedded store writes it: it is part of the alert's canonical record.
-    static func alertDetail(_ alert: Alert) -> String {
-        JSONValue.object([
-            ("description", .string(alert.description)),
-            ("participants", .array(alert.participants.map(JSONValue.string))),
-            (
-                "matches",
-                .array(
-                    alert.matches.map {
-                        .object([("start", .number(String($0.start))), ("end", .number(String($0.end))), ("text", .string($0.text))])
-                    })
-            ),
-        ]).compactText
     }
 
     public func alerts(state: Alert.State?, rule: String?, limit: Int) async throws -> [StoredAlert] {

@@ -121,6 +121,22 @@ package enum CanonicalRecord {
         return w.bytes
     }
 
+    /// The stored `detail` of an alert (description, participants, matches), the same on
+    /// every backend: it is part of the alert's canonical record.
+    package static func alertDetail(_ alert: Alert) -> String {
+        JSONValue.object([
+            ("description", .string(alert.description)),
+            ("participants", .array(alert.participants.map(JSONValue.string))),
+            (
+                "matches",
+                .array(
+                    alert.matches.map {
+                        .object([("start", .number(String($0.start))), ("end", .number(String($0.end))), ("text", .string($0.text))])
+                    })
+            ),
+        ]).compactText
+    }
+
     /// An alert: every column but `state`, which the review workflow changes through audit
     /// events. `detail` is the stored JSON text (description, participants, matches).
     package static func alert(

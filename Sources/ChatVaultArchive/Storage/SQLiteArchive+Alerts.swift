@@ -76,18 +76,7 @@ struct AlertRow {
         action = alert.action.rawValue
         policyVersion = alert.policyVersion
         raisedAt = alert.raisedAt.microseconds
-        detail =
-            JSONValue.object([
-                ("description", .string(alert.description)),
-                ("participants", .array(alert.participants.map(JSONValue.string))),
-                (
-                    "matches",
-                    .array(
-                        alert.matches.map {
-                            .object([("start", .number(String($0.start))), ("end", .number(String($0.end))), ("text", .string($0.text))])
-                        })
-                ),
-            ]).compactText
+        detail = CanonicalRecord.alertDetail(alert)
     }
 
     init(messageID: Int64, leaf: Int, rule: String, severity: String, action: String, policyVersion: String, raisedAt: Int64, detail: String) {

@@ -2,10 +2,9 @@ import ChatVaultCore
 import Foundation
 import GRDB
 
-/// A message row exactly as stored, and the canonical bytes that the integrity log
-/// hashes. The canonical form is computed from the stored columns, so changing any
-/// column of a stored message changes its leaf hash and `verify` names it.
-struct StoredMessage {
+/// The embedded store's side of ``StoredMessage``: its columns in SQLite, read from a row
+/// and bound to a statement.
+extension StoredMessage {
     static let columns =
         "id, leaf, conversation, source_id, kind, target, sender, sender_name, recipients, sent_at, text, reply_to, thread, edited_from, deleted, reactions, attachments, redactions, delivered_by"
     /// How many columns ``columns`` and ``selection(table:)`` name: a query that selects
@@ -21,29 +20,6 @@ struct StoredMessage {
             return integers.contains(String(name.trimmingPrefix(" "))) ? column : "CAST(\(column) AS BLOB)"
         }.joined(separator: ", ")
     }
-
-    var id: Int64
-    var leaf: Int
-    var conversation: Int64
-    var sourceID: String
-    var kind: String
-    var target: String?
-    var sender: String
-    var senderName: String?
-    /// JSON arrays written by ``ColumnJSON``.
-    var recipients: String
-    var sentAt: Int64
-    var text: String
-    var replyTo: String?
-    var thread: String?
-    var editedFrom: String
-    var deleted: Bool
-    var reactions: String
-    var attachments: String
-    var redactions: String
-    /// Who delivered the message (`import:FILE`, `ingest:TOKEN`, `capture:SOURCE`); `nil`
-    /// for messages stored before it was recorded, whose canonical record has no such field.
-    var deliveredBy: String?
 
     init(row: Row) {
         // Text is read as bytes: a C-string read would end at an embedded U+0000.
@@ -70,32 +46,6 @@ struct StoredMessage {
         deliveredBy = optionalText(18)
     }
 
-    init(id: Int64, leaf: Int, conversation: Int64, message: Message, deliveredBy: String? = nil) {
-        self.id = id
-        self.leaf = leaf
-        self.conversation = conversation
-        sourceID = message.sourceID
-        kind = message.kind.rawValue
-        target = message.target
-        sender = message.sender.id
-        senderName = message.sender.displayName
-        recipients = ColumnJSON.handles(message.recipients)
-        sentAt = message.sentAt.microseconds
-        text = message.text
-        replyTo = message.replyTo
-        thread = message.thread
-        editedFrom = ColumnJSON.strings(message.editedFrom)
-        deleted = message.deleted
-        reactions = ColumnJSON.reactions(message.reactions)
-        attachments = ColumnJSON.attachments(message.attachments)
-        redactions = ColumnJSON.redactions(message.redactions)
-        self.deliveredBy = deliveredBy
-    }
-
-    func canonicalBytes(platform: String, conversationSourceID: String) -> [UInt8] {
-        CanonicalRecord.message(self, platform: platform, conversationSourceID: conversationSourceID)
-    }
-
     func bind(to statement: RawStatement) {
         statement.bind(1, id)
         statement.bind(2, leaf)
@@ -116,48 +66,5 @@ struct StoredMessage {
         statement.bind(17, attachments)
         statement.bind(18, redactions)
         statement.bind(19, deliveredBy)
-    }
-
-    func archived(platform: String, conversationSourceID: String) -> ArchivedMessage {
-        let message = Message(
-            platform: platform, conversation: conversationSourceID, sourceID: sourceID,
-            kind: Message.Kind(rawValue: kind) ?? .message, target: target,
-            sender: Handle(id: sender, displayName: senderName), recipients: ColumnJSON.parseHandles(recipients),
-            sentAt: Timestamp(microseconds: sentAt), text: text, replyTo: replyTo, thread: thread,
-            editedFrom: ColumnJSON.parseStrings(editedFrom), deleted: deleted,
-            reactions: ColumnJSON.parseReactions(reactions), attachments: ColumnJSON.parseAttachments(attachments),
-            redactions: ColumnJSON.parseRedactions(redactions))
-        return ArchivedMessage(id: id, leafIndex: leaf, conversationID: conversation, message: message, deliveredBy: deliveredBy)
-    }
-}
-
-extension StoredMessage: CanonicalMessageFields {
-    func write(_ field: MessageTextField, to writer: inout JSONWriter) {
-        switch field {
-        case .sourceID: writer.writeString(sourceID)
-        case .kind: writer.writeString(kind)
-        case .target: writer.writeOptional(target)
-        case .sender: writer.writeString(sender)
-        case .senderName: writer.writeOptional(senderName)
-        case .text: writer.writeString(text)
-        case .replyTo: writer.writeOptional(replyTo)
-        case .thread: writer.writeOptional(thread)
-        }
-    }
-
-    func write(_ field: MessageJSONField, to writer: inout JSONWriter) {
-        switch field {
-        case .recipients: writer.raw(recipients)
-        case .editedFrom: writer.raw(editedFrom)
-        case .reactions: writer.raw(reactions)
-        case .attachments: writer.raw(attachments)
-        case .redactions: writer.raw(redactions)
-        }
-    }
-
-    func writeDeliveredBy(to writer: inout JSONWriter) {
-        guard let deliveredBy else { return }
-        writer.raw(",\"delivered_by\":")
-        writer.writeString(deliveredBy)
     }
 }
