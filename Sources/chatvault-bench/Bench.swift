@@ -76,7 +76,7 @@ struct ArchiveBench: AsyncParsableCommand {
         print(
             "import pipeline: JSONL parse, \(withoutRedaction ? "no redaction" : "redaction"), \(usePolicy == nil ? "no IM-use policy" : "IM-use policy \(policy ?? "")"), archive"
         )
-        let parts = try BenchCorpus.split(corpus.native, into: max(1, growthSteps), work: workURL)
+        let parts = try BenchCorpus.split(corpus.native, messages: messages, into: max(1, growthSteps), work: workURL)
         var growth: [BenchReport.Part] = []
         let written0 = Measure.bytesWritten()
         let importCost = try await Measure.run {

@@ -66,16 +66,16 @@ extension BenchCorpus {
         var messages: Int
     }
 
-    /// `file` cut at line boundaries into `count` parts of nearly equal message counts
-    /// (the file itself when `count` is 1).
-    static func split(_ file: URL, into count: Int, work: URL) throws -> [Part] {
+    /// `file` (of `messages` lines) cut at line boundaries into `count` parts of nearly
+    /// equal message counts; the file itself, unread, when `count` is 1.
+    static func split(_ file: URL, messages: Int, into count: Int, work: URL) throws -> [Part] {
+        guard count > 1 else { return [Part(url: file, messages: messages)] }
         let data = try Data(contentsOf: file)
         var lineEnds: [Int] = []
         data.withUnsafeBytes { raw in
             for (offset, byte) in raw.enumerated() where byte == 0x0A { lineEnds.append(offset + 1) }
         }
         if let last = data.last, last != 0x0A { lineEnds.append(data.count) }
-        guard count > 1 else { return [Part(url: file, messages: lineEnds.count)] }
         var parts: [Part] = []
         var start = 0
         for index in 0..<count {
